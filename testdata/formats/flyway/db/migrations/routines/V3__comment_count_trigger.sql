@@ -1,0 +1,9 @@
+-- Flyway scans subdirectories: this is version 3, between V2 and V4.
+DELIMITER $$
+CREATE TRIGGER comments_after_insert
+AFTER INSERT ON comments
+FOR EACH ROW
+BEGIN
+  UPDATE posts SET comment_count = comment_count + 1 WHERE id = NEW.post_id;
+END $$
+DELIMITER ;

@@ -1,0 +1,12 @@
+-- +goose Up
+-- +goose StatementBegin
+CREATE TRIGGER comments_after_insert
+AFTER INSERT ON comments
+FOR EACH ROW
+BEGIN
+  UPDATE posts SET comment_count = comment_count + 1 WHERE id = NEW.post_id;
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER comments_after_insert;

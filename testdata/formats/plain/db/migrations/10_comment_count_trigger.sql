@@ -1,0 +1,9 @@
+-- 10 sorts after 2 by number; sorted as text it would run before comments exists.
+DELIMITER $$
+CREATE TRIGGER comments_after_insert
+AFTER INSERT ON comments
+FOR EACH ROW
+BEGIN
+  UPDATE posts SET comment_count = comment_count + 1 WHERE id = NEW.post_id;
+END $$
+DELIMITER ;
