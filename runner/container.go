@@ -1,0 +1,132 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/moby/moby/api/types/network"
+	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+// durabilityOff are server options for a scratch server: nothing it holds needs to survive a
+// crash, and flushing less makes DDL several times faster. Every option exists under the same name
+// in MySQL 8.0/8.4/9.x and MariaDB 10.6+/11.x, because an unknown option stops either server.
+var durabilityOff = []string{
+	"--innodb_flush_log_at_trx_commit=0",
+	"--innodb_doublewrite=OFF",
+	"--sync_binlog=0",
+	"--skip-log-bin",
+	"--performance_schema=OFF",
+}
+
+// containerStartTimeout bounds the wait for the first successful SQL ping.
+const containerStartTimeout = 3 * time.Minute
+
+// startContainer starts a throwaway server from opts.Image with a random root password and its
+// data directory on tmpfs, and waits until it answers a SQL query (not a log line: official MySQL,
+// MariaDB and Percona images and locally built ones log different readiness lines).
+func startContainer(ctx context.Context, opts Options) (srv *Server, err error) {
+	// schema-guard removes its own containers, also on SIGINT and SIGTERM; the reaper container
+	// testcontainers would otherwise start is a second image to pull and one more moving part.
+	// TESTCONTAINERS_RYUK_DISABLED=false turns it back on.
+	if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	}
+	tclog.SetDefault(printfLogger{opts.Log})
+
+	if err := dockerAnswers(ctx); err != nil {
+		return nil, fmt.Errorf("container engine: Docker is not answering (%v); start Docker, or pass --dsn to use an existing server", err)
+	}
+	cli, err := dockerClient()
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
+	}
+	err = ensureImage(ctx, cli, opts.Image, opts.Log)
+	cli.Close()
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
+	}
+
+	began := time.Now()
+	runID := randomHex(8)
+	stop := func(ctx context.Context) error { return removeRunContainers(ctx, runID) }
+	defer func() {
+		if err != nil {
+			// The container may exist even though the start failed or was interrupted.
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if rmErr := stop(cleanup); rmErr != nil {
+				opts.Log.Warn("could not remove the container", "err", rmErr)
+			}
+		}
+	}()
+
+	password := randomHex(16)
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net = "root", password, "tcp"
+	req := testcontainers.ContainerRequest{
+		Image:        opts.Image,
+		ExposedPorts: []string{"3306/tcp"},
+		Env: map[string]string{
+			"MYSQL_ROOT_PASSWORD":   password,
+			"MARIADB_ROOT_PASSWORD": password,
+		},
+		Tmpfs:  map[string]string{"/var/lib/mysql": "rw"},
+		Cmd:    durabilityOff,
+		Labels: map[string]string{labelRun: runID},
+		WaitingFor: wait.ForSQL("3306/tcp", "mysql", func(host string, port network.Port) string {
+			c := cfg.Clone()
+			c.Addr = net.JoinHostPort(host, port.Port())
+			return c.FormatDSN()
+		}).WithStartupTimeout(containerStartTimeout).WithPollInterval(100 * time.Millisecond),
+	}
+	c, err := genericContainer(ctx, testcontainers.GenericContainerRequest{
+		ContainerRequest: req, Started: true, Logger: printfLogger{opts.Log},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("container engine: start %s: %w", opts.Image, err)
+	}
+	host, err := c.Host(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
+	}
+	port, err := c.MappedPort(ctx, "3306/tcp")
+	if err != nil {
+		return nil, fmt.Errorf("container engine: %w", err)
+	}
+	cfg.Addr = net.JoinHostPort(host, port.Port())
+	s := &Server{Kind: Container, Image: opts.Image, cfg: connConfig(cfg), log: opts.Log, stop: stop}
+	if err := s.connect(ctx); err != nil {
+		return nil, fmt.Errorf("container engine: %s answers readiness but not queries: %w", opts.Image, err)
+	}
+	s.Startup = time.Since(began)
+	opts.Log.Info("container ready", "image", opts.Image, "server", s.Flavor.String(), "startup", s.Startup.Round(time.Millisecond))
+	return s, nil
+}
+
+// genericContainer calls testcontainers, turning a panic inside it into an error: a broken Docker
+// setup must end the run with one clear line, not a stack trace.
+func genericContainer(ctx context.Context, req testcontainers.GenericContainerRequest) (c testcontainers.Container, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("testcontainers: %v", r)
+		}
+	}()
+	return testcontainers.GenericContainer(ctx, req)
+}
+
+// printfLogger sends testcontainers' log lines to slog at debug level.
+type printfLogger struct{ log *slog.Logger }
+
+func (l printfLogger) Printf(format string, args ...any) {
+	if l.log != nil {
+		l.log.Debug(fmt.Sprintf(format, args...))
+	}
+}

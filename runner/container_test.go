@@ -1,0 +1,93 @@
+package runner
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
+)
+
+// runContainers lists the ids of containers schema-guard started (any run).
+func runContainers(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("docker", "ps", "-aq", "--filter", "label="+labelRun).Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestContainerEngine(t *testing.T) {
+	image := testenv.Image(t)
+	before := len(runContainers(t))
+	ctx := context.Background()
+	srv, err := Start(ctx, Options{Kind: Container, Image: image})
+	if err != nil {
+		t.Fatalf("start container engine: %v", err)
+	}
+	defer srv.Close(ctx)
+	if srv.Kind != Container || srv.Image != image || srv.Startup <= 0 {
+		t.Errorf("server = %+v", srv)
+	}
+	if got := len(runContainers(t)); got != before+1 {
+		t.Errorf("%d schema-guard containers while running, want %d", got, before+1)
+	}
+	// Durability off, and the address is the published port on the host override.
+	var flush int
+	if err := srv.Admin().QueryRowContext(ctx, "SELECT @@innodb_flush_log_at_trx_commit").Scan(&flush); err != nil || flush != 0 {
+		t.Errorf("innodb_flush_log_at_trx_commit = %d, %v", flush, err)
+	}
+	if !strings.HasPrefix(srv.cfg.Addr, "127.0.0.1:") {
+		t.Errorf("server address %s is not on 127.0.0.1", srv.cfg.Addr)
+	}
+	db, err := srv.CreateDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Replay(ctx, []Unit{unit(t, "c/1.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);")}, nil)
+	if err != nil || res.Failed {
+		t.Fatalf("replay: %+v, %v", res, err)
+	}
+	if err := srv.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(runContainers(t)); got != before {
+		t.Errorf("%d schema-guard containers after Close, want %d", got, before)
+	}
+}
+
+func TestContainerEngineMissingImage(t *testing.T) {
+	testenv.Image(t)
+	_, err := Start(context.Background(), Options{Kind: Container, Image: "schema-guard-test/no-such-image:0"})
+	if err == nil || !strings.Contains(err.Error(), "cannot be pulled") || !strings.Contains(err.Error(), "--dsn") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestContainerEngineWithoutDocker(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	for _, kind := range []Kind{Container, Auto} {
+		_, err := Start(context.Background(), Options{Kind: kind, Image: "mysql:8.4"})
+		if err == nil || !strings.Contains(err.Error(), "Docker is not answering") || !strings.Contains(err.Error(), "--dsn") {
+			t.Errorf("%s: err = %v", kind, err)
+		}
+	}
+}
+
+func TestContainerEngineInterruptedStart(t *testing.T) {
+	image := testenv.Image(t)
+	before := len(runContainers(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	srv, err := Start(ctx, Options{Kind: Container, Image: image})
+	if err == nil {
+		srv.Close(context.Background())
+		t.Skip("the container started within 400ms; nothing was interrupted")
+	}
+	if got := len(runContainers(t)); got != before {
+		t.Errorf("%d schema-guard containers after an interrupted start, want %d", got, before)
+	}
+}

@@ -1,0 +1,259 @@
+// Package runner starts the server migrations are replayed on (a throwaway container, or an
+// existing server given by DSN), creates scratch databases on it, replays migrations statement by
+// statement and introspects the result into the schema model.
+//
+// Whatever happens — a failing statement, a lost connection, SIGINT — Server.Close drops every
+// database the server handed out and removes the container it started.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/schema-guard/schema-guard/schema"
+)
+
+// Kind names an engine.
+type Kind string
+
+// The engines. Auto picks DSN when a DSN is given, else Container when Docker answers.
+const (
+	Auto      Kind = "auto"
+	Container Kind = "container"
+	DSN       Kind = "dsn"
+)
+
+// ParseKind checks an --engine value.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(strings.ToLower(s)); k {
+	case "":
+		return Auto, nil
+	case Auto, Container, DSN:
+		return k, nil
+	}
+	return "", fmt.Errorf("unknown engine %q (want auto, container or dsn)", s)
+}
+
+// DefaultImage is the container image used when none is given.
+const DefaultImage = "mysql:8.4"
+
+// DatabasePrefix starts the name of every database schema-guard creates. It never creates, alters
+// or drops a database whose name does not start with it.
+const DatabasePrefix = "schema_guard_"
+
+// Options choose and configure the engine.
+type Options struct {
+	Kind  Kind
+	DSN   string // go-sql-driver form: user:password@tcp(host:port)/
+	Image string // container image; DefaultImage when empty
+	// Log receives progress lines; nil discards them.
+	Log *slog.Logger
+}
+
+// Server is a running MySQL or MariaDB server on which schema-guard may create scratch databases.
+type Server struct {
+	Kind   Kind
+	Flavor schema.Flavor
+	Image  string // the container engine's image
+	// Startup is how long the engine took to give a server that answers queries.
+	Startup time.Duration
+
+	cfg   *mysql.Config // connection settings without a database name
+	admin *sql.DB
+	log   *slog.Logger
+	stop  func(context.Context) error // removes the container; nil for the dsn engine
+
+	mu        sync.Mutex
+	databases []*Database
+	closed    bool
+}
+
+// Start starts (container) or connects to (dsn) a server and reads its flavour.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	kind := opts.Kind
+	if kind == Auto || kind == "" {
+		switch {
+		case opts.DSN != "":
+			kind = DSN
+		default:
+			if err := dockerAnswers(ctx); err != nil {
+				return nil, fmt.Errorf("no engine: Docker is not answering (%v); start Docker, or pass --dsn user:password@tcp(host:3306)/ to use an existing MySQL or MariaDB server", err)
+			}
+			kind = Container
+		}
+	}
+	switch kind {
+	case DSN:
+		if opts.DSN == "" {
+			return nil, errors.New("dsn engine: no DSN given; pass --dsn user:password@tcp(host:3306)/")
+		}
+		return startDSN(ctx, opts)
+	case Container:
+		if opts.Image == "" {
+			opts.Image = DefaultImage
+		}
+		return startContainer(ctx, opts)
+	}
+	return nil, fmt.Errorf("unknown engine %q", kind)
+}
+
+// connect opens a pool with cfg, checks that it answers and reads the server's flavour.
+func (s *Server) connect(ctx context.Context) error {
+	db, err := sql.Open("mysql", s.cfg.FormatDSN())
+	if err != nil {
+		return err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return err
+	}
+	flavor, err := ReadFlavor(ctx, db)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	s.admin, s.Flavor = db, flavor
+	return nil
+}
+
+// Database is a scratch database on a Server.
+type Database struct {
+	Name string
+	// DB is a pool whose connections use this database.
+	DB *sql.DB
+
+	server *Server
+	mu     sync.Mutex
+	// threads are the server connection ids of sessions that replay into this database; Drop
+	// kills them first, because a statement interrupted on the client side (SIGINT) keeps running
+	// on the server and its metadata lock would make DROP DATABASE wait.
+	threads []int64
+}
+
+// CreateDatabase creates an empty database named schema_guard_<random>.
+func (s *Server) CreateDatabase(ctx context.Context) (*Database, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, errors.New("create database: server is closed")
+	}
+	s.mu.Unlock()
+	name := DatabasePrefix + randomHex(6)
+	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", name, err)
+	}
+	cfg := s.cfg.Clone()
+	cfg.DBName = name
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	d := &Database{Name: name, DB: db, server: s}
+	s.mu.Lock()
+	s.databases = append(s.databases, d)
+	s.mu.Unlock()
+	return d, nil
+}
+
+// trackThread remembers a session that works on the database, for Drop.
+func (d *Database) trackThread(id int64) {
+	d.mu.Lock()
+	d.threads = append(d.threads, id)
+	d.mu.Unlock()
+}
+
+// drop kills the database's sessions and drops it.
+func (d *Database) drop(ctx context.Context) error {
+	d.DB.Close()
+	d.mu.Lock()
+	threads := d.threads
+	d.threads = nil
+	d.mu.Unlock()
+	for _, id := range threads {
+		// 1094: unknown thread id — the session already ended, as it normally has.
+		if _, err := d.server.admin.ExecContext(ctx, fmt.Sprintf("KILL %d", id)); err != nil && !isMySQLError(err, 1094) {
+			d.server.log.Debug("kill replay session", "thread", id, "err", err)
+		}
+	}
+	if _, err := d.server.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(d.Name)); err != nil {
+		return fmt.Errorf("drop database %s: %w", d.Name, err)
+	}
+	return nil
+}
+
+// Close drops every database the server handed out and, for the container engine, removes the
+// container. It is safe to call more than once and from a deferred call after the run's context
+// was cancelled: give it a fresh context with a deadline.
+func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	dbs := s.databases
+	s.databases = nil
+	s.mu.Unlock()
+
+	var errs []error
+	if s.stop == nil {
+		// A container is removed with everything in it; only a shared server needs the drops.
+		for _, d := range dbs {
+			errs = append(errs, d.drop(ctx))
+		}
+	} else {
+		for _, d := range dbs {
+			d.DB.Close()
+		}
+	}
+	if s.admin != nil {
+		errs = append(errs, s.admin.Close())
+	}
+	if s.stop != nil {
+		errs = append(errs, s.stop(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// Admin is a pool with no default database, for server-level queries.
+func (s *Server) Admin() *sql.DB { return s.admin }
+
+// Describe is a one-line description for logs and reports: "mariadb 10.11.6 (dsn 127.0.0.1:3306)".
+func (s *Server) Describe() string {
+	switch s.Kind {
+	case Container:
+		return fmt.Sprintf("%s (container %s)", s.Flavor, s.Image)
+	default:
+		return fmt.Sprintf("%s (dsn %s)", s.Flavor, s.cfg.Addr)
+	}
+}
+
+func quoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+func isMySQLError(err error, number uint16) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == number
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,190 @@
+package runner
+
+import (
+	"encoding/hex"
+	"strconv"
+	"strings"
+)
+
+// This file reads and writes the SQL literals and expressions that information_schema returns,
+// for the normalisation in introspect_normalize.go.
+
+// quoteString writes s as a single-quoted literal escaped the way SHOW CREATE TABLE escapes
+// defaults and comments on both flavours: a quote is doubled, and backslash, NUL, newline and
+// carriage return get backslash escapes; nothing else is escaped. MariaDB's COLUMN_DEFAULT uses
+// exactly this form, so a MySQL value quoted here equals the MariaDB value of the same default.
+func quoteString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'':
+			b.WriteString("''")
+		case '\\':
+			b.WriteString(`\\`)
+		case 0:
+			b.WriteString(`\0`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// isQuotedLiteral reports whether s is exactly one single-quoted string literal, so that
+// 'a' || 'b' or 'a' + 1 (expressions) are not mistaken for one.
+func isQuotedLiteral(s string) bool {
+	if len(s) < 2 || s[0] != '\'' {
+		return false
+	}
+	end := skipQuoted(s, 0)
+	return end == len(s)
+}
+
+// skipQuoted returns the index just past the quoted string (', " or `) starting at s[i], or
+// len(s)+1 when it is not closed. Backslash escapes apply inside ' and " only.
+func skipQuoted(s string, i int) int {
+	q := s[i]
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			if q != '`' {
+				j++
+			}
+		case q:
+			if j+1 < len(s) && s[j+1] == q {
+				j++ // doubled quote
+				continue
+			}
+			return j + 1
+		}
+	}
+	return len(s) + 1
+}
+
+// isNumericLiteral reports whether s is a plain decimal number: -5, 1.50, -1e-5.
+func isNumericLiteral(s string) bool {
+	if s == "" {
+		return false
+	}
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i++
+	}
+	digits, dot, exp := 0, false, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !dot && !exp:
+			dot = true
+		case (c == 'e' || c == 'E') && digits > 0 && !exp:
+			exp = true
+			digits = 0
+			if i+1 < len(s) && (s[i+1] == '-' || s[i+1] == '+') {
+				i++
+			}
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// normalizeBitLiteral writes a bit literal (b'0101' or 0x05) as b'101': both flavours print
+// b'…', MySQL has printed hex, and leading zeros carry no meaning.
+func normalizeBitLiteral(s string) (string, bool) {
+	var bits string
+	switch {
+	case len(s) >= 3 && (s[0] == 'b' || s[0] == 'B') && s[1] == '\'' && s[len(s)-1] == '\'':
+		bits = s[2 : len(s)-1]
+		if strings.Trim(bits, "01") != "" {
+			return "", false
+		}
+	case strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X"):
+		raw, err := hex.DecodeString(evenHex(s[2:]))
+		if err != nil || len(s) == 2 {
+			return "", false
+		}
+		var b strings.Builder
+		for _, c := range raw {
+			b.WriteString(strconv.FormatUint(uint64(c)|0x100, 2)[1:])
+		}
+		bits = b.String()
+	default:
+		return "", false
+	}
+	bits = strings.TrimLeft(bits, "0")
+	if bits == "" {
+		bits = "0"
+	}
+	return "b'" + bits + "'", true
+}
+
+// hexLiteralToQuoted turns MySQL's hex default of a binary column (0x61620000) into the quoted
+// literal MariaDB reports for the same default ('ab\0\0').
+func hexLiteralToQuoted(s string) (string, bool) {
+	if !strings.HasPrefix(s, "0x") && !strings.HasPrefix(s, "0X") {
+		return "", false
+	}
+	raw, err := hex.DecodeString(evenHex(s[2:]))
+	if err != nil {
+		return "", false
+	}
+	return quoteString(string(raw)), true
+}
+
+func evenHex(h string) string {
+	if len(h)%2 == 1 {
+		return "0" + h
+	}
+	return h
+}
+
+// wrapExpr writes an expression default in parentheses, as it appears after DEFAULT, unless the
+// server already printed it wrapped: MariaDB says "(1 + 2)" for DEFAULT (1+2) but "uuid()" for
+// DEFAULT (uuid()); MySQL says "(1 + 2)" and "uuid()". Not doubling keeps both flavours equal.
+func wrapExpr(s string) string {
+	if fullyParenthesized(s) {
+		return s
+	}
+	return "(" + s + ")"
+}
+
+// fullyParenthesized reports whether one pair of parentheses encloses all of s, so that
+// "(a) + (b)" is not taken for wrapped.
+func fullyParenthesized(s string) bool {
+	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'', '"', '`':
+			i = skipQuoted(s, i) - 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i != len(s)-1 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+// unescapeMySQLExpr undoes MySQL 8's extra escaping of quotes in expressions stored in
+// information_schema (default expressions, generated columns, functional key parts, check
+// clauses): it writes _utf8mb4\'x\' where SHOW CREATE TABLE says _utf8mb4'x'. MySQL only; MariaDB
+// prints expressions as SHOW CREATE TABLE does.
+func unescapeMySQLExpr(s string) string {
+	return strings.ReplaceAll(s, `\'`, `'`)
+}

@@ -1,0 +1,135 @@
+package runner
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/migrations"
+)
+
+// Rule ids of the findings replay produces.
+const (
+	RuleReplayFailed     = "replay-failed"
+	RuleSkippedStatement = "skipped-statement"
+	RuleForeignDatabase  = "foreign-database"
+)
+
+// Unit is one migration file's statements, replayed as one step.
+type Unit struct {
+	Path       string
+	Statements []migrations.Statement
+}
+
+// UnitResult is what happened to one Unit.
+type UnitResult struct {
+	// Applied is true when every statement of the unit ran (or was deliberately skipped).
+	Applied bool
+	// Executed counts the statements sent to the server.
+	Executed int
+	Duration time.Duration
+}
+
+// Result is the outcome of a replay. Units lines up with the units given; after a failure the
+// remaining units are not applied.
+type Result struct {
+	Units    []UnitResult
+	Findings []finding.Finding
+	// Failed is true when a statement failed or was refused; replay stopped there.
+	Failed bool
+}
+
+// Progress is told about each unit just before it runs; i counts from 0.
+type Progress func(i int, u *Unit)
+
+// Replay runs the units' statements in order, one at a time, on one session of the database.
+// A statement the server rejects becomes a replay-failed finding at its file and line, and the
+// replay stops there. The returned error is for what is not the migrations' fault: a lost
+// connection, or ctx cancelled (SIGINT).
+func (d *Database) Replay(ctx context.Context, units []Unit, progress Progress) (*Result, error) {
+	res := &Result{Units: make([]UnitResult, len(units))}
+	conn, err := d.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("replay: open a session: %w", err)
+	}
+	defer conn.Close()
+	shared := d.server.Kind == DSN
+
+	for i := range units {
+		u := &units[i]
+		if progress != nil {
+			progress(i, u)
+		}
+		began := time.Now()
+		ur := &res.Units[i]
+		for j := range u.Statements {
+			st := &u.Statements[j]
+			if v := guard(st.Node, d.Name, shared); v.skip || v.refuse {
+				f := statementFinding(st, v.reason)
+				if v.refuse {
+					f.Rule, f.Severity = RuleForeignDatabase, finding.Error
+					f.Fix = "Remove the database name from the statement; migrations should work on whichever database they are run in."
+					res.Findings, res.Failed = append(res.Findings, f), true
+					ur.Duration = time.Since(began)
+					return res, nil
+				}
+				f.Rule, f.Severity = RuleSkippedStatement, finding.Notice
+				res.Findings = append(res.Findings, f)
+				continue
+			}
+			_, err := conn.ExecContext(ctx, st.Text)
+			if err != nil {
+				ur.Duration = time.Since(began)
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				var me *mysql.MySQLError
+				if !errors.As(err, &me) {
+					return nil, fmt.Errorf("replay: lost the server while running %s:%d: %w", st.File, st.Line, err)
+				}
+				res.Findings = append(res.Findings, d.failure(st, me))
+				res.Failed = true
+				return res, nil
+			}
+			ur.Executed++
+		}
+		ur.Applied, ur.Duration = true, time.Since(began)
+	}
+	return res, nil
+}
+
+func (d *Database) failure(st *migrations.Statement, me *mysql.MySQLError) finding.Finding {
+	state := ""
+	if me.SQLState != [5]byte{} {
+		state = " (" + string(me.SQLState[:]) + ")"
+	}
+	f := statementFinding(st, fmt.Sprintf("statement failed on %s: Error %d%s: %s", d.server.Flavor, me.Number, state, me.Message))
+	f.Rule, f.Severity = RuleReplayFailed, finding.Error
+	f.Fix = "Make the statement run on a database in the state the migrations before it leave; the migrations after it were not replayed."
+	return f
+}
+
+func statementFinding(st *migrations.Statement, msg string) finding.Finding {
+	return finding.Finding{File: st.File, Line: st.Line, Column: st.Column, EndLine: st.EndLine, Message: msg}
+}
+
+// Conn opens a session on the database and registers it, so Close can end it even when a
+// statement on it outlives the client (the client was interrupted).
+func (d *Database) Conn(ctx context.Context) (*sql.Conn, error) {
+	conn, err := d.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var thread int64
+	if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&thread); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	d.trackThread(thread)
+	return conn, nil
+}
