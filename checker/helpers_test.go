@@ -1,0 +1,135 @@
+package checker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/report"
+	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/schema"
+)
+
+// engine is one way to get a server in tests.
+type engine struct {
+	name string
+	opts func(t *testing.T) runner.Options
+}
+
+var engines = []engine{
+	{"dsn", func(t *testing.T) runner.Options { return runner.Options{Kind: runner.DSN, DSN: testenv.DSN(t)} }},
+	{"container", func(t *testing.T) runner.Options {
+		return runner.Options{Kind: runner.Container, Image: testenv.Image(t)}
+	}},
+}
+
+func dsnEngine(t *testing.T) runner.Options { return engines[0].opts(t) }
+
+// run runs a check and fails the test if it could not be done.
+func run(t *testing.T, opts Options) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	return res
+}
+
+// findings renders findings as "rule@file:line" (with the column where known), sorted.
+func findings(r *report.Report) string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.Rule+"@"+f.Pos())
+	}
+	return strings.Join(out, " ")
+}
+
+// readLines reads a file of one entry per line.
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Fields(string(data))
+}
+
+// gitRepo creates a repository; git runs a git command in it.
+func gitRepo(t *testing.T) (string, func(args ...string)) {
+	t.Helper()
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t",
+			"GIT_COMMITTER_EMAIL=t@t", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	return dir, git
+}
+
+// copyFile copies src to dst, creating directories.
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dst, string(data))
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// comparable blanks what legitimately differs between two replays of the same schema: the
+// scratch database's name (also inside view definitions) and auto_increment counters.
+func comparable(s *schema.Schema) string {
+	c := *s
+	c.Name = ""
+	var tables []schema.Table
+	for _, t := range s.Tables {
+		tc := *t
+		tc.Options.AutoIncrement = 0
+		tables = append(tables, tc)
+	}
+	out, err := json.MarshalIndent(struct {
+		S      schema.Schema
+		Tables []schema.Table
+	}{c, tables}, "", " ")
+	if err != nil {
+		panic(err)
+	}
+	return strings.ReplaceAll(string(out), s.Name, "DB")
+}
+
+// formats lists the fixture formats.
+func formats() []migrations.Format { return migrations.Formats }
+
+func fixtureDir(f migrations.Format) string {
+	return filepath.Join("..", "testdata", "formats", string(f))
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(fmt.Sprint(err))
+	}
+	return v
+}

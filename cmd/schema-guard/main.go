@@ -1,0 +1,90 @@
+// Command schema-guard checks MySQL/MariaDB schema migrations before they are merged: it replays
+// them on a real server, splits deployed from pending against the base branch, and reports what
+// would break production.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK       = 0 // no error-level finding
+	exitFindings = 1 // at least one error-level finding
+	exitFailure  = 2 // the tool could not do its job
+)
+
+func main() {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "schema-guard: interrupted; cleaning up (interrupt again to quit at once)")
+		cancel()
+		<-sigs
+		os.Exit(exitFailure)
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	cancel()
+	os.Exit(code)
+}
+
+// run is the whole program but for process-level concerns, so tests can call it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitFailure
+	}
+	switch args[0] {
+	case "check":
+		return runCheck(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] == "check" {
+			fmt.Fprint(stdout, checkUsage)
+			return exitOK
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, version, help)\n", args[0])
+	return exitFailure
+}
+
+func versionLine() string {
+	v, rev := version, ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
+			}
+		}
+		return fmt.Sprintf("schema-guard %s%s (%s)", v, rev, bi.GoVersion)
+	}
+	return "schema-guard " + v
+}
+
+const usage = `schema-guard checks MySQL/MariaDB schema migrations before they are merged.
+
+Usage:
+  schema-guard check [flags]    replay the migrations on a real server and report problems
+  schema-guard version          print the version
+  schema-guard help [check]     print this help, or the flags of check
+
+Exit codes: 0 no error-level finding, 1 at least one, 2 the check could not be done.
+`

@@ -1,0 +1,127 @@
+// Package config reads .schema-guard.yaml. Every key has a command-line flag of the same meaning;
+// the flag wins. Unknown keys are errors, so a typo never silently does nothing.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the configuration file looked for at the repository root.
+const FileName = ".schema-guard.yaml"
+
+// Config is the content of .schema-guard.yaml. Relative paths in it are relative to the file's
+// directory; Load makes them absolute.
+type Config struct {
+	// Path is the file the configuration was read from, "" when none was.
+	Path string `yaml:"-"`
+
+	Migrations string `yaml:"migrations"`
+	Format     string `yaml:"format"`
+	Engine     string `yaml:"engine"`
+	// DSN may refer to environment variables as ${NAME}, to keep passwords out of the file.
+	DSN        string `yaml:"dsn"`
+	Image      string `yaml:"image"`
+	Base       string `yaml:"base"`
+	Output     string `yaml:"output"`
+	OutputFile string `yaml:"output_file"`
+}
+
+// Load reads the configuration file at path. With required false, a missing file gives an empty
+// configuration (the file is optional at its default place).
+func Load(path string, required bool) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !required {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cfg, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	return cfg, nil
+}
+
+// Parse reads configuration from data; name is used in error messages ("name:line: …").
+func Parse(name string, data []byte) (*Config, error) {
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, fmt.Errorf("%s:%d: not valid UTF-8", name, line)
+	}
+	cfg := &Config{Path: name}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(name, err)
+	}
+	// A second document would be ignored silently; say so instead.
+	var extra any
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: holds more than one YAML document", name)
+	}
+	cfg.DSN = os.Expand(cfg.DSN, os.Getenv)
+	return cfg, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlError turns the YAML library's message into "name:line: message", keeping the first
+// problem: one clear line is worth more than a list.
+func yamlError(name string, err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		text := m[2]
+		if field, ok := strings.CutPrefix(text, "field "); ok {
+			if key, _, ok := strings.Cut(field, " not found"); ok {
+				text = fmt.Sprintf("unknown key %q (known: %s)", key, strings.Join(Keys(), ", "))
+			}
+		}
+		return fmt.Errorf("%s:%s: %s", name, m[1], text)
+	}
+	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
+}
+
+// Keys lists the configuration keys, from Config's yaml tags.
+func Keys() []string {
+	var keys []string
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		if key := t.Field(i).Tag.Get("yaml"); key != "" && key != "-" {
+			keys = append(keys, key)
+		}
+	}
+	return keys
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
+}

@@ -1,0 +1,82 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	t.Setenv("SG_PW", "s3cret")
+	cfg, err := Parse("c.yaml", []byte("# comment\nmigrations: db/migrations\nformat: flyway\nengine: dsn\n"+
+		"dsn: app:${SG_PW}@tcp(127.0.0.1:3306)/\nimage: mariadb:11\nbase: origin/main\noutput: json\noutput_file: r.json\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Path: "c.yaml", Migrations: "db/migrations", Format: "flyway", Engine: "dsn",
+		DSN: "app:s3cret@tcp(127.0.0.1:3306)/", Image: "mariadb:11", Base: "origin/main", Output: "json", OutputFile: "r.json"}
+	if *cfg != want {
+		t.Errorf("got %+v\nwant %+v", *cfg, want)
+	}
+	if cfg, err := Parse("empty.yaml", nil); err != nil || *cfg != (Config{Path: "empty.yaml"}) {
+		t.Errorf("empty file: %+v, %v", cfg, err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct{ name, src, want string }{
+		{"unknown key", "format: flyway\nmigration: x\n", `c.yaml:2: unknown key "migration" (known: migrations, format,`},
+		{"syntax", "format: flyway\n  engine: [dsn\n", "c.yaml:2: "},
+		{"wrong type", "format:\n  - flyway\n", "c.yaml:2: cannot unmarshal"},
+		{"not a mapping", "- a\n- b\n", "c.yaml:1: cannot unmarshal"},
+		{"not UTF-8", "format: flyway\n# caf\xe9\n", "c.yaml:2: not valid UTF-8"},
+		{"two documents", "format: flyway\n---\nformat: goose\n", "c.yaml: holds more than one YAML document"},
+		{"tab indentation", "format: flyway\n\tengine: dsn\n", "c.yaml:2: "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(c.src))
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("err = %v, want prefix %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestLoadResolvesPathsAgainstTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.WriteFile(path, []byte("migrations: sql\noutput_file: out/r.json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Migrations != filepath.Join(dir, "sql") || cfg.OutputFile != filepath.Join(dir, "out/r.json") {
+		t.Errorf("paths not resolved: %+v", cfg)
+	}
+	if _, err := Load(filepath.Join(dir, "missing.yaml"), true); err == nil {
+		t.Error("a missing required file loaded")
+	}
+	if cfg, err := Load(filepath.Join(dir, "missing.yaml"), false); err != nil || cfg.Path != "" {
+		t.Errorf("a missing optional file: %+v, %v", cfg, err)
+	}
+}
+
+// FuzzParse: any bytes give a configuration or a one-line error naming the file, never a panic.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{"", "format: flyway\n", "migrations: [\n", "a: b: c\n", "dsn: ${X}${\n", "\xff", "---\n---\n", "&a [*a]\n"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := Parse("f.yaml", data)
+		if err != nil && (!strings.HasPrefix(err.Error(), "f.yaml") || strings.Contains(err.Error(), "\n")) {
+			t.Errorf("error %q does not name the file on one line", err)
+		}
+	})
+}

@@ -1,0 +1,159 @@
+// Package report holds the result of a check run in its stable, versioned form and writes it as
+// text for people or JSON for programs. The JSON keys are a contract: version 1 only ever gains
+// fields.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/schema-guard/schema-guard/finding"
+)
+
+// FormatVersion is the version of the JSON report.
+const FormatVersion = 1
+
+// Report is the result of one check run.
+type Report struct {
+	Version    int               `json:"version"`
+	Engine     Engine            `json:"engine"`
+	Source     Source            `json:"source"`
+	Migrations []Migration       `json:"migrations"`
+	Findings   []finding.Finding `json:"findings"`
+	Drift      []Drift           `json:"drift"`
+	Copier     []Copier          `json:"copier"`
+	Summary    Summary           `json:"summary"`
+	// Schema summarises the replayed final state.
+	Schema *SchemaSummary `json:"schema,omitempty"`
+	// DurationMS is the wall time of the whole run.
+	DurationMS int64 `json:"duration_ms"`
+}
+
+// Engine describes the server the migrations were replayed on.
+type Engine struct {
+	Kind          string `json:"kind"` // container | dsn
+	Flavor        string `json:"flavor"`
+	ServerVersion string `json:"server_version"`
+	Image         string `json:"image,omitempty"`
+	StartupMS     int64  `json:"startup_ms"`
+}
+
+// Source describes where the migrations came from and what they were compared with.
+type Source struct {
+	Dir    string `json:"dir"`
+	Format string `json:"format"`
+	// BaseRef and BaseSHA are empty when there is no base ref: every migration is then pending.
+	BaseRef string `json:"base_ref,omitempty"`
+	BaseSHA string `json:"base_sha,omitempty"`
+}
+
+// Migration is one replay step.
+type Migration struct {
+	File        string `json:"file"`
+	Version     string `json:"version"`
+	Kind        string `json:"kind"`  // versioned | repeatable | baseline
+	State       string `json:"state"` // deployed | pending
+	Applied     bool   `json:"applied"`
+	Statements  int    `json:"statements"`
+	DurationMS  int64  `json:"duration_ms"`
+	Checksum    string `json:"checksum"`
+	SkipReason  string `json:"skip_reason,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// Drift is a difference between the replayed schema and the declared one.
+type Drift struct {
+	Object   string `json:"object"`
+	Kind     string `json:"kind"`
+	Change   string `json:"change"` // missing | extra | different
+	Declared string `json:"declared"`
+	Actual   string `json:"actual"`
+	Fix      string `json:"fix"`
+}
+
+// Copier is the online copier's dry-run verdict for one ALTER.
+type Copier struct {
+	File          string `json:"file"`
+	Line          int    `json:"line"`
+	Table         string `json:"table"`
+	SampleRows    int64  `json:"sample_rows"`
+	Verdict       string `json:"verdict"` // lossless | lossy | refused | failed
+	RowsLost      int64  `json:"rows_lost"`
+	RowsChanged   int64  `json:"rows_changed"`
+	RowsPerSecond int64  `json:"rows_per_second"`
+	Detail        string `json:"detail"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Notices  int `json:"notices"`
+	Allowed  int `json:"allowed"`
+}
+
+// SchemaSummary counts the objects of the replayed final state.
+type SchemaSummary struct {
+	Tables   int `json:"tables"`
+	Views    int `json:"views"`
+	Triggers int `json:"triggers"`
+	Routines int `json:"routines"`
+}
+
+// New returns an empty report of the current format version.
+func New() *Report {
+	return &Report{Version: FormatVersion, Migrations: []Migration{}, Findings: []finding.Finding{}, Drift: []Drift{}, Copier: []Copier{}}
+}
+
+// Add appends findings.
+func (r *Report) Add(fs ...finding.Finding) { r.Findings = append(r.Findings, fs...) }
+
+// Finish sorts the findings and computes the summary.
+func (r *Report) Finish() {
+	finding.Sort(r.Findings)
+	r.Summary = Summary{}
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case finding.Error:
+			r.Summary.Errors++
+		case finding.Warning:
+			r.Summary.Warnings++
+		default:
+			r.Summary.Notices++
+		}
+	}
+}
+
+// Failed reports whether an error-level finding stands: the check fails (exit code 1).
+func (r *Report) Failed() bool { return r.Summary.Errors > 0 }
+
+// Format is an output format.
+type Format string
+
+// The output formats.
+const (
+	Text Format = "text"
+	JSON Format = "json"
+)
+
+// ParseFormat checks an --output value.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case Text, JSON:
+		return f, nil
+	case "":
+		return Text, nil
+	}
+	return "", fmt.Errorf("unknown output %q (want text or json)", s)
+}
+
+// Write writes the report in the format; color applies to text only.
+func Write(w io.Writer, r *Report, f Format, color bool) error {
+	switch f {
+	case JSON:
+		return WriteJSON(w, r)
+	default:
+		return WriteText(w, r, color)
+	}
+}

@@ -1,0 +1,125 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/schema-guard/schema-guard/finding"
+)
+
+// ANSI styles, used only when writing to a terminal.
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	cyan   = "\x1b[36m"
+	bold   = "\x1b[1m"
+	dim    = "\x1b[2m"
+	reset  = "\x1b[0m"
+)
+
+// WriteText writes the report for a person: a header line, the findings grouped by file, and a
+// summary line.
+func WriteText(w io.Writer, r *Report, color bool) error {
+	bw := bufio.NewWriter(w)
+	style := func(s, code string) string {
+		if !color || code == "" {
+			return s
+		}
+		return code + s + reset
+	}
+
+	fmt.Fprintf(bw, "%s %s · %s · %s\n", style("schema-guard", bold), r.Engine.Describe(), r.Source.Format, r.Source.Dir)
+	if r.Source.BaseSHA != "" {
+		fmt.Fprintf(bw, "base %.12s (%s)\n", r.Source.BaseSHA, r.Source.BaseRef)
+	} else {
+		fmt.Fprintln(bw, "no base ref: every migration is pending, history checks are off")
+	}
+
+	var group string
+	for _, f := range r.Findings {
+		if f.File != group {
+			group = f.File
+			fmt.Fprintf(bw, "\n%s\n", style(f.File, bold))
+		}
+		pos := ""
+		if f.Line > 0 {
+			pos = fmt.Sprint(f.Line)
+			if f.Column > 0 {
+				pos += fmt.Sprintf(":%d", f.Column)
+			}
+		}
+		sev := fmt.Sprintf("%-7s", f.Severity)
+		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, severityColor(f.Severity)), style(f.Rule, cyan), f.Message)
+		if f.Fix != "" {
+			fix := strings.ReplaceAll(strings.TrimRight(f.Fix, "\n"), "\n", "\n          ")
+			fmt.Fprintf(bw, "          %s %s\n", style("fix:", dim), fix)
+		}
+	}
+	if len(r.Findings) > 0 {
+		fmt.Fprintln(bw)
+	}
+
+	var deployed, pending, applied, statements int
+	for _, m := range r.Migrations {
+		if m.State == "deployed" {
+			deployed++
+		} else {
+			pending++
+		}
+		if m.Applied {
+			applied++
+		}
+		statements += m.Statements
+	}
+	fmt.Fprintf(bw, "%s (%d deployed, %d pending), %d applied, %s",
+		plural(len(r.Migrations), "migration"), deployed, pending, applied, plural(statements, "statement"))
+	if r.Schema != nil {
+		fmt.Fprintf(bw, " → %s, %s, %s, %s", plural(r.Schema.Tables, "table"), plural(r.Schema.Views, "view"),
+			plural(r.Schema.Triggers, "trigger"), plural(r.Schema.Routines, "routine"))
+	}
+	fmt.Fprintf(bw, " in %s\n", (time.Duration(r.DurationMS) * time.Millisecond).String())
+
+	s := r.Summary
+	line := fmt.Sprintf("%s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notices, "notice"))
+	if s.Allowed > 0 {
+		line += fmt.Sprintf(" (%d allowed)", s.Allowed)
+	}
+	if r.Failed() {
+		fmt.Fprintln(bw, style("✗ "+line, red))
+	} else {
+		fmt.Fprintln(bw, "✓ "+line)
+	}
+	return bw.Flush()
+}
+
+// Describe is "mariadb 10.11.6 (dsn)" or "mysql 8.4.3 (container mysql:8.4)".
+func (e Engine) Describe() string {
+	switch {
+	case e.Kind == "":
+		return "no engine"
+	case e.Image != "":
+		return fmt.Sprintf("%s %s (container %s)", e.Flavor, e.ServerVersion, e.Image)
+	default:
+		return fmt.Sprintf("%s %s (%s)", e.Flavor, e.ServerVersion, e.Kind)
+	}
+}
+
+func severityColor(s finding.Severity) string {
+	switch s {
+	case finding.Error:
+		return red
+	case finding.Warning:
+		return yellow
+	}
+	return ""
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
