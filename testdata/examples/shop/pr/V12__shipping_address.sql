@@ -1,0 +1,5 @@
+ALTER TABLE orders
+  ADD COLUMN ship_country CHAR(2)      NULL,
+  ADD COLUMN ship_city    VARCHAR(100) NULL,
+  ADD COLUMN ship_line1   VARCHAR(200) NULL,
+  ADD COLUMN ship_zip     VARCHAR(16)  NULL;
