@@ -42,7 +42,7 @@ func resolveBase(ctx context.Context, repo *migrations.Repo, asked string) (*bas
 	if sha := pullRequestBase(); sha != "" {
 		resolved, err := repo.Resolve(ctx, sha)
 		if err != nil {
-			return nil, fmt.Errorf("pull request base %.12s is not in this clone; check out with fetch-depth: 0: %w", sha, err)
+			return nil, fmt.Errorf("the pull request's base commit %.12s is not in this clone; check out with actions/checkout and fetch-depth: 0", sha)
 		}
 		return &base{ref: "pull_request.base.sha", sha: resolved}, nil
 	}

@@ -83,6 +83,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	// The driver prints connection trouble straight to stderr ("unexpected EOF" while a container
+	// is still starting); errors reach the caller anyway, so its lines are debug output. The
+	// logger is global because the readiness probe opens connections from a DSN string.
+	_ = mysql.SetLogger(driverLogger{opts.Log})
 	kind := opts.Kind
 	if kind == Auto || kind == "" {
 		switch {
@@ -256,4 +260,11 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b)
+}
+
+// driverLogger sends the MySQL driver's log lines to slog at debug level.
+type driverLogger struct{ log *slog.Logger }
+
+func (l driverLogger) Print(v ...any) {
+	l.log.Debug("mysql driver: " + strings.TrimSpace(fmt.Sprint(v...)))
 }
