@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 func TestBaseFromGitHubEvent(t *testing.T) {
-	dir, git := gitRepo(t)
-	writeFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "CREATE TABLE a (id INT);\n")
+	dir, git := testenv.GitRepo(t)
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "CREATE TABLE a (id INT);\n")
 	git("add", "-A")
 	git("commit", "-qm", "one")
 	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
@@ -19,12 +21,12 @@ func TestBaseFromGitHubEvent(t *testing.T) {
 	}
 	base := strings.TrimSpace(string(out))
 	// HEAD is main itself, so without the event the merge-base would make V2 deployed.
-	writeFile(t, filepath.Join(dir, "db/migrations/V2__b.sql"), "CREATE TABLE b (id INT);\n")
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V2__b.sql"), "CREATE TABLE b (id INT);\n")
 	git("add", "-A")
 	git("commit", "-qm", "two")
 
 	event := filepath.Join(t.TempDir(), "event.json")
-	writeFile(t, event, `{"pull_request": {"number": 7, "base": {"sha": "`+base+`", "ref": "main"}}}`)
+	testenv.WriteFile(t, event, `{"pull_request": {"number": 7, "base": {"sha": "`+base+`", "ref": "main"}}}`)
 	t.Setenv("GITHUB_ACTIONS", "true")
 	t.Setenv("GITHUB_EVENT_NAME", "pull_request")
 	t.Setenv("GITHUB_EVENT_PATH", event)
@@ -44,7 +46,7 @@ func TestBaseFromGitHubEvent(t *testing.T) {
 	}
 
 	// A base commit the clone does not have: actions/checkout fetched too shallow.
-	writeFile(t, event, `{"pull_request": {"base": {"sha": "0123456789abcdef0123456789abcdef01234567"}}}`)
+	testenv.WriteFile(t, event, `{"pull_request": {"base": {"sha": "0123456789abcdef0123456789abcdef01234567"}}}`)
 	_, err = Run(context.Background(), Options{WorkDir: dir, Engine: dsnEngine(t)})
 	if err == nil || !strings.Contains(err.Error(), "fetch-depth: 0") {
 		t.Errorf("unknown event base: %v", err)

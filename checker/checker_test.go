@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/internal/testenv"
+
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
@@ -61,7 +63,7 @@ func TestFixtureStatesAgainstBase(t *testing.T) {
 		t.Run(string(format), func(t *testing.T) {
 			src := fixtureDir(format)
 			order := readLines(t, filepath.Join(src, "order.txt"))
-			dir, git := gitRepo(t)
+			dir, git := testenv.GitRepo(t)
 			split := len(order) / 2
 			for _, f := range order[:split] {
 				copyFile(t, filepath.Join(src, f), filepath.Join(dir, f))
@@ -129,9 +131,9 @@ func TestHistoryFindings(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir, git := gitRepo(t)
+			dir, git := testenv.GitRepo(t)
 			for name, content := range deployed {
-				writeFile(t, filepath.Join(dir, "db/migrations", name), content)
+				testenv.WriteFile(t, filepath.Join(dir, "db/migrations", name), content)
 			}
 			git("add", "-A")
 			git("commit", "-qm", "deployed")
@@ -141,7 +143,7 @@ func TestHistoryFindings(t *testing.T) {
 					git("rm", "-q", filepath.Join("db/migrations", name))
 					continue
 				}
-				writeFile(t, path, content)
+				testenv.WriteFile(t, path, content)
 			}
 			// Uncommitted work counts: a pre-commit hook sees the working tree.
 			res := run(t, Options{WorkDir: dir, Base: "main", Engine: dsnEngine(t)})

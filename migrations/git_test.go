@@ -3,56 +3,23 @@ package migrations
 import (
 	"context"
 	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-// gitRepo makes a repository in a temporary directory; run executes git in it.
-func gitRepo(t *testing.T) (dir string, run func(args ...string) string) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir = t.TempDir()
-	run = func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t",
-			"GIT_COMMITTER_EMAIL=t@t", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	run("init", "-q", "-b", "main")
-	return dir, run
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestRepoTreeFSReadsACommit(t *testing.T) {
-	dir, git := gitRepo(t)
+	dir, git := testenv.GitRepo(t)
 	ctx := context.Background()
-	writeFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "CREATE TABLE a (id INT);\n")
-	writeFile(t, filepath.Join(dir, "db/migrations/sub/V2__b.sql"), "x\x00binary\n")
-	writeFile(t, filepath.Join(dir, "other/V9__z.sql"), "not under the directory")
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "CREATE TABLE a (id INT);\n")
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/sub/V2__b.sql"), "x\x00binary\n")
+	testenv.WriteFile(t, filepath.Join(dir, "other/V9__z.sql"), "not under the directory")
 	git("add", "-A")
 	git("commit", "-q", "-m", "one")
 	first := git("rev-parse", "HEAD")
-	writeFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "edited\n")
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "edited\n")
 	git("commit", "-qam", "two")
 
 	repo, err := OpenRepo(ctx, filepath.Join(dir, "db"))
@@ -90,8 +57,8 @@ func TestRepoTreeFSReadsACommit(t *testing.T) {
 }
 
 func TestRepoResolveUnknownRef(t *testing.T) {
-	dir, git := gitRepo(t)
-	writeFile(t, filepath.Join(dir, "f"), "x")
+	dir, git := testenv.GitRepo(t)
+	testenv.WriteFile(t, filepath.Join(dir, "f"), "x")
 	git("add", "-A")
 	git("commit", "-qm", "one")
 	repo, err := OpenRepo(context.Background(), dir)
@@ -107,7 +74,7 @@ func TestRepoResolveUnknownRef(t *testing.T) {
 }
 
 func TestRepoDefaultBase(t *testing.T) {
-	dir, git := gitRepo(t)
+	dir, git := testenv.GitRepo(t)
 	ctx := context.Background()
 	repo, err := OpenRepo(ctx, dir)
 	if err != nil {
@@ -116,15 +83,15 @@ func TestRepoDefaultBase(t *testing.T) {
 	if sha, _ := repo.DefaultBase(ctx); sha != "" {
 		t.Errorf("a repository without commits has base %s", sha)
 	}
-	writeFile(t, filepath.Join(dir, "f"), "1")
+	testenv.WriteFile(t, filepath.Join(dir, "f"), "1")
 	git("add", "-A")
 	git("commit", "-qm", "one")
 	fork := git("rev-parse", "HEAD")
 	git("checkout", "-qb", "feature")
-	writeFile(t, filepath.Join(dir, "f"), "2")
+	testenv.WriteFile(t, filepath.Join(dir, "f"), "2")
 	git("commit", "-qam", "two")
 	git("checkout", "-q", "main")
-	writeFile(t, filepath.Join(dir, "g"), "3")
+	testenv.WriteFile(t, filepath.Join(dir, "g"), "3")
 	git("add", "-A")
 	git("commit", "-qm", "three")
 	git("checkout", "-q", "feature")

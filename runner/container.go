@@ -55,7 +55,11 @@ func startContainer(ctx context.Context, opts Options) (srv *Server, err error) 
 	}
 
 	began := time.Now()
-	runID := randomHex(8)
+	runID := opts.RunID
+	if runID == "" {
+		runID = randomHex(8)
+	}
+	opts.Log.Info("starting container", "image", opts.Image, "run", runID)
 	stop := func(ctx context.Context) error { return removeRunContainers(ctx, runID) }
 	defer func() {
 		if err != nil {

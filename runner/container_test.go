@@ -10,10 +10,11 @@ import (
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-// runContainers lists the ids of containers schema-guard started (any run).
-func runContainers(t *testing.T) []string {
+// runContainers lists the containers of one run. Other packages' tests start containers at the
+// same time, so only the run's own label tells.
+func runContainers(t *testing.T, runID string) []string {
 	t.Helper()
-	out, err := exec.Command("docker", "ps", "-aq", "--filter", "label="+labelRun).Output()
+	out, err := exec.Command("docker", "ps", "-aq", "--filter", "label="+labelRun+"="+runID).Output()
 	if err != nil {
 		t.Fatalf("docker ps: %v", err)
 	}
@@ -22,9 +23,9 @@ func runContainers(t *testing.T) []string {
 
 func TestContainerEngine(t *testing.T) {
 	image := testenv.Image(t)
-	before := len(runContainers(t))
+	runID := "test" + testenv.RandomHex(6)
 	ctx := context.Background()
-	srv, err := Start(ctx, Options{Kind: Container, Image: image})
+	srv, err := Start(ctx, Options{Kind: Container, Image: image, RunID: runID})
 	if err != nil {
 		t.Fatalf("start container engine: %v", err)
 	}
@@ -32,8 +33,8 @@ func TestContainerEngine(t *testing.T) {
 	if srv.Kind != Container || srv.Image != image || srv.Startup <= 0 {
 		t.Errorf("server = %+v", srv)
 	}
-	if got := len(runContainers(t)); got != before+1 {
-		t.Errorf("%d schema-guard containers while running, want %d", got, before+1)
+	if got := len(runContainers(t, runID)); got != 1 {
+		t.Errorf("%d containers of the run while running, want 1", got)
 	}
 	// Durability off, and the address is the published port on the host override.
 	var flush int
@@ -54,8 +55,8 @@ func TestContainerEngine(t *testing.T) {
 	if err := srv.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(runContainers(t)); got != before {
-		t.Errorf("%d schema-guard containers after Close, want %d", got, before)
+	if got := runContainers(t, runID); len(got) != 0 {
+		t.Errorf("containers %v of the run are left after Close", got)
 	}
 }
 
@@ -79,15 +80,15 @@ func TestContainerEngineWithoutDocker(t *testing.T) {
 
 func TestContainerEngineInterruptedStart(t *testing.T) {
 	image := testenv.Image(t)
-	before := len(runContainers(t))
+	runID := "test" + testenv.RandomHex(6)
 	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
 	defer cancel()
-	srv, err := Start(ctx, Options{Kind: Container, Image: image})
+	srv, err := Start(ctx, Options{Kind: Container, Image: image, RunID: runID})
 	if err == nil {
 		srv.Close(context.Background())
 		t.Skip("the container started within 400ms; nothing was interrupted")
 	}
-	if got := len(runContainers(t)); got != before {
-		t.Errorf("%d schema-guard containers after an interrupted start, want %d", got, before)
+	if got := runContainers(t, runID); len(got) != 0 {
+		t.Errorf("containers %v are left after an interrupted start", got)
 	}
 }

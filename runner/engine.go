@@ -56,6 +56,9 @@ type Options struct {
 	Kind  Kind
 	DSN   string // go-sql-driver form: user:password@tcp(host:port)/
 	Image string // container image; DefaultImage when empty
+	// RunID labels the containers of this run (org.schema-guard.run=<RunID>), which is how they
+	// are found and removed; random when empty.
+	RunID string
 	// Log receives progress lines; nil discards them.
 	Log *slog.Logger
 }

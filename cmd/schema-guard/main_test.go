@@ -29,13 +29,7 @@ func migrationsDir(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
-		path := filepath.Join(dir, "db", "migrations", name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testenv.WriteFile(t, filepath.Join(dir, "db", "migrations", name), content)
 	}
 	return dir
 }
@@ -87,11 +81,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 			}
 			dir := migrationsDir(t, c.files)
 			for name, content := range c.extra {
-				path := filepath.Join(dir, name)
-				os.MkdirAll(filepath.Dir(path), 0o755)
-				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				testenv.WriteFile(t, filepath.Join(dir, name), content)
 			}
 			code, stdout, stderr := runCLI(t, dir, append([]string{"check", "-q"}, c.args...)...)
 			if code != exitFailure {
@@ -112,8 +102,10 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 }
 
 func TestUnknownBaseInGit(t *testing.T) {
-	dir := migrationsDir(t, map[string]string{"V1__a.sql": "SELECT 1;\n"})
-	gitInit(t, dir)
+	dir, git := testenv.GitRepo(t)
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "SELECT 1;\n")
+	git("add", "-A")
+	git("commit", "-qm", "init")
 	code, _, stderr := runCLI(t, dir, "check", "-q", "--base", "no-such-ref", "--dsn", "u:p@tcp(127.0.0.1:1)/")
 	if code != exitFailure || !strings.Contains(stderr, `base ref "no-such-ref": git does not know it`) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
