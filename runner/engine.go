@@ -161,19 +161,21 @@ func (s *Server) CreateDatabase(ctx context.Context) (*Database, error) {
 	}
 	s.mu.Unlock()
 	name := DatabasePrefix + randomHex(6)
-	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
-		return nil, fmt.Errorf("create database %s: %w", name, err)
-	}
 	cfg := s.cfg.Clone()
 	cfg.DBName = name
 	db, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
+	// Registered before it exists: an interrupt may land after the server created it but before
+	// the call returns, and Close drops it with IF EXISTS either way.
 	d := &Database{Name: name, DB: db, server: s}
 	s.mu.Lock()
 	s.databases = append(s.databases, d)
 	s.mu.Unlock()
+	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", name, err)
+	}
 	return d, nil
 }
 
