@@ -221,6 +221,10 @@ func introspectChecks(ctx context.Context, q Querier, database string, f schema.
 		}
 		if f.IsMariaDB() && checkIsColumnLevel(level, name, t) {
 			c.Column = t.Column(name).Name
+		} else if f.IsMariaDB() && strings.EqualFold(level.String, "Column") {
+			// After RENAME COLUMN, MariaDB keeps reporting the column's check under the old
+			// column name; a column-level check can only refer to its own column.
+			c.Column = soleColumn(c.Expr, t)
 		}
 		t.Checks = append(t.Checks, c)
 		return nil
@@ -242,4 +246,27 @@ func checkIsColumnLevel(level sql.NullString, name string, t *schema.Table) bool
 		return strings.EqualFold(level.String, "Column")
 	}
 	return true
+}
+
+// soleColumn returns the one column of t that expr names (backquoted, as the server prints
+// check clauses), or "" when it names none or several.
+func soleColumn(expr string, t *schema.Table) string {
+	found := ""
+	for i := 0; i < len(expr); i++ {
+		switch expr[i] {
+		case '\'', '"':
+			i = skipQuoted(expr, i) - 1
+		case '`':
+			end := min(skipQuoted(expr, i), len(expr))
+			name := strings.ReplaceAll(strings.Trim(expr[i:end], "`"), "``", "`")
+			if col := t.Column(name); col != nil {
+				if found != "" && found != col.Name {
+					return ""
+				}
+				found = col.Name
+			}
+			i = end - 1
+		}
+	}
+	return found
 }

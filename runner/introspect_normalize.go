@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -66,7 +67,8 @@ type columnExtra struct {
 // parseExtra reads EXTRA word by word, so that any combination and either case is understood.
 func parseExtra(extra string) columnExtra {
 	var e columnExtra
-	words := strings.Fields(extra)
+	// MariaDB joins some attributes with a comma: "VIRTUAL GENERATED, INVISIBLE".
+	words := strings.FieldsFunc(extra, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 	for i := 0; i < len(words); i++ {
 		w := strings.ToUpper(words[i])
 		next := ""

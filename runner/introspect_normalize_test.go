@@ -126,6 +126,9 @@ func TestNormalizeParseExtra(t *testing.T) {
 		{"STORED GENERATED", columnExtra{generated: "STORED"}},
 		{"PERSISTENT GENERATED", columnExtra{generated: "STORED"}},
 		{"VIRTUAL GENERATED INVISIBLE", columnExtra{generated: "VIRTUAL", invisible: true}},
+		// MariaDB 10.11 joins them with a comma.
+		{"VIRTUAL GENERATED, INVISIBLE", columnExtra{generated: "VIRTUAL", invisible: true}},
+		{"STORED GENERATED,INVISIBLE", columnExtra{generated: "STORED", invisible: true}},
 		{"DEFAULT_GENERATED INVISIBLE", columnExtra{defaultGenerated: true, invisible: true}},
 		{"INVISIBLE", columnExtra{invisible: true}},
 		{"on update", columnExtra{}}, // truncated: nothing to take
@@ -380,4 +383,22 @@ func FuzzNormalizeDefault(f *testing.F) {
 		_ = lowerType(s)
 		_ = wrapExpr(s)
 	})
+}
+
+func TestSoleColumn(t *testing.T) {
+	table := &schema.Table{Name: "t", Columns: []*schema.Column{{Name: "qty"}, {Name: "price"}, {Name: "we`ird"}}}
+	for expr, want := range map[string]string{
+		"`qty` > 0":                       "qty",
+		"`qty` > 0 and `qty` < 10":        "qty",
+		"`qty` > `price`":                 "",
+		"`gone` > 0":                      "",
+		"'`price`' = `qty`":               "qty", // a backquote inside a string is not a name
+		"`we``ird` is not null":           "we`ird",
+		"json_valid(`QTY`)":               "qty",
+		"`qty` > 0 and \"`price`\" <> ''": "qty",
+	} {
+		if got := soleColumn(expr, table); got != want {
+			t.Errorf("soleColumn(%q) = %q, want %q", expr, got, want)
+		}
+	}
 }

@@ -82,7 +82,9 @@ func (d *Database) Replay(ctx context.Context, units []Unit, progress Progress) 
 				res.Findings = append(res.Findings, f)
 				continue
 			}
-			_, err := conn.ExecContext(ctx, st.Text)
+			// Definers name production accounts; on a shared server creating a view or trigger
+			// for another account needs privileges schema-guard's account should not have.
+			_, err := conn.ExecContext(ctx, migrations.StripDefiner(st.Text))
 			if err != nil {
 				ur.Duration = time.Since(began)
 				if ctx.Err() != nil {
