@@ -1,17 +1,14 @@
 // Package checker runs one check: it reads the migrations, splits them into deployed and pending
-// against the base ref, replays them on the engine and gathers everything into a report.
+// against the base ref, replays them on the engine, compares the result with the declared state
+// and gathers everything into a report.
 package checker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
@@ -29,9 +26,13 @@ type Options struct {
 	// Migrations is the migration directory; "" looks for DefaultDirs.
 	Migrations string
 	Format     migrations.Format
-	// Base is the base ref; "" chooses it (see resolveBase).
-	Base   string
-	Engine runner.Options
+	// Base is the base ref; "" chooses it (see resolveBase), NoBase means none.
+	Base string
+	// Schema is the declared state (a directory of .sql files or a dump file); "" skips drift.
+	Schema string
+	// SeedTables are the tables whose rows the declared state's INSERTs fix.
+	SeedTables []string
+	Engine     runner.Options
 	// Progress, when set, is told about each migration just before it is replayed.
 	Progress func(done, total int, path string)
 	Log      *slog.Logger
@@ -42,19 +43,58 @@ type Result struct {
 	Report *report.Report
 	// Final is the schema the migrations produce; nil when the replay stopped at a failure.
 	Final *schema.Schema
+	// Drift is the comparison with the declared state; nil without one, or when replay failed.
+	Drift *Drift
 }
 
 // Run performs the check. An error means the check could not be done (bad input, no server,
 // interrupted): the caller exits with code 2. Problems in the migrations are findings in the report.
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	began := time.Now()
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	src, err := load(ctx, opts)
+	s, err := Start(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
+	defer s.Close()
+	res := &Result{Report: s.Report, Final: s.Final}
+	if opts.Schema != "" && s.Final != nil {
+		if res.Drift, err = s.Drift(ctx); err != nil {
+			return nil, err
+		}
+	}
+	s.finish()
+	return res, nil
+}
+
+// Session is a check in progress: the migrations are replayed and the server is still up, so
+// later stages (drift, dump) can read from it. Close removes everything it created.
+type Session struct {
+	Report *report.Report
+	// Final is the schema the migrations produce; nil when the replay stopped at a failure.
+	Final *schema.Schema
+	// Migrations is the migration directory as read from the working tree.
+	Migrations *migrations.Set
+	// Replayed is the database the migrations were replayed into.
+	Replayed *runner.Database
+	// Root is the directory the paths of Migrations (and of findings) are relative to.
+	Root string
+
+	opts  Options
+	src   *source
+	srv   *runner.Server
+	began time.Time
+}
+
+// Start reads the migrations, starts the engine and replays them.
+func Start(ctx context.Context, opts Options) (*Session, error) {
+	s := &Session{opts: opts, began: time.Now()}
+	if s.opts.Log == nil {
+		s.opts.Log = slog.New(slog.DiscardHandler)
+	}
+	src, err := load(ctx, s.opts)
+	if err != nil {
+		return nil, err
+	}
+	s.src, s.Migrations, s.Root = src, src.head, src.root
 	rep := report.New()
 	rep.Source = report.Source{Dir: src.head.Dir, Format: string(src.head.Format)}
 	if src.base != nil {
@@ -62,114 +102,36 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	rep.Add(src.head.Ignored...)
 	rep.Add(src.history...)
+	s.Report = rep
 
-	opts.Engine.Log = opts.Log
-	srv, err := runner.Start(ctx, opts.Engine)
-	if err != nil {
+	s.opts.Engine.Log = s.opts.Log
+	if s.srv, err = runner.Start(ctx, s.opts.Engine); err != nil {
 		return nil, err
 	}
-	defer func() {
-		// The run's context may be cancelled (SIGINT): clean up with a fresh one.
-		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := srv.Close(cleanup); err != nil {
-			opts.Log.Error("cleanup failed; remove leftovers by hand", "err", err)
-		}
-	}()
 	rep.Engine = report.Engine{
-		Kind: string(srv.Kind), Flavor: string(srv.Flavor.Kind),
-		ServerVersion: fmt.Sprintf("%d.%d.%d", srv.Flavor.Major, srv.Flavor.Minor, srv.Flavor.Patch),
-		Image:         srv.Image, StartupMS: srv.Startup.Milliseconds(),
+		Kind: string(s.srv.Kind), Flavor: string(s.srv.Flavor.Kind),
+		ServerVersion: fmt.Sprintf("%d.%d.%d", s.srv.Flavor.Major, s.srv.Flavor.Minor, s.srv.Flavor.Patch),
+		Image:         s.srv.Image, StartupMS: s.srv.Startup.Milliseconds(),
 	}
-
-	final, err := replay(ctx, opts, srv, src, rep)
-	if err != nil {
+	if err := s.replay(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
-	rep.DurationMS = time.Since(began).Milliseconds()
-	rep.Finish()
-	return &Result{Report: rep, Final: final}, nil
+	return s, nil
 }
 
-// source is what was read from the repository.
-type source struct {
-	head    *migrations.Set
-	base    *base
-	steps   []migrations.Step
-	history []finding.Finding
-	units   [][]migrations.Statement // statements of each step, parsed
+// Close drops the scratch databases and removes the container. The run's context may be
+// cancelled by now (SIGINT), so it uses a fresh one.
+func (s *Session) Close() {
+	cleanup, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.srv.Close(cleanup); err != nil {
+		s.opts.Log.Error("cleanup failed; remove leftovers by hand", "err", err)
+	}
 }
 
-// load finds, reads, orders, splits and parses the migrations of the working tree and the base.
-func load(ctx context.Context, opts Options) (*source, error) {
-	work := opts.WorkDir
-	if work == "" {
-		work = "."
-	}
-	work, err := filepath.Abs(work)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := migrationsDir(work, opts.Migrations)
-	if err != nil {
-		return nil, err
-	}
-	repo, err := migrations.OpenRepo(ctx, dir)
-	if err != nil && !errors.Is(err, migrations.ErrNotGit) {
-		return nil, err
-	}
-	// Paths in findings are relative to the repository root (what annotations need); without a
-	// repository, to the working directory, or to the migrations directory when it lies elsewhere.
-	root := work
-	if repo != nil {
-		root = repo.Root
-	}
-	rel, err := filepath.Rel(root, dir)
-	if err != nil || !filepath.IsLocal(rel) && rel != "." {
-		if repo != nil {
-			return nil, fmt.Errorf("migrations directory %s is outside the repository %s", dir, root)
-		}
-		root, rel = dir, "."
-	}
-	rel = filepath.ToSlash(rel)
-
-	format := opts.Format
-	if format == "" {
-		format = migrations.Auto
-	}
-	head, err := migrations.Discover(os.DirFS(root), rel, format)
-	if err != nil {
-		return nil, err
-	}
-	src := &source{head: head}
-	if src.base, err = resolveBase(ctx, repo, opts.Base); err != nil {
-		return nil, err
-	}
-	var deployed *migrations.Set
-	if src.base != nil {
-		if deployed, err = baseSet(ctx, repo, src.base.sha, rel, head.Format); err != nil {
-			return nil, err
-		}
-	} else {
-		opts.Log.Info("no base ref: every migration is pending; pass --base to check the history")
-	}
-	var history []finding.Finding
-	src.steps, history = migrations.Plan(head, deployed)
-	src.history = history
-
-	parser := migrations.NewParser()
-	src.units = make([][]migrations.Statement, len(src.steps))
-	for i, st := range src.steps {
-		if st.Skip != "" {
-			continue
-		}
-		stmts, notes, err := st.File.Split()
-		if err != nil {
-			return nil, err
-		}
-		src.history = append(src.history, notes...)
-		parser.Parse(stmts)
-		src.units[i] = stmts
-	}
-	return src, nil
+// finish completes the report: duration, order, summary.
+func (s *Session) finish() {
+	s.Report.DurationMS = time.Since(s.began).Milliseconds()
+	s.Report.Finish()
 }

@@ -162,3 +162,16 @@ func TestHistoryFindings(t *testing.T) {
 		})
 	}
 }
+
+// TestExampleMatchesItsDeclaredSchema keeps the bundled example honest: its migrations produce
+// exactly its declared schema.
+func TestExampleMatchesItsDeclaredSchema(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "examples", "shop")
+	res := run(t, Options{WorkDir: dir, Migrations: "db/migrations", Schema: "schema", Base: NoBase, Engine: dsnEngine(t)})
+	if f := findings(res.Report); f != "" {
+		t.Errorf("findings: %s", f)
+	}
+	if res.Drift == nil || !res.Drift.Delta.Empty() {
+		t.Errorf("drift: %+v", res.Report.Drift)
+	}
+}

@@ -35,6 +35,10 @@ type Config struct {
 	Base       string `yaml:"base"`
 	Output     string `yaml:"output"`
 	OutputFile string `yaml:"output_file"`
+	// Schema is the declared state: a directory of .sql files or one dump file.
+	Schema string `yaml:"schema"`
+	// SeedTables are tables whose rows the declared state's INSERTs fix.
+	SeedTables []string `yaml:"seed_tables"`
 }
 
 // Load reads the configuration file at path. With required false, a missing file gives an empty
@@ -52,7 +56,7 @@ func Load(path string, required bool) (*Config, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
-	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile} {
+	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile, &cfg.Schema} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

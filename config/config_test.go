@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -10,16 +11,18 @@ import (
 func TestParse(t *testing.T) {
 	t.Setenv("SG_PW", "s3cret")
 	cfg, err := Parse("c.yaml", []byte("# comment\nmigrations: db/migrations\nformat: flyway\nengine: dsn\n"+
-		"dsn: app:${SG_PW}@tcp(127.0.0.1:3306)/\nimage: mariadb:11\nbase: origin/main\noutput: json\noutput_file: r.json\n"))
+		"dsn: app:${SG_PW}@tcp(127.0.0.1:3306)/\nimage: mariadb:11\nbase: origin/main\noutput: json\noutput_file: r.json\n"+
+		"schema: db/schema\nseed_tables: [countries, plans]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{Path: "c.yaml", Migrations: "db/migrations", Format: "flyway", Engine: "dsn",
-		DSN: "app:s3cret@tcp(127.0.0.1:3306)/", Image: "mariadb:11", Base: "origin/main", Output: "json", OutputFile: "r.json"}
-	if *cfg != want {
+		DSN: "app:s3cret@tcp(127.0.0.1:3306)/", Image: "mariadb:11", Base: "origin/main", Output: "json", OutputFile: "r.json",
+		Schema: "db/schema", SeedTables: []string{"countries", "plans"}}
+	if !reflect.DeepEqual(*cfg, want) {
 		t.Errorf("got %+v\nwant %+v", *cfg, want)
 	}
-	if cfg, err := Parse("empty.yaml", nil); err != nil || *cfg != (Config{Path: "empty.yaml"}) {
+	if cfg, err := Parse("empty.yaml", nil); err != nil || !reflect.DeepEqual(*cfg, Config{Path: "empty.yaml"}) {
 		t.Errorf("empty file: %+v, %v", cfg, err)
 	}
 }
@@ -50,14 +53,14 @@ func TestParseErrors(t *testing.T) {
 func TestLoadResolvesPathsAgainstTheFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, FileName)
-	if err := os.WriteFile(path, []byte("migrations: sql\noutput_file: out/r.json\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("migrations: sql\noutput_file: out/r.json\nschema: decl\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := Load(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Migrations != filepath.Join(dir, "sql") || cfg.OutputFile != filepath.Join(dir, "out/r.json") {
+	if cfg.Migrations != filepath.Join(dir, "sql") || cfg.OutputFile != filepath.Join(dir, "out/r.json") || cfg.Schema != filepath.Join(dir, "decl") {
 		t.Errorf("paths not resolved: %+v", cfg)
 	}
 	if _, err := Load(filepath.Join(dir, "missing.yaml"), true); err == nil {

@@ -28,6 +28,16 @@ type Report struct {
 	Schema *SchemaSummary `json:"schema,omitempty"`
 	// DurationMS is the wall time of the whole run.
 	DurationMS int64 `json:"duration_ms"`
+	// Timings are the wall times of the run's phases that took place.
+	Timings Timings `json:"timings_ms"`
+}
+
+// Timings are phase wall times in milliseconds.
+type Timings struct {
+	// Replay covers creating the scratch database, replaying and introspecting the result.
+	Replay int64 `json:"replay"`
+	// Drift covers loading the declared state, introspecting it, diffing and comparing seeds.
+	Drift int64 `json:"drift,omitempty"`
 }
 
 // Engine describes the server the migrations were replayed on.
@@ -46,6 +56,8 @@ type Source struct {
 	// BaseRef and BaseSHA are empty when there is no base ref: every migration is then pending.
 	BaseRef string `json:"base_ref,omitempty"`
 	BaseSHA string `json:"base_sha,omitempty"`
+	// Schema is the declared state compared with, when there is one.
+	Schema string `json:"schema,omitempty"`
 }
 
 // Migration is one replay step.

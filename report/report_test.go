@@ -12,7 +12,8 @@ import (
 func sample() *Report {
 	r := New()
 	r.Engine = Engine{Kind: "dsn", Flavor: "mariadb", ServerVersion: "10.11.6"}
-	r.Source = Source{Dir: "db/migrations", Format: "flyway", BaseRef: "merge-base with main", BaseSHA: "0123456789abcdef"}
+	r.Source = Source{Dir: "db/migrations", Format: "flyway", BaseRef: "merge-base with main", BaseSHA: "0123456789abcdef", Schema: "db/schema"}
+	r.Drift = []Drift{{Object: "users.email", Kind: "column", Change: "different"}}
 	r.Migrations = []Migration{
 		{File: "db/migrations/V1__a.sql", Version: "1", State: "deployed", Applied: true, Statements: 2},
 		{File: "db/migrations/V2__b.sql", Version: "2", State: "pending", Applied: false, Statements: 1},
@@ -57,6 +58,7 @@ func TestWriteText(t *testing.T) {
 	for _, want := range []string{
 		"mariadb 10.11.6 (dsn) · flyway · db/migrations",
 		"base 0123456789ab (merge-base with main)",
+		"declared schema db/schema: 1 difference",
 		"\ndb/migrations/V2__b.sql\n  1       notice  skipped-statement  USE\n  4:3     error   replay-failed  statement failed\n          fix: line one\n          line two\n",
 		"2 migrations (1 deployed, 1 pending), 1 applied, 3 statements",
 		"✗ 2 errors, 1 warning, 1 notice",

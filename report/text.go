@@ -37,6 +37,9 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 	} else {
 		fmt.Fprintln(bw, "no base ref: every migration is pending, history checks are off")
 	}
+	if r.Source.Schema != "" {
+		fmt.Fprintf(bw, "declared schema %s: %s\n", r.Source.Schema, plural(len(r.Drift), "difference"))
+	}
 
 	var group string
 	for _, f := range r.Findings {

@@ -48,18 +48,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr)
+	case "diff":
+		return runDiff(ctx, args[1:], stdout, stderr)
+	case "dump":
+		return runDump(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 && args[1] == "check" {
-			fmt.Fprint(stdout, checkUsage)
-			return exitOK
+		if len(args) > 1 {
+			if text, ok := commandUsage[args[1]]; ok {
+				fmt.Fprint(stdout, text)
+				return exitOK
+			}
 		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, version, help)\n", args[0])
+	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, version, help)\n", args[0])
 	return exitFailure
 }
 
@@ -83,8 +89,14 @@ const usage = `schema-guard checks MySQL/MariaDB schema migrations before they a
 
 Usage:
   schema-guard check [flags]    replay the migrations on a real server and report problems
+  schema-guard diff [flags]     print (or --write as a migration) the SQL that brings the
+                                migrations' result to the declared schema
+  schema-guard dump --out DIR   write the migrations' result as declared-schema files
   schema-guard version          print the version
-  schema-guard help [check]     print this help, or the flags of check
+  schema-guard help [command]   print this help, or a command's flags
 
 Exit codes: 0 no error-level finding, 1 at least one, 2 the check could not be done.
 `
+
+// commandUsage is each command's help.
+var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage}

@@ -1,0 +1,142 @@
+package checker
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schema-guard/schema-guard/config"
+	"github.com/schema-guard/schema-guard/internal/testenv"
+)
+
+// driftCase is a testdata/drift fixture unpacked into a directory.
+type driftCase struct {
+	dir    string
+	expect []string // "kind change object", sorted
+	seeds  []string
+}
+
+// unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory.
+func unpack(t *testing.T, fixture string) driftCase {
+	t.Helper()
+	data, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := driftCase{dir: t.TempDir()}
+	files := map[string]*strings.Builder{}
+	var current *strings.Builder
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if name, ok := strings.CutPrefix(trimmed, "-- "); ok && strings.HasSuffix(name, " --") {
+			current = &strings.Builder{}
+			files[strings.TrimSuffix(name, " --")] = current
+			continue
+		}
+		if current != nil {
+			current.WriteString(line)
+		}
+	}
+	for name, content := range files {
+		switch name {
+		case "expect":
+			for _, l := range strings.Split(content.String(), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					c.expect = append(c.expect, l)
+				}
+			}
+			slices.Sort(c.expect)
+		case ".schema-guard.yaml":
+			cfg, err := config.Parse(name, []byte(content.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.seeds = cfg.SeedTables
+		default:
+			testenv.WriteFile(t, filepath.Join(c.dir, name), content.String())
+		}
+	}
+	return c
+}
+
+// drift renders a report's drift entries like an expect section.
+func drift(res *Result) []string {
+	var out []string
+	for _, d := range res.Report.Drift {
+		out = append(out, d.Kind+" "+d.Change+" "+d.Object)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestDriftFixtures(t *testing.T) {
+	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "drift", "*.txtar"))
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, fixture := range fixtures {
+		name := strings.TrimSuffix(filepath.Base(fixture), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			c := unpack(t, fixture)
+			opts := Options{WorkDir: c.dir, Migrations: "migrations", Schema: "schema", SeedTables: c.seeds,
+				Base: NoBase, Engine: dsnEngine(t)}
+			ctx := context.Background()
+			s, err := Start(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if s.Final == nil {
+				t.Fatalf("replay failed: %s", findings(s.Report))
+			}
+			d, err := s.Drift(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := drift(&Result{Report: s.Report})
+			if strings.Join(got, "\n") != strings.Join(c.expect, "\n") {
+				t.Errorf("drift\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(c.expect, "\n  "))
+			}
+			for _, f := range s.Report.Findings {
+				if (f.Rule == RuleDrift || f.Rule == RuleSeedDrift) && (f.File == "" || f.Line < 1 || f.Fix == "") {
+					t.Errorf("finding without place or fix: %+v", f)
+				}
+			}
+
+			// Round trip 1: dump the replayed state, check against it: zero drift.
+			files, err := s.Dump(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dumped := t.TempDir()
+			for _, f := range files {
+				testenv.WriteFile(t, filepath.Join(dumped, f.Path), string(f.Content))
+			}
+			dumpOpts := opts
+			dumpOpts.Schema = dumped
+			back := run(t, dumpOpts)
+			if got := drift(back); len(got) != 0 {
+				t.Errorf("against its own dump: drift %v", got)
+			}
+
+			// Round trip 2: the reconciling SQL, written as the next migration, replays to zero drift.
+			if stmts := d.Statements(); len(stmts) > 0 {
+				files, err := s.Migrations.Compose("reconcile", stmts, d.ReverseStatements(), time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range files {
+					testenv.WriteFile(t, filepath.Join(c.dir, f.Path), string(f.Content))
+				}
+				again := run(t, opts)
+				if got := drift(again); len(got) != 0 || findings(again.Report) != "" {
+					t.Errorf("after the reconciling migration: drift %v, findings %s", got, findings(again.Report))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schema-guard/schema-guard/checker"
+	"github.com/schema-guard/schema-guard/config"
+	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/runner"
+)
+
+// commonUsage documents the flags check, diff and dump share.
+const commonUsage = `  --config FILE         configuration file (default .schema-guard.yaml in the current directory
+                        or the repository root); every flag below is also a key of it (with _
+                        for -), and a flag wins over the file
+  --migrations DIR      migration directory (default: the first of db/migrations, migrations,
+                        db/migration, src/main/resources/db/migration that exists)
+  --format FORMAT       auto, flyway, golang-migrate, goose, dbmate or plain (default auto)
+  --schema PATH         declared state: a directory of .sql files or one dump file
+  --seed-tables LIST    comma-separated tables whose rows the declared INSERTs fix
+  --engine ENGINE       auto, container or dsn (default auto: dsn when --dsn is given, else
+                        container when Docker answers)
+  --dsn DSN             existing server, e.g. 'user:password@tcp(127.0.0.1:3306)/'; schema-guard
+                        only creates and drops its own schema_guard_* databases there
+                        (default $SCHEMA_GUARD_DSN)
+  --image IMAGE         container image (default mysql:8.4; MariaDB and Percona images work too)
+  --base REF            base ref: its migrations are deployed (default: in GitHub Actions the pull
+                        request's base; else the merge-base of HEAD with origin/HEAD, main or
+                        master); "none": no base, every migration is pending
+  -q, --quiet           print only warnings and errors on standard error
+  -v, --verbose         print debug lines on standard error
+`
+
+// commonFlags are the flags check, diff and dump share.
+type commonFlags struct {
+	fs                                                                       *flag.FlagSet
+	config, migrations, format, schema, seedTables, engine, dsn, image, base string
+	quiet, verbose                                                           bool
+}
+
+func newFlags(name string) *commonFlags {
+	f := &commonFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.fs.SetOutput(io.Discard)
+	f.fs.StringVar(&f.config, "config", "", "")
+	f.fs.StringVar(&f.migrations, "migrations", "", "")
+	f.fs.StringVar(&f.format, "format", "", "")
+	f.fs.StringVar(&f.schema, "schema", "", "")
+	f.fs.StringVar(&f.seedTables, "seed-tables", "", "")
+	f.fs.StringVar(&f.engine, "engine", "", "")
+	f.fs.StringVar(&f.dsn, "dsn", "", "")
+	f.fs.StringVar(&f.image, "image", "", "")
+	f.fs.StringVar(&f.base, "base", "", "")
+	for _, name := range []string{"q", "quiet"} {
+		f.fs.BoolVar(&f.quiet, name, false, "")
+	}
+	for _, name := range []string{"v", "verbose"} {
+		f.fs.BoolVar(&f.verbose, name, false, "")
+	}
+	return f
+}
+
+// parse parses args, reads the configuration and returns the merged options and the loaded
+// configuration (for command-specific keys).
+func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer) (checker.Options, *config.Config, map[string]bool, error) {
+	var opts checker.Options
+	if err := f.fs.Parse(args); err != nil {
+		return opts, nil, nil, err
+	}
+	if f.fs.NArg() > 0 {
+		return opts, nil, nil, fmt.Errorf("unexpected argument %q (commands take flags only; the directory is --migrations)", f.fs.Arg(0))
+	}
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	cfg, err := loadConfig(ctx, f.config)
+	if err != nil {
+		return opts, nil, nil, err
+	}
+	pick := func(flagName, flagValue, configValue string) string {
+		if set[flagName] {
+			return flagValue
+		}
+		return configValue
+	}
+	opts.Migrations = pick("migrations", f.migrations, cfg.Migrations)
+	opts.Base = pick("base", f.base, cfg.Base)
+	opts.Schema = pick("schema", f.schema, cfg.Schema)
+	opts.SeedTables = cfg.SeedTables
+	if set["seed-tables"] {
+		opts.SeedTables = splitList(f.seedTables)
+	}
+	if len(opts.SeedTables) > 0 && opts.Schema == "" {
+		return opts, nil, nil, fmt.Errorf("seed tables are compared with a declared schema: pass --schema PATH")
+	}
+	if opts.Format, err = migrations.ParseFormat(pick("format", f.format, cfg.Format)); err != nil {
+		return opts, nil, nil, err
+	}
+	if opts.Engine.Kind, err = runner.ParseKind(pick("engine", f.engine, cfg.Engine)); err != nil {
+		return opts, nil, nil, err
+	}
+	opts.Engine.DSN = pick("dsn", f.dsn, cfg.DSN)
+	if opts.Engine.DSN == "" {
+		opts.Engine.DSN = os.Getenv("SCHEMA_GUARD_DSN")
+	}
+	opts.Engine.Image = pick("image", f.image, cfg.Image)
+
+	level := slog.LevelInfo
+	switch {
+	case f.quiet:
+		level = slog.LevelWarn
+	case f.verbose:
+		level = slog.LevelDebug
+	}
+	opts.Log = slog.New(newLineHandler(stderr, level))
+	return opts, cfg, set, nil
+}
+
+// progress shows replay progress on a terminal; the returned function clears it.
+func progress(opts *checker.Options, stderr io.Writer, quiet bool) func() {
+	if quiet || !isTerminal(stderr) {
+		return func() {}
+	}
+	p := &progressLine{w: stderr}
+	opts.Progress = p.show
+	return p.clear
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// loadConfig reads --config, else .schema-guard.yaml from the current directory or the
+// repository root when there is one.
+func loadConfig(ctx context.Context, path string) (*config.Config, error) {
+	if path != "" {
+		return config.Load(path, true)
+	}
+	if _, err := os.Stat(config.FileName); err == nil {
+		return config.Load(config.FileName, true)
+	}
+	if repo, err := migrations.OpenRepo(ctx, "."); err == nil {
+		return config.Load(filepath.Join(repo.Root, config.FileName), false)
+	}
+	return &config.Config{}, nil
+}
+
+// usageError marks an error as the user's: the message says where to look.
+func usageError(cmd string, err error) error {
+	return fmt.Errorf("%w (see schema-guard help %s)", err, cmd)
+}
+
+// fail prints the one line of an exit-2 error.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "schema-guard: %s\n", oneLine(err))
+	return exitFailure
+}
+
+// oneLine keeps an error to one line: the exit-2 contract is one clear line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", " ")), " ")
+}
