@@ -46,7 +46,23 @@ type Finding struct {
 	Fix        string `json:"fix,omitempty"`
 	Table      string `json:"table,omitempty"`
 	ColumnName string `json:"column_name,omitempty"`
+	// Evidence is what the server did when the deployed application's statements were run after
+	// the change (the old-app probe): proof, not a guess.
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// Allowed is set when a suppression comment with a reason covers the finding: it stays in
+	// the report but does not fail the check.
+	Allowed bool   `json:"allowed,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 }
+
+// Evidence is one statement of the deployed application and the server's answer to it.
+type Evidence struct {
+	SQL   string `json:"sql"`
+	Error string `json:"error"`
+}
+
+// Fails reports whether the finding fails the check: an error that no suppression allows.
+func (f Finding) Fails() bool { return f.Severity == Error && !f.Allowed }
 
 // Pos is "file:line:column", leaving out what is unknown.
 func (f Finding) Pos() string {

@@ -126,6 +126,10 @@ func (r *Report) Finish() {
 	finding.Sort(r.Findings)
 	r.Summary = Summary{}
 	for _, f := range r.Findings {
+		if f.Allowed {
+			r.Summary.Allowed++
+			continue
+		}
 		switch f.Severity {
 		case finding.Error:
 			r.Summary.Errors++

@@ -109,3 +109,18 @@ func TestParseFormat(t *testing.T) {
 		t.Error("sarif is not implemented yet and must be refused")
 	}
 }
+
+func TestAbbreviate(t *testing.T) {
+	for in, want := range map[string]string{
+		"SELECT `a` FROM `t`":                                               "SELECT `a` FROM `t`",
+		"INSERT INTO t VALUES ('short', 42)":                                "INSERT INTO t VALUES ('short', 42)",
+		"UPDATE t SET a = '" + strings.Repeat("z", 100) + "'":               "UPDATE t SET a = 'zzzzzzzzzzzz…(100 characters)'",
+		"INSERT INTO t VALUES ('" + strings.Repeat("😀", 40) + "', 'it''s')": "INSERT INTO t VALUES ('😀😀😀😀😀😀😀😀😀😀😀😀…(40 characters)', 'it''s')",
+		"SET c = '1970-01-01 00:00:01'":                                     "SET c = '1970-01-01 00:00:01'",
+		"x = 'unterminated":                                                 "x = 'unterminated'",
+	} {
+		if got := abbreviate(in); got != want {
+			t.Errorf("abbreviate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

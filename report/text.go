@@ -55,7 +55,18 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 			}
 		}
 		sev := fmt.Sprintf("%-7s", f.Severity)
-		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, severityColor(f.Severity)), style(f.Rule, cyan), f.Message)
+		color := severityColor(f.Severity)
+		if f.Allowed {
+			sev, color = "allowed", dim
+		}
+		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, color), style(f.Rule, cyan), f.Message)
+		if f.Allowed {
+			fmt.Fprintf(bw, "          %s %s\n", style("allowed:", dim), f.Reason)
+			continue
+		}
+		for _, e := range f.Evidence {
+			fmt.Fprintf(bw, "          %s %s\n          %s %s\n", style("old app:", dim), abbreviate(e.SQL), style("     →", dim), e.Error)
+		}
 		if f.Fix != "" {
 			fix := strings.ReplaceAll(strings.TrimRight(f.Fix, "\n"), "\n", "\n          ")
 			fmt.Fprintf(bw, "          %s %s\n", style("fix:", dim), fix)
@@ -125,4 +136,40 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// abbreviate shortens the long string literals of a probe statement for a reader: the probes
+// write the longest values a column takes, which would fill screens. The JSON report keeps them.
+func abbreviate(sql string) string {
+	const keep, longer = 12, 32
+	var b strings.Builder
+	for i := 0; i < len(sql); {
+		if sql[i] != '\'' {
+			b.WriteByte(sql[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(sql) {
+			if sql[j] == '\\' {
+				j += 2
+				continue
+			}
+			if sql[j] == '\'' {
+				if j+1 < len(sql) && sql[j+1] == '\'' {
+					j += 2
+					continue
+				}
+				break
+			}
+			j++
+		}
+		lit := sql[i+1 : min(j, len(sql))]
+		if runes := []rune(lit); len(runes) > longer {
+			lit = fmt.Sprintf("%s…(%d characters)", string(runes[:keep]), len(runes))
+		}
+		b.WriteString("'" + lit + "'")
+		i = j + 1
+	}
+	return b.String()
 }
