@@ -14,7 +14,9 @@ type Header struct {
 	Kind string
 	// Names are the object names, unquoted and without a database qualifier. Only DROP can name
 	// several (DROP TABLE a, b); a CREATE INDEX names the index.
-	Names     []string
+	Names []string
+	// On is a trigger's table: CREATE TRIGGER t {BEFORE|AFTER} {INSERT|UPDATE|DELETE} ON <On>.
+	On        string
 	OrReplace bool
 	Temporary bool
 
@@ -125,6 +127,14 @@ func (sc *headerScanner) create(h Header) (Header, bool) {
 				return h, false
 			}
 			h.Names = []string{name}
+			if h.Kind == "trigger" {
+				// The parser cannot read triggers, so the header tells which table one watches.
+				sc.word() // BEFORE | AFTER
+				sc.word() // INSERT | UPDATE | DELETE
+				if sc.keyword("on") {
+					h.On, _ = sc.objectName()
+				}
+			}
 			return h, true
 		}
 	}

@@ -163,3 +163,17 @@ func FuzzStripDefiner(f *testing.F) {
 		}
 	})
 }
+
+func TestReadHeaderTriggerTable(t *testing.T) {
+	for in, want := range map[string]string{
+		"CREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW SET NEW.a = 1":                                              "orders",
+		"CREATE DEFINER=`a`@`%` TRIGGER `t` AFTER UPDATE ON `shop`.`Orders` FOR EACH ROW BEGIN END":                        "Orders",
+		"/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER t_ai AFTER DELETE ON x FOR EACH ROW SET @a=1 */": "x",
+		"CREATE TRIGGER t BEFORE INSERT": "",
+		"CREATE TABLE orders (a INT)":    "",
+	} {
+		if h, _ := ReadHeader(in); h.On != want {
+			t.Errorf("ReadHeader(%q).On = %q, want %q", in, h.On, want)
+		}
+	}
+}

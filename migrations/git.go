@@ -85,6 +85,7 @@ func (r *Repo) TreeFS(ctx context.Context, sha, dir string) (fs.FS, error) {
 	}
 	fsys := fstest.MapFS{}
 	if len(blobs) == 0 {
+		fsys[path.Clean(dir)] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
 		return fsys, nil
 	}
 	// One cat-file process for all blobs: a repository may hold thousands of migrations.
@@ -115,8 +116,10 @@ func (r *Repo) TreeFS(ctx context.Context, sha, dir string) (fs.FS, error) {
 	if err := cmd.Wait(); err != nil {
 		return nil, fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	// Make the directory exist even when it holds nothing readable.
-	fsys[path.Clean(dir)] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
+	// Make the directory exist even when it holds nothing readable (unless it names a file).
+	if _, isFile := fsys[path.Clean(dir)]; !isFile {
+		fsys[path.Clean(dir)] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
+	}
 	return fsys, nil
 }
 
@@ -154,4 +157,14 @@ func gitOutput(ctx context.Context, dir string, args ...string) ([]byte, error) 
 		return nil, fmt.Errorf("git %s: %w", args[0], err)
 	}
 	return out, nil
+}
+
+// ReadFile returns the content of the file at path (slash-separated, relative to the root) in
+// commit sha, or an error wrapping fs.ErrNotExist when the commit has no such file.
+func (r *Repo) ReadFile(ctx context.Context, sha, path string) ([]byte, error) {
+	object := sha + ":" + path
+	if _, err := gitOutput(ctx, r.Root, "rev-parse", "--verify", "--quiet", "--end-of-options", object); err != nil {
+		return nil, fmt.Errorf("%s at %.12s: %w", path, sha, fs.ErrNotExist)
+	}
+	return gitOutput(ctx, r.Root, "cat-file", "blob", object)
 }

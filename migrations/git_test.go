@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -104,5 +105,25 @@ func TestRepoDefaultBase(t *testing.T) {
 func TestOpenRepoOutsideGit(t *testing.T) {
 	if _, err := OpenRepo(context.Background(), t.TempDir()); err != ErrNotGit {
 		t.Errorf("err = %v, want ErrNotGit", err)
+	}
+}
+
+func TestRepoReadFile(t *testing.T) {
+	dir, git := testenv.GitRepo(t)
+	testenv.WriteFile(t, filepath.Join(dir, ".schema-guard.yaml"), "deprecated: [users.surname]\n")
+	git("add", "-A")
+	git("commit", "-qm", "one")
+	sha := git("rev-parse", "HEAD")
+	testenv.WriteFile(t, filepath.Join(dir, ".schema-guard.yaml"), "deprecated: []\n")
+	repo, err := OpenRepo(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := repo.ReadFile(context.Background(), sha, ".schema-guard.yaml")
+	if err != nil || string(got) != "deprecated: [users.surname]\n" {
+		t.Errorf("ReadFile = %q, %v", got, err)
+	}
+	if _, err := repo.ReadFile(context.Background(), sha, "missing.yaml"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }
