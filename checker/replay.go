@@ -46,11 +46,11 @@ func (s *Session) replay(ctx context.Context) error {
 			continue
 		}
 		s.opts.Log.Info("replaying", "phase", string(phase), "migrations", len(units), "database", db.Name)
-		res, err := db.Replay(ctx, units, func(i int, u *runner.Unit) {
+		res, err := db.Replay(ctx, units, runner.Hooks{Progress: func(i int, u *runner.Unit) {
 			if s.opts.Progress != nil {
 				s.opts.Progress(done+i, total, u.Path)
 			}
-		})
+		}})
 		if err != nil {
 			return err
 		}

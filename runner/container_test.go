@@ -48,7 +48,7 @@ func TestContainerEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.Replay(ctx, []Unit{unit(t, "c/1.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);")}, nil)
+	res, err := db.Replay(ctx, []Unit{unit(t, "c/1.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);")}, Hooks{})
 	if err != nil || res.Failed {
 		t.Fatalf("replay: %+v, %v", res, err)
 	}

@@ -79,6 +79,11 @@ type Server struct {
 	mu        sync.Mutex
 	databases []*Database
 	closed    bool
+
+	// onlineMu serializes MeasureOnline, whose scratch database online holds one table copy
+	// at a time; online is created on first use (online.go).
+	onlineMu sync.Mutex
+	online   *Database
 }
 
 // Start starts (container) or connects to (dsn) a server and reads its flavour.

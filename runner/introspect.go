@@ -44,24 +44,48 @@ func ReadFlavor(ctx context.Context, q Querier) (schema.Flavor, error) {
 // connection. information_schema is not transactional: the database must not change meanwhile,
 // which holds after a replay.
 func Introspect(ctx context.Context, q Querier, database string, flavor schema.Flavor) (*schema.Schema, error) {
-	s := &schema.Schema{Name: database, Flavor: flavor}
+	s, err := introspect(ctx, q, allTables(database), flavor)
+	if err != nil {
+		return nil, err
+	}
+	if s.Views, err = introspectViews(ctx, q, database, flavor); err != nil {
+		return nil, err
+	}
+	if s.Routines, err = introspectRoutines(ctx, q, database, s.Charset); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// IntrospectTables reads only the named tables of database, with their triggers, into the model;
+// views and routines are left out. A name matches a table only exactly as the server stores it
+// (on a server with lower_case_table_names=1 that is in lower case), and a table that does not
+// exist is simply absent. Like Introspect it issues a fixed number of queries (at most eight),
+// whatever the number of tables: every per-table query is narrowed with TABLE_NAME IN (…).
+func IntrospectTables(ctx context.Context, q Querier, database string, flavor schema.Flavor, tables []string) (*schema.Schema, error) {
+	return introspect(ctx, q, someTables(database, tables), flavor)
+}
+
+// introspect reads the database's defaults and the tables of sc with their triggers.
+func introspect(ctx context.Context, q Querier, sc scope, flavor schema.Flavor) (*schema.Schema, error) {
+	s := &schema.Schema{Name: sc.database, Flavor: flavor}
 	if err := introspectDatabase(ctx, q, s); err != nil {
 		return nil, err
 	}
-	tables, err := introspectTables(ctx, q, database)
+	tables, err := introspectTables(ctx, q, sc)
 	if err != nil {
 		return nil, err
 	}
 	// steps fill the tables found above; rows for other objects (views in COLUMNS, say) are
 	// dropped by each step.
-	steps := []func(context.Context, Querier, string, schema.Flavor, map[string]*schema.Table) error{
+	steps := []func(context.Context, Querier, scope, schema.Flavor, map[string]*schema.Table) error{
 		introspectColumns,
 		introspectIndexes,
 		introspectForeignKeys,
 		introspectChecks,
 	}
 	for _, step := range steps {
-		if err := step(ctx, q, database, flavor, tables); err != nil {
+		if err := step(ctx, q, sc, flavor, tables); err != nil {
 			return nil, err
 		}
 	}
@@ -70,14 +94,7 @@ func Introspect(ctx context.Context, q Querier, database string, flavor schema.F
 		sortTable(t)
 	}
 	slices.SortFunc(s.Tables, func(a, b *schema.Table) int { return cmp.Compare(a.Name, b.Name) })
-
-	if s.Views, err = introspectViews(ctx, q, database, flavor); err != nil {
-		return nil, err
-	}
-	if s.Triggers, err = introspectTriggers(ctx, q, database); err != nil {
-		return nil, err
-	}
-	if s.Routines, err = introspectRoutines(ctx, q, database, s.Charset); err != nil {
+	if s.Triggers, err = introspectTriggers(ctx, q, sc); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -108,19 +125,23 @@ func introspectDatabase(ctx context.Context, q Querier, s *schema.Schema) error 
 }
 
 // introspectTables reads base tables and their options, keyed by table name.
-func introspectTables(ctx context.Context, q Querier, database string) (map[string]*schema.Table, error) {
+func introspectTables(ctx context.Context, q Querier, sc scope) (map[string]*schema.Table, error) {
 	// SYSTEM VERSIONED is MariaDB's name for a base table WITH SYSTEM VERSIONING; views and
 	// MariaDB sequences (SEQUENCE) are not tables here.
-	const query = `SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT, AUTO_INCREMENT
+	where, args := sc.where("TABLE_SCHEMA", "TABLE_NAME")
+	query := `SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT, AUTO_INCREMENT
 		FROM information_schema.TABLES
-		WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`
+		WHERE ` + where + ` AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`
 	tables := map[string]*schema.Table{}
-	err := queryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
+	err := queryRows(ctx, q, query, args, func(rows *sql.Rows) error {
 		var name string
 		// AUTO_INCREMENT is BIGINT UNSIGNED: a string scan survives values above MaxInt64.
 		var engine, collation, createOptions, comment, autoInc sql.NullString
 		if err := rows.Scan(&name, &engine, &collation, &createOptions, &comment, &autoInc); err != nil {
 			return err
+		}
+		if !sc.keep(name) {
+			return nil
 		}
 		opts := schema.TableOptions{
 			Engine:    engine.String,

@@ -11,7 +11,7 @@ import (
 
 // introspectColumns reads every column of every table in one query. COLUMNS also lists view
 // columns; they are dropped because only base tables are in tables.
-func introspectColumns(ctx context.Context, q Querier, database string, f schema.Flavor, tables map[string]*schema.Table) error {
+func introspectColumns(ctx context.Context, q Querier, sc scope, f schema.Flavor, tables map[string]*schema.Table) error {
 	// GENERATION_EXPRESSION exists since MySQL 5.7.6 and MariaDB 10.2.5. MySQL fills it with ''
 	// for ordinary columns, MariaDB with NULL; EXTRA decides whether a column is generated.
 	genExpr := "NULL"
@@ -20,8 +20,9 @@ func introspectColumns(ctx context.Context, q Querier, database string, f schema
 	}
 	query := `SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE,
 		DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, COLUMN_COMMENT, ` + genExpr + `
-		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?`
-	err := queryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
+		FROM information_schema.COLUMNS WHERE `
+	where, args := sc.where("TABLE_SCHEMA", "TABLE_NAME")
+	err := queryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
 		var (
 			table, name string
 			position    int64

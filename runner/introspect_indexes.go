@@ -12,7 +12,7 @@ import (
 )
 
 // introspectIndexes reads every index of every table from STATISTICS, one row per key part.
-func introspectIndexes(ctx context.Context, q Querier, database string, f schema.Flavor, tables map[string]*schema.Table) error {
+func introspectIndexes(ctx context.Context, q Querier, sc scope, f schema.Flavor, tables map[string]*schema.Table) error {
 	// Visibility: MySQL 8.0 has IS_VISIBLE, MariaDB 10.6 IGNORED (the inverse); functional key
 	// parts: MySQL 8.0.13+ has EXPRESSION (COLUMN_NAME is NULL for them), MariaDB has none.
 	visible, expr := "NULL", "NULL"
@@ -27,7 +27,7 @@ func introspectIndexes(ctx context.Context, q Querier, database string, f schema
 	}
 	query := `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, COLLATION, SUB_PART,
 		INDEX_TYPE, INDEX_COMMENT, ` + visible + `, ` + expr + `
-		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?`
+		FROM information_schema.STATISTICS WHERE `
 	type key struct{ table, index string }
 	type part struct {
 		seq int64
@@ -35,7 +35,8 @@ func introspectIndexes(ctx context.Context, q Querier, database string, f schema
 	}
 	indexes := map[key]*schema.Index{}
 	parts := map[key][]part{}
-	err := queryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
+	where, args := sc.where("TABLE_SCHEMA", "TABLE_NAME")
+	err := queryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
 		var (
 			table, name            string
 			nonUnique, seq         int64
@@ -98,12 +99,13 @@ func introspectIndexes(ctx context.Context, q Querier, database string, f schema
 // "Scanned all databases"), six times slower than two queries on a 200-table schema, and more
 // on a server with many databases. KEY_COLUMN_USAGE is filtered by TABLE_SCHEMA, the column the
 // server can look up directly. The second query is skipped when there are no foreign keys.
-func introspectForeignKeys(ctx context.Context, q Querier, database string, _ schema.Flavor, tables map[string]*schema.Table) error {
+func introspectForeignKeys(ctx context.Context, q Querier, sc scope, _ schema.Flavor, tables map[string]*schema.Table) error {
 	const rcQuery = `SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE
-		FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`
+		FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE `
 	type key struct{ table, name string }
 	fks := map[key]*schema.ForeignKey{}
-	err := queryRows(ctx, q, rcQuery, []any{database}, func(rows *sql.Rows) error {
+	where, args := sc.where("CONSTRAINT_SCHEMA", "TABLE_NAME")
+	err := queryRows(ctx, q, rcQuery+where, args, func(rows *sql.Rows) error {
 		var table, name string
 		var onUpdate, onDelete sql.NullString
 		if err := rows.Scan(&table, &name, &onUpdate, &onDelete); err != nil {
@@ -132,13 +134,14 @@ func introspectForeignKeys(ctx context.Context, q Querier, database string, _ sc
 	const kcuQuery = `SELECT TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION, COLUMN_NAME,
 		REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
 		FROM information_schema.KEY_COLUMN_USAGE
-		WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL`
+		WHERE REFERENCED_TABLE_NAME IS NOT NULL AND `
 	type part struct {
 		pos            int64
 		column, refCol string
 	}
 	parts := map[key][]part{}
-	err = queryRows(ctx, q, kcuQuery, []any{database}, func(rows *sql.Rows) error {
+	where, args = sc.where("TABLE_SCHEMA", "TABLE_NAME")
+	err = queryRows(ctx, q, kcuQuery+where, args, func(rows *sql.Rows) error {
 		var table, name string
 		var pos int64
 		var column, refSchema, refTable, refColumn sql.NullString
@@ -151,7 +154,7 @@ func introspectForeignKeys(ctx context.Context, q Querier, database string, _ sc
 			return nil
 		}
 		fk.RefTable = refTable.String
-		if !strings.EqualFold(refSchema.String, database) {
+		if !strings.EqualFold(refSchema.String, sc.database) {
 			fk.RefSchema = refSchema.String
 		}
 		parts[k] = append(parts[k], part{pos, column.String, refColumn.String})
@@ -182,25 +185,28 @@ func introspectForeignKeys(ctx context.Context, q Querier, database string, _ sc
 //     are always enforced. JSON columns come with a json_valid() column check, reported as is.
 //
 // Older servers parse CHECK and ignore it, so there is nothing to read.
-func introspectChecks(ctx context.Context, q Querier, database string, f schema.Flavor, tables map[string]*schema.Table) error {
+func introspectChecks(ctx context.Context, q Querier, sc scope, f schema.Flavor, tables map[string]*schema.Table) error {
 	var query string
-	args := []any{database}
+	var args []any
 	switch {
 	case f.MinMySQL(8, 0, 16):
+		where, whereArgs := sc.where("tc.CONSTRAINT_SCHEMA", "tc.TABLE_NAME")
 		query = `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, tc.ENFORCED, NULL
 			FROM information_schema.CHECK_CONSTRAINTS cc
 			JOIN information_schema.TABLE_CONSTRAINTS tc
 			  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME
 			 AND tc.CONSTRAINT_TYPE = 'CHECK'
-			WHERE cc.CONSTRAINT_SCHEMA = ? AND tc.CONSTRAINT_SCHEMA = ?`
-		args = append(args, database)
+			WHERE cc.CONSTRAINT_SCHEMA = ? AND ` + where
+		args = append([]any{sc.database}, whereArgs...)
 	case f.MinMariaDB(10, 3, 10):
 		level := "NULL"
 		if f.Min(10, 5, 10) {
 			level = "LEVEL"
 		}
+		var where string
+		where, args = sc.where("CONSTRAINT_SCHEMA", "TABLE_NAME")
 		query = `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, 'YES', ` + level + `
-			FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`
+			FROM information_schema.CHECK_CONSTRAINTS WHERE ` + where
 	default:
 		return nil
 	}

@@ -52,17 +52,21 @@ func introspectViews(ctx context.Context, q Querier, database string, f schema.F
 // A trigger lives in its table's database, so filtering on EVENT_OBJECT_SCHEMA is the same as on
 // TRIGGER_SCHEMA, but MariaDB can look only the former up directly: on TRIGGER_SCHEMA it reads
 // the triggers of every database on the server (EXPLAIN: "Scanned all databases").
-func introspectTriggers(ctx context.Context, q Querier, database string) ([]*schema.Trigger, error) {
+func introspectTriggers(ctx context.Context, q Querier, sc scope) ([]*schema.Trigger, error) {
 	const query = `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION,
 		ACTION_ORDER, ACTION_STATEMENT, DEFINER
-		FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ?`
+		FROM information_schema.TRIGGERS WHERE `
+	where, args := sc.where("EVENT_OBJECT_SCHEMA", "EVENT_OBJECT_TABLE")
 	var triggers []*schema.Trigger
-	err := queryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
+	err := queryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
 		var name string
 		var table, timing, event, statement, definer sql.NullString
 		var order sql.NullInt64
 		if err := rows.Scan(&name, &table, &timing, &event, &order, &statement, &definer); err != nil {
 			return err
+		}
+		if !sc.keep(table.String) {
+			return nil
 		}
 		triggers = append(triggers, &schema.Trigger{
 			Name:      name,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -44,14 +45,12 @@ type Result struct {
 	Failed bool
 }
 
-// Progress is told about each unit just before it runs; i counts from 0.
-type Progress func(i int, u *Unit)
-
 // Replay runs the units' statements in order, one at a time, on one session of the database.
 // A statement the server rejects becomes a replay-failed finding at its file and line, and the
 // replay stops there. The returned error is for what is not the migrations' fault: a lost
-// connection, or ctx cancelled (SIGINT).
-func (d *Database) Replay(ctx context.Context, units []Unit, progress Progress) (*Result, error) {
+// connection, ctx cancelled (SIGINT), or an error from one of the hooks, which stops the replay
+// where it is.
+func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Result, error) {
 	res := &Result{Units: make([]UnitResult, len(units))}
 	conn, err := d.Conn(ctx)
 	if err != nil {
@@ -62,8 +61,8 @@ func (d *Database) Replay(ctx context.Context, units []Unit, progress Progress) 
 
 	for i := range units {
 		u := &units[i]
-		if progress != nil {
-			progress(i, u)
+		if hooks.Progress != nil {
+			hooks.Progress(i, u)
 		}
 		began := time.Now()
 		ur := &res.Units[i]
@@ -82,6 +81,12 @@ func (d *Database) Replay(ctx context.Context, units []Unit, progress Progress) 
 				res.Findings = append(res.Findings, f)
 				continue
 			}
+			if hooks.Before != nil {
+				if err := hooks.Before(ctx, st); err != nil {
+					ur.Duration = time.Since(began)
+					return nil, fmt.Errorf("replay: before %s:%d: %w", st.File, st.Line, err)
+				}
+			}
 			// Definers name production accounts; on a shared server creating a view or trigger
 			// for another account needs privileges schema-guard's account should not have.
 			_, err := conn.ExecContext(ctx, migrations.StripDefiner(st.Text))
@@ -99,6 +104,12 @@ func (d *Database) Replay(ctx context.Context, units []Unit, progress Progress) 
 				return res, nil
 			}
 			ur.Executed++
+			if hooks.After != nil {
+				if err := hooks.After(ctx, st); err != nil {
+					ur.Duration = time.Since(began)
+					return nil, fmt.Errorf("replay: after %s:%d: %w", st.File, st.Line, err)
+				}
+			}
 		}
 		ur.Applied, ur.Duration = true, time.Since(began)
 	}
@@ -123,15 +134,32 @@ func statementFinding(st *migrations.Statement, msg string) finding.Finding {
 // Conn opens a session on the database and registers it, so Close can end it even when a
 // statement on it outlives the client (the client was interrupted).
 func (d *Database) Conn(ctx context.Context) (*sql.Conn, error) {
+	conn, _, err := d.conn(ctx)
+	return conn, err
+}
+
+// conn is Conn that also returns the session's thread id, for untrackThread.
+func (d *Database) conn(ctx context.Context) (*sql.Conn, int64, error) {
 	conn, err := d.DB.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var thread int64
 	if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&thread); err != nil {
 		conn.Close()
-		return nil, err
+		return nil, 0, err
 	}
 	d.trackThread(thread)
-	return conn, nil
+	return conn, thread, nil
+}
+
+// untrackThread forgets a session that ended cleanly, so that Drop need not kill it: probes
+// open a short session after every pending statement, and a long run would otherwise pile up
+// thread ids to kill.
+func (d *Database) untrackThread(id int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if i := slices.Index(d.threads, id); i >= 0 {
+		d.threads = slices.Delete(d.threads, i, i+1)
+	}
 }

@@ -3,11 +3,13 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/migrations"
 )
 
 func TestReplayRunsStatementsInOrder(t *testing.T) {
@@ -23,7 +25,7 @@ func TestReplayRunsStatementsInOrder(t *testing.T) {
 		unit(t, "m/2.sql", "INSERT INTO a VALUES (@x + 1);\nALTER TABLE a ADD COLUMN b INT;"),
 	}
 	var seen []string
-	res, err := db.Replay(ctx, units, func(i int, u *Unit) { seen = append(seen, u.Path) })
+	res, err := db.Replay(ctx, units, Hooks{Progress: func(i int, u *Unit) { seen = append(seen, u.Path) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +58,7 @@ func TestReplayStopsAtTheFailingStatement(t *testing.T) {
 		unit(t, "m/2.sql", "-- rename\nALTER TABLE a ADD COLUMN b INT;\n\n  ALTER TABLE a DROP COLUMN nope;\nALTER TABLE a ADD COLUMN c INT;"),
 		unit(t, "m/3.sql", "CREATE TABLE never (id INT);"),
 	}
-	res, err := db.Replay(ctx, units, nil)
+	res, err := db.Replay(ctx, units, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +93,7 @@ func TestReplaySkipsAndRefusesOtherDatabases(t *testing.T) {
 		unit(t, "m/1.sql", "CREATE DATABASE shop;\nUSE shop;\nCREATE TABLE a (id INT PRIMARY KEY);\nCREATE USER app IDENTIFIED BY 'x';"),
 		unit(t, "m/2.sql", "CREATE TABLE b (id INT, FOREIGN KEY (id) REFERENCES a (id));\nINSERT INTO mysql.user_copy SELECT * FROM a;"),
 	}
-	res, err := db.Replay(ctx, units, nil)
+	res, err := db.Replay(ctx, units, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func TestInterruptedReplayLeavesNothingBehind(t *testing.T) {
 	units := []Unit{unit(t, "m/1.sql", "CREATE TABLE a (id INT);\nDO SLEEP(30);")}
 	time.AfterFunc(500*time.Millisecond, cancel)
 	began := time.Now()
-	_, err = db.Replay(ctx, units, nil)
+	_, err = db.Replay(ctx, units, Hooks{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -131,5 +133,64 @@ func TestInterruptedReplayLeavesNothingBehind(t *testing.T) {
 	}
 	if databaseExists(t, db.Name) {
 		t.Errorf("%s survived the interrupted replay", db.Name)
+	}
+}
+
+func TestReplayHooks(t *testing.T) {
+	srv := startDSNServer(t)
+	ctx := context.Background()
+	db, err := srv.CreateDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := []Unit{
+		unit(t, "m/1.sql", "USE shop;\nCREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);"),
+		unit(t, "m/2.sql", "INSERT INTO a VALUES (1);\nINSERT INTO a VALUES (3);"),
+	}
+	var calls []string
+	hooks := Hooks{
+		Before: func(ctx context.Context, st *migrations.Statement) error {
+			// Before sees the state the statement starts from: the table exists only after line 2.
+			var n int
+			err := db.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'a'").Scan(&n)
+			calls = append(calls, fmt.Sprintf("before %s:%d tables=%d", st.File, st.Line, n))
+			return err
+		},
+		After: func(ctx context.Context, st *migrations.Statement) error {
+			calls = append(calls, fmt.Sprintf("after %s:%d", st.File, st.Line))
+			return nil
+		},
+	}
+	res, err := db.Replay(ctx, units, hooks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// USE is skipped (no hooks); the failing duplicate INSERT gets Before but no After.
+	want := []string{
+		"before m/1.sql:2 tables=0", "after m/1.sql:2",
+		"before m/1.sql:3 tables=1", "after m/1.sql:3",
+		"before m/2.sql:1 tables=1",
+	}
+	if !res.Failed || strings.Join(calls, "\n") != strings.Join(want, "\n") {
+		t.Errorf("failed=%v calls:\n%s\nwant:\n%s", res.Failed, strings.Join(calls, "\n"), strings.Join(want, "\n"))
+	}
+
+	// An error from a hook stops the replay and is Replay's error.
+	db2, err := srv.CreateDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop here")
+	ran := 0
+	_, err = db2.Replay(ctx, units[:1], Hooks{After: func(context.Context, *migrations.Statement) error {
+		ran++
+		return stop
+	}})
+	if !errors.Is(err, stop) || ran != 1 {
+		t.Errorf("after-hook error: err = %v, ran %d", err, ran)
+	}
+	_, err = db2.Replay(ctx, units[:1], Hooks{Before: func(context.Context, *migrations.Statement) error { return stop }})
+	if !errors.Is(err, stop) {
+		t.Errorf("before-hook error: err = %v", err)
 	}
 }

@@ -1,0 +1,357 @@
+package runner
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
+)
+
+// This file chooses the values probes write: for every column type, values at the edges of what
+// the deployed type accepts, so that a pending change that narrows the type (a shorter VARCHAR,
+// a smaller integer, a charset with fewer characters, an ENUM without a member) or adds a rule
+// the old values break (a CHECK, a trigger) makes the probe fail; and a mild value that nearly
+// every column accepts, for when the deployed schema itself rejects the extremes.
+
+// columnValues are the literals a probe may write into one column.
+type columnValues struct {
+	// high is the INSERT's value: the top of the range, with the widest characters of the
+	// column's charset (four-byte characters for utf8mb4, so that a narrower charset shows).
+	high string
+	// low are the UPDATE's values, the other end of the range: the minimum, or as many
+	// single-byte characters as fit, so that a type limited in bytes is filled with the most
+	// characters. An ENUM lists every member: the UPDATE assigns them in turn, and the server
+	// checks each assignment, so a member removed anywhere in the list shows.
+	low []string
+	// mild is what CalibrateProbes falls back to: 1, 'a', '2000-01-01', the first member.
+	mild string
+}
+
+// textCap limits the bytes of a value for the TEXT and BLOB types: 65536 bytes is one more
+// than TEXT holds, so a MEDIUMTEXT or LONGTEXT narrowed to TEXT shows, while a statement stays
+// well under the server's max_allowed_packet. Narrowing LONGTEXT to MEDIUMTEXT is not probed.
+const textCap = 65536
+
+// charsetWidth is, for a character set, its widest character and the bytes that character and
+// 'z' take in it.
+type charsetWidth struct {
+	wide            string
+	wideBytes, zLen int
+}
+
+// charsetWidths are the character sets whose widest character is known; the others get 'z'.
+var charsetWidths = map[string]charsetWidth{
+	"utf8mb4": {"\U0001F600", 4, 1},
+	"utf8mb3": {"€", 3, 1},
+	"utf8":    {"€", 3, 1},
+	"utf16":   {"\U0001F600", 4, 2},
+	"utf16le": {"\U0001F600", 4, 2},
+	"utf32":   {"\U0001F600", 4, 4},
+	"ucs2":    {"€", 2, 2},
+	"latin1":  {"é", 1, 1},
+}
+
+// valuesFor returns the values for column c of t, or false when no value is known for its type
+// (a type this code does not know, such as MariaDB 11.7's VECTOR).
+func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues, bool) {
+	typ := strings.ToLower(c.Type)
+	args := typeArgs(typ)
+	switch dt := c.DataType; dt {
+	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "bool", "boolean":
+		return integerValues(dt, c.Unsigned), true
+	case "decimal", "numeric", "dec", "fixed":
+		p, s := 10, 0
+		if len(args) >= 1 {
+			p, _ = strconv.Atoi(args[0])
+		}
+		if len(args) >= 2 {
+			s, _ = strconv.Atoi(args[1])
+		}
+		if p <= 0 || s < 0 || s > p {
+			return columnValues{}, false
+		}
+		high := strings.Repeat("9", p-s)
+		if high == "" {
+			high = "0"
+		}
+		if s > 0 {
+			high += "." + strings.Repeat("9", s)
+		}
+		return signed(high, c.Unsigned), true
+	case "float", "double", "real", "double precision":
+		return floatValues(dt, args, c.Unsigned), true
+	case "bit":
+		n := 1
+		if len(args) == 1 {
+			n, _ = strconv.Atoi(args[0])
+		}
+		if n < 1 || n > 64 {
+			return columnValues{}, false
+		}
+		return columnValues{high: "b'" + strings.Repeat("1", n) + "'", low: []string{"b'0'"}, mild: "b'1'"}, true
+	case "char", "varchar":
+		n, err := strconv.Atoi(first(args))
+		if err != nil {
+			return columnValues{}, false
+		}
+		if isJSONColumn(t, c) {
+			return jsonValues(c.Charset, 0, n), true
+		}
+		if c.Charset == "" {
+			return bytesValues(n), true
+		}
+		return charValues(c.Charset, n, n), true
+	case "binary", "varbinary":
+		n, err := strconv.Atoi(first(args))
+		if err != nil {
+			return columnValues{}, false
+		}
+		return bytesValues(n), true
+	case "tinytext", "text", "mediumtext", "longtext":
+		capBytes := min(textCapacity(dt), textCap)
+		if isJSONColumn(t, c) {
+			return jsonValues(c.Charset, capBytes, 0), true
+		}
+		cs := charsetInfo(c.Charset)
+		return charValues(c.Charset, capBytes/cs.wideBytes, capBytes/cs.zLen), true
+	case "tinyblob", "blob", "mediumblob", "longblob":
+		return bytesValues(min(textCapacity(dt), textCap)), true
+	case "json":
+		return jsonValues("utf8mb4", textCap, 0), true
+	case "enum":
+		members := typeMembers(typ, c.Type)
+		if len(members) == 0 {
+			return columnValues{}, false
+		}
+		return columnValues{high: members[len(members)-1], low: members, mild: members[0]}, true
+	case "set":
+		members := typeMembers(typ, c.Type)
+		if len(members) == 0 {
+			return columnValues{}, false
+		}
+		all := make([]string, len(members))
+		for i, m := range members {
+			all[i] = m[1 : len(m)-1]
+		}
+		return columnValues{high: "'" + strings.Join(all, ",") + "'", low: []string{members[0]}, mild: members[0]}, true
+	case "date":
+		return columnValues{high: "'9999-12-31'", low: []string{"'1000-01-01'"}, mild: "'2000-01-01'"}, true
+	case "datetime":
+		return columnValues{high: "'9999-12-31 23:59:59" + fraction(args) + "'", low: []string{"'1000-01-01 00:00:00'"},
+			mild: "'2000-01-01 00:00:00'"}, true
+	case "timestamp":
+		// Probe sessions run with time_zone '+00:00', so these are the type's UTC limits.
+		// MariaDB 11.5 stores timestamps as unsigned 32-bit numbers on 64-bit systems.
+		high := "'2038-01-19 03:14:07"
+		if f.MinMariaDB(11, 5, 0) {
+			high = "'2106-02-07 06:28:15"
+		}
+		return columnValues{high: high + fraction(args) + "'", low: []string{"'1970-01-01 00:00:01'"},
+			mild: "'2000-01-01 00:00:00'"}, true
+	case "time":
+		return columnValues{high: "'838:59:59'", low: []string{"'-838:59:59'"}, mild: "'01:00:00'"}, true
+	case "year":
+		return columnValues{high: "2155", low: []string{"1901"}, mild: "2000"}, true
+	case "uuid":
+		return columnValues{high: "'ffffffff-ffff-ffff-ffff-ffffffffffff'", low: []string{"'00000000-0000-0000-0000-000000000000'"},
+			mild: "'00000000-0000-0000-0000-000000000001'"}, true
+	case "inet4":
+		return columnValues{high: "'255.255.255.255'", low: []string{"'0.0.0.0'"}, mild: "'10.0.0.1'"}, true
+	case "inet6":
+		return columnValues{high: "'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'", low: []string{"'::'"}, mild: "'::1'"}, true
+	}
+	if wkt, ok := geometryWKT[c.DataType]; ok {
+		// Geometries have no range to probe; any value of the right kind will do.
+		v := "ST_GeomFromText('" + wkt + "')"
+		return columnValues{high: v, low: []string{v}, mild: v}, true
+	}
+	return columnValues{}, false
+}
+
+var geometryWKT = map[string]string{
+	"geometry":           "POINT(0 0)",
+	"point":              "POINT(0 0)",
+	"linestring":         "LINESTRING(0 0,1 1)",
+	"polygon":            "POLYGON((0 0,1 0,1 1,0 0))",
+	"multipoint":         "MULTIPOINT(0 0,1 1)",
+	"multilinestring":    "MULTILINESTRING((0 0,1 1))",
+	"multipolygon":       "MULTIPOLYGON(((0 0,1 0,1 1,0 0)))",
+	"geometrycollection": "GEOMETRYCOLLECTION(POINT(0 0))",
+	"geomcollection":     "GEOMETRYCOLLECTION(POINT(0 0))",
+}
+
+// integerValues are an integer type's maximum and minimum.
+func integerValues(dataType string, unsigned bool) columnValues {
+	bits := map[string]uint{"tinyint": 8, "bool": 8, "boolean": 8, "smallint": 16, "mediumint": 24,
+		"int": 32, "integer": 32, "bigint": 64}[dataType]
+	one := big.NewInt(1)
+	if unsigned {
+		high := new(big.Int).Sub(new(big.Int).Lsh(one, bits), one)
+		return columnValues{high: high.String(), low: []string{"0"}, mild: "1"}
+	}
+	high := new(big.Int).Sub(new(big.Int).Lsh(one, bits-1), one)
+	low := new(big.Int).Neg(new(big.Int).Lsh(one, bits-1))
+	return columnValues{high: high.String(), low: []string{low.String()}, mild: "1"}
+}
+
+// floatValues are the largest magnitudes a FLOAT or DOUBLE takes. With (M,D) the server
+// limits the value to M digits, D of them decimals; the value is then a 9 followed by zeros
+// rather than all nines, which a FLOAT could round past the limit.
+func floatValues(dataType string, args []string, unsigned bool) columnValues {
+	high := "1.7e308"
+	if dataType == "float" {
+		high = "3.4e38"
+	}
+	if len(args) == 2 {
+		m, err1 := strconv.Atoi(args[0])
+		d, err2 := strconv.Atoi(args[1])
+		if err1 == nil && err2 == nil && m > d {
+			high = "9" + strings.Repeat("0", m-d-1)
+		} else if err1 == nil && err2 == nil {
+			high = "0.5"
+		}
+	}
+	return signed(high, unsigned)
+}
+
+// signed returns high and its negation, or 0 as the low end of an unsigned type.
+func signed(high string, unsigned bool) columnValues {
+	low := "-" + high
+	if unsigned {
+		low = "0"
+	}
+	return columnValues{high: high, low: []string{low}, mild: "1"}
+}
+
+// charValues fill a character column: wide characters up to its length in characters (or, for
+// a type limited in bytes, as many as fit), and as many 'z' as fit.
+func charValues(charset string, wide, narrow int) columnValues {
+	cs := charsetInfo(charset)
+	return columnValues{
+		high: "'" + strings.Repeat(cs.wide, wide) + "'",
+		low:  []string{"'" + strings.Repeat("z", narrow) + "'"},
+		mild: "'a'",
+	}
+}
+
+func charsetInfo(charset string) charsetWidth {
+	if cs, ok := charsetWidths[strings.ToLower(charset)]; ok {
+		return cs
+	}
+	return charsetWidth{"z", 1, 1}
+}
+
+// bytesValues fill a binary column with n bytes: 0xFF, and 'z'.
+func bytesValues(n int) columnValues {
+	high := "''"
+	if n > 0 {
+		high = "X'" + strings.Repeat("FF", n) + "'"
+	}
+	return columnValues{high: high, low: []string{"'" + strings.Repeat("z", n) + "'"}, mild: "'a'"}
+}
+
+// jsonValues are JSON documents: a one-string array of wide characters and one of 'z', each
+// filling the given number of bytes (capBytes) or characters (capChars, for a VARCHAR), and {}.
+func jsonValues(charset string, capBytes, capChars int) columnValues {
+	const frame = 4 // ["…"]
+	cs := charsetInfo(charset)
+	wide, narrow := (capBytes-frame)/cs.wideBytes, (capBytes-frame)/cs.zLen
+	if capChars > 0 {
+		wide, narrow = capChars-frame, capChars-frame
+	}
+	if wide < 0 || narrow < 0 {
+		return columnValues{high: "'{}'", low: []string{"'{}'"}, mild: "'{}'"}
+	}
+	return columnValues{
+		high: `'["` + strings.Repeat(cs.wide, wide) + `"]'`,
+		low:  []string{`'["` + strings.Repeat("z", narrow) + `"]'`},
+		mild: "'{}'",
+	}
+}
+
+// isJSONColumn recognises JSON columns: MySQL's JSON type, and MariaDB's JSON alias, a
+// LONGTEXT with a json_valid() check on the column that the server adds.
+func isJSONColumn(t *schema.Table, c *schema.Column) bool {
+	want := "json_valid(" + quoteIdent(c.Name) + ")"
+	for _, ch := range t.Checks {
+		if strings.EqualFold(strings.Join(strings.Fields(ch.Expr), ""), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// textCapacity is the capacity in bytes of a TEXT or BLOB type.
+func textCapacity(dataType string) int {
+	switch strings.TrimSuffix(strings.TrimSuffix(dataType, "text"), "blob") {
+	case "tiny":
+		return 255
+	case "":
+		return 65535
+	case "medium":
+		return 16777215
+	}
+	return 4294967295
+}
+
+// fraction is the fractional part, all nines, for a temporal type with fractional seconds.
+func fraction(args []string) string {
+	n, err := strconv.Atoi(first(args))
+	if err != nil || n <= 0 || n > 6 {
+		return ""
+	}
+	return "." + strings.Repeat("9", n)
+}
+
+// typeArgs returns the comma-separated numbers in a type's parentheses: [10 2] for
+// "decimal(10,2) unsigned". Not for ENUM and SET, whose members may contain commas.
+func typeArgs(typ string) []string {
+	open := strings.IndexByte(typ, '(')
+	end := strings.IndexByte(typ, ')')
+	if open < 0 || end < open {
+		return nil
+	}
+	parts := strings.Split(typ[open+1:end], ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
+// typeMembers returns an ENUM or SET type's members as the quoted literals the server printed
+// (a quote in a member doubled, a backslash escaped): they are valid SQL literals as they are, because the probe session runs without
+// NO_BACKSLASH_ESCAPES, the mode in which the server printed them. lower is the type in lower
+// case, to find the parenthesis; members are taken from typ, which keeps their case.
+func typeMembers(lower, typ string) []string {
+	open := strings.IndexByte(lower, '(')
+	if open < 0 {
+		return nil
+	}
+	var members []string
+	for i := open + 1; i < len(typ); {
+		switch typ[i] {
+		case '\'':
+			end := skipQuoted(typ, i)
+			if end > len(typ) {
+				return nil
+			}
+			members = append(members, typ[i:end])
+			i = end
+		case ',', ' ':
+			i++
+		case ')':
+			return members
+		default:
+			return nil
+		}
+	}
+	return nil
+}
