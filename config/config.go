@@ -39,6 +39,20 @@ type Config struct {
 	Schema string `yaml:"schema"`
 	// SeedTables are tables whose rows the declared state's INSERTs fix.
 	SeedTables []string `yaml:"seed_tables"`
+	// Rules sets rule levels: off, notice, warning or error.
+	Rules map[string]string `yaml:"rules"`
+	// Deprecated lists the tables ("legacy_orders") and columns ("users.surname") the deployed
+	// application no longer uses. It is read at the base ref: only a deprecation that is
+	// deployed allows the drop.
+	Deprecated []string `yaml:"deprecated"`
+	// Tables describes production tables, for rules that depend on their size.
+	Tables map[string]Table `yaml:"tables"`
+}
+
+// Table is what the configuration says about one production table.
+type Table struct {
+	// Rows is the approximate row count in production.
+	Rows int64 `yaml:"rows"`
 }
 
 // Load reads the configuration file at path. With required false, a missing file gives an empty

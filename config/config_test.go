@@ -83,3 +83,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseRulesKeys(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("rules:\n  drop-column: warning\n  blocking-ddl: off\ndeprecated:\n  - users.surname\n  - legacy_orders\ntables:\n  orders: {rows: 5000000}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Rules["drop-column"] != "warning" || cfg.Rules["blocking-ddl"] != "off" ||
+		!reflect.DeepEqual(cfg.Deprecated, []string{"users.surname", "legacy_orders"}) || cfg.Tables["orders"].Rows != 5000000 {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	if _, err := Parse("c.yaml", []byte("tables:\n  orders: {rowz: 5}\n")); err == nil || !strings.Contains(err.Error(), "c.yaml:2") {
+		t.Errorf("a typo inside tables: %v", err)
+	}
+}

@@ -340,3 +340,10 @@ func optionClauses(o TableOptions) []string {
 	opts = append(opts, strings.Fields(o.CreateOptions)...)
 	return opts
 }
+
+// ColumnDefinition writes column c of table t as it stands in t's CREATE TABLE ("`email`
+// varchar(255) NOT NULL DEFAULT ”"), without its column-level check: what a migration that
+// adds or modifies the column needs.
+func (s *Schema) ColumnDefinition(t *Table, c *Column) string {
+	return tableContext(s.flavor(), t).columnDef(c, "")
+}

@@ -1,0 +1,67 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/schema-guard/schema-guard/finding"
+)
+
+func notNullWithoutDefaultRule() *Rule {
+	return &Rule{
+		ID:        NotNullWithoutDefault,
+		Severity:  finding.Error,
+		Summary:   "a column is added NOT NULL without a DEFAULT to a deployed table",
+		Statement: checkNotNullWithoutDefault,
+		Doc: `Catches: ALTER TABLE … ADD COLUMN on a deployed table where the added column ends up NOT
+NULL without a DEFAULT (as the server reports it after the statement: a TIMESTAMP the server
+gives a default is fine). AUTO_INCREMENT and generated columns fill themselves and are fine.
+
+Why it breaks the old application: the running release does not know the column, so its
+INSERTs do not name it; with no default to fall back on, each fails with 1364 (field doesn't
+have a default value) in strict mode, or silently stores '' / 0 without it.
+
+How to do it safely:
+  - give the column a DEFAULT, so the old release's rows get that value; or
+  - add it nullable, release the application that writes it in every INSERT, then backfill
+    the NULLs and make it NOT NULL in a later migration.
+
+Example:
+  bad:  ALTER TABLE users ADD COLUMN email varchar(255) NOT NULL;
+  good: ALTER TABLE users ADD COLUMN email varchar(255) NOT NULL DEFAULT '';
+  or:   ALTER TABLE users ADD COLUMN email varchar(255) NULL;
+        -- release writing email, then later: backfill, and
+        ALTER TABLE users MODIFY COLUMN email varchar(255) NOT NULL;`,
+	}
+}
+
+func checkNotNullWithoutDefault(ctx *Context) []finding.Finding {
+	alt := alterOf(ctx)
+	if alt == nil {
+		return nil
+	}
+	table := tableName(alt.Table)
+	if ctx.deployedTable(table) == nil {
+		return nil
+	}
+	at := tableIn(ctx.After, alterTarget(alt))
+	var out []finding.Finding
+	for _, name := range addedColumns(alt) {
+		if ctx.deployedColumn(table, name) != nil {
+			continue // ADD COLUMN IF NOT EXISTS of a column that is there: nothing was added
+		}
+		c := columnIn(at, name)
+		if c == nil || c.Nullable || c.Default != nil || c.AutoIncrement || c.Generated != nil {
+			continue
+		}
+		out = append(out, finding.Finding{
+			Rule:     NotNullWithoutDefault,
+			Severity: finding.Error,
+			Message: fmt.Sprintf("Column %s.%s is added NOT NULL without a DEFAULT, so the deployed application's INSERTs into %s, which do not name it, fail with error 1364.",
+				qi(table), qi(c.Name), qi(table)),
+			Fix:        PlanAddNotNull(ctx.planSchema(), at, c).Text(),
+			Table:      table,
+			ColumnName: c.Name,
+		})
+	}
+	return out
+}

@@ -1,0 +1,79 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/schema-guard/schema-guard/finding"
+)
+
+func renameTableRule() *Rule {
+	return &Rule{
+		ID:        RenameTable,
+		Severity:  finding.Error,
+		Summary:   "a deployed table is renamed (RENAME TABLE, ALTER TABLE … RENAME)",
+		Statement: checkRenameTable,
+		Doc: `Catches: RENAME TABLE a TO b (each pair whose old table is deployed) and ALTER TABLE a
+RENAME [TO|AS] b. A table created in the same change is free to rename; so is a table listed
+under deprecated: at the base ref (that is the contract step of a rename done right).
+
+Why it breaks the old application: every query of the running release names the old table and
+fails with 1146 (table doesn't exist) the moment the rename commits; during a rolling deploy
+old and new releases run together, so neither name alone serves both.
+
+How to do it safely (three releases):
+  1. expand: CREATE VIEW new AS SELECT * FROM old — a view over one table is updatable, so the
+     new name reads and writes the same rows;
+  2. switch: release the application that uses the new name; then list the old table under
+     deprecated: in .schema-guard.yaml;
+  3. contract: RENAME TABLE new TO tmp, old TO new; DROP VIEW tmp — one atomic statement puts
+     the table under the new name, so no query ever finds it missing.
+Make no column change to the table between steps 1 and 3: the view lists the columns it had.
+
+Example:
+  bad:  RENAME TABLE orders TO purchases;
+  good: CREATE VIEW purchases AS SELECT * FROM orders;
+        -- release, deprecate orders, then later:
+        RENAME TABLE purchases TO purchases_sg_view, orders TO purchases;
+        DROP VIEW purchases_sg_view;`,
+	}
+}
+
+func checkRenameTable(ctx *Context) []finding.Finding {
+	type pair struct{ from, to string }
+	var pairs []pair
+	switch n := node(ctx).(type) {
+	case *ast.RenameTableStmt:
+		for _, tt := range n.TableToTables {
+			if tt != nil {
+				pairs = append(pairs, pair{tableName(tt.OldTable), tableName(tt.NewTable)})
+			}
+		}
+	case *ast.AlterTableStmt:
+		if n.Table != nil {
+			if to := alterTarget(n); to != tableName(n.Table) {
+				pairs = append(pairs, pair{tableName(n.Table), to})
+			}
+		}
+	}
+	var out []finding.Finding
+	for _, p := range pairs {
+		// Table names are case-sensitive on most servers, so only the same spelling is no rename.
+		if p.from == "" || p.to == "" || p.from == p.to {
+			continue
+		}
+		t := ctx.deployedTable(p.from)
+		if t == nil || ctx.Deprecated.Table(p.from) {
+			continue
+		}
+		out = append(out, finding.Finding{
+			Rule:     RenameTable,
+			Severity: finding.Error,
+			Message: fmt.Sprintf("Renaming table %s to %s breaks the deployed application, whose queries still name %s (error 1146, table doesn't exist).",
+				qi(p.from), qi(p.to), qi(p.from)),
+			Fix:   PlanRenameTable(t, p.to).Text(),
+			Table: p.from,
+		})
+	}
+	return out
+}
