@@ -11,6 +11,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
+	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -32,6 +33,13 @@ type Options struct {
 	Schema string
 	// SeedTables are the tables whose rows the declared state's INSERTs fix.
 	SeedTables []string
+	// Rules sets rule levels (off, notice, warning, error) by rule id.
+	Rules map[string]string
+	// Tables is what the configuration knows of production tables.
+	Tables map[string]rules.TableConfig
+	// ConfigFile is the configuration file in use, if any: its `deprecated:` is read from the
+	// base ref, since only a deprecation that is deployed allows a drop.
+	ConfigFile string
 	Engine     runner.Options
 	// Progress, when set, is told about each migration just before it is replayed.
 	Progress func(done, total int, path string)
@@ -78,20 +86,29 @@ type Session struct {
 	// Root is the directory the paths of Migrations (and of findings) are relative to.
 	Root string
 
-	opts  Options
-	src   *source
-	srv   *runner.Server
-	began time.Time
+	opts       Options
+	src        *source
+	srv        *runner.Server
+	rules      *rules.Registry
+	deprecated []string
+	began      time.Time
 }
 
 // Start reads the migrations, starts the engine and replays them.
 func Start(ctx context.Context, opts Options) (*Session, error) {
 	s := &Session{opts: opts, began: time.Now()}
+	var err error
 	if s.opts.Log == nil {
 		s.opts.Log = slog.New(slog.DiscardHandler)
 	}
+	if s.rules, err = rules.NewRegistry(opts.Rules); err != nil {
+		return nil, err
+	}
 	src, err := load(ctx, s.opts)
 	if err != nil {
+		return nil, err
+	}
+	if s.deprecated, err = deprecatedAtBase(ctx, src, opts.ConfigFile); err != nil {
 		return nil, err
 	}
 	s.src, s.Migrations, s.Root = src, src.head, src.root

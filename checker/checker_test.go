@@ -22,7 +22,7 @@ func TestFormatFixturesReplay(t *testing.T) {
 					if rep.Source.Format != string(format) {
 						t.Errorf("detected %s", rep.Source.Format)
 					}
-					if f := findings(rep); f != "" {
+					if f := beyondNotices(rep); f != "" {
 						t.Errorf("findings: %s", f)
 					}
 					var order []string
@@ -83,7 +83,7 @@ func TestFixtureStatesAgainstBase(t *testing.T) {
 			if rep.Source.BaseRef != "merge-base with main" || rep.Source.BaseSHA == "" {
 				t.Errorf("source = %+v", rep.Source)
 			}
-			if f := findings(rep); f != "" {
+			if f := beyondNotices(rep); f != "" {
 				t.Errorf("findings: %s", f)
 			}
 			if len(rep.Migrations) != len(order) {
@@ -168,7 +168,7 @@ func TestHistoryFindings(t *testing.T) {
 func TestExampleMatchesItsDeclaredSchema(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "examples", "shop")
 	res := run(t, Options{WorkDir: dir, Migrations: "db/migrations", Schema: "schema", Base: NoBase, Engine: dsnEngine(t)})
-	if f := findings(res.Report); f != "" {
+	if f := beyondNotices(res.Report); f != "" {
 		t.Errorf("findings: %s", f)
 	}
 	if res.Drift == nil || !res.Drift.Delta.Empty() {

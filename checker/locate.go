@@ -34,30 +34,20 @@ func newLocator(st *declared.State, src *source) *locator {
 
 // touches names the objects a migration statement creates or changes, as "kind:name".
 func touches(st *migrations.Statement) []string {
-	table := func(n *ast.TableName) string { return "table:" + n.Name.L }
 	switch n := st.Node.(type) {
-	case *ast.CreateTableStmt:
-		return []string{table(n.Table)}
-	case *ast.AlterTableStmt:
-		return []string{table(n.Table)}
-	case *ast.CreateIndexStmt:
-		return []string{table(n.Table)}
-	case *ast.DropIndexStmt:
-		return []string{table(n.Table)}
-	case *ast.RenameTableStmt:
-		var keys []string
-		for _, t := range n.TableToTables {
-			keys = append(keys, table(t.NewTable))
-		}
-		return keys
 	case *ast.CreateViewStmt:
 		return []string{"view:" + n.ViewName.Name.L}
 	case nil:
 		if kind, name := declared.Header(st.Text); kind != "" {
 			return []string{kind + ":" + strings.ToLower(name)}
 		}
+		return nil
 	}
-	return nil
+	var keys []string
+	for _, t := range statementTables(st.Node) {
+		keys = append(keys, "table:"+strings.ToLower(t))
+	}
+	return keys
 }
 
 // finding returns a finding placed for the change.

@@ -36,21 +36,38 @@ func (s *Session) replay(ctx context.Context) error {
 	for _, phase := range []migrations.State{migrations.Deployed, migrations.Pending} {
 		var units []runner.Unit
 		var index []int // position of each unit in src.steps
+		files := map[string]*migrations.File{}
+		stmts := map[string][]migrations.Statement{}
 		for i, st := range src.steps {
 			if st.State == phase && st.Skip == "" {
 				units = append(units, runner.Unit{Path: st.File.Path, Statements: src.units[i]})
 				index = append(index, i)
+				files[st.File.Path], stmts[st.File.Path] = st.File, src.units[i]
 			}
 		}
 		if len(units) == 0 {
 			continue
 		}
-		s.opts.Log.Info("replaying", "phase", string(phase), "migrations", len(units), "database", db.Name)
-		res, err := db.Replay(ctx, units, runner.Hooks{Progress: func(i int, u *runner.Unit) {
+		hooks := runner.Hooks{Progress: func(i int, u *runner.Unit) {
 			if s.opts.Progress != nil {
 				s.opts.Progress(done+i, total, u.Path)
 			}
-		}})
+		}}
+		var c *compat
+		if phase == migrations.Pending {
+			// The deployed state is what the running application knows; the rules judge the
+			// pending statements against it.
+			deployed, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
+			if err != nil {
+				return err
+			}
+			if c, err = newCompat(ctx, s, deployed); err != nil {
+				return err
+			}
+			hooks.Before, hooks.After = c.beforeStatement, c.afterStatement
+		}
+		s.opts.Log.Info("replaying", "phase", string(phase), "migrations", len(units), "database", db.Name)
+		res, err := db.Replay(ctx, units, hooks)
 		if err != nil {
 			return err
 		}
@@ -60,6 +77,9 @@ func (s *Session) replay(ctx context.Context) error {
 			m.Applied, m.DurationMS = ur.Applied, ur.Duration.Milliseconds()
 		}
 		rep.Add(res.Findings...)
+		if c != nil {
+			rep.Add(c.finish(files, stmts)...)
+		}
 		if res.Failed {
 			return nil
 		}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
 )
@@ -18,6 +19,7 @@ type source struct {
 	// root is the directory paths in findings are relative to: the repository root, else the
 	// working directory (or the migrations directory when it lies outside it).
 	root    string
+	repo    *migrations.Repo // nil outside a git working tree
 	head    *migrations.Set
 	base    *base
 	steps   []migrations.Step
@@ -66,7 +68,7 @@ func load(ctx context.Context, opts Options) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := &source{root: root, head: head}
+	src := &source{root: root, repo: repo, head: head}
 	if src.base, err = resolveBase(ctx, repo, opts.Base); err != nil {
 		return nil, err
 	}
@@ -162,4 +164,37 @@ func within(root, work, path string) (fs.FS, string, error) {
 		return os.DirFS(root), filepath.ToSlash(rel), nil
 	}
 	return os.DirFS(filepath.Dir(abs)), filepath.Base(abs), nil
+}
+
+// deprecatedAtBase reads `deprecated:` from the configuration file as it is at the base ref:
+// a column may be dropped only once a release that no longer uses it is deployed, and listing
+// it in the same change that drops it proves nothing. Without a base ref nothing is deployed, so
+// nothing needs it.
+func deprecatedAtBase(ctx context.Context, src *source, configFile string) ([]string, error) {
+	if src.base == nil || src.repo == nil || configFile == "" {
+		return nil, nil
+	}
+	abs, err := filepath.Abs(configFile)
+	if err != nil {
+		return nil, err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	rel, err := filepath.Rel(src.repo.Root, abs)
+	if err != nil || !filepath.IsLocal(rel) {
+		return nil, nil // a configuration outside the repository has no base version
+	}
+	data, err := src.repo.ReadFile(ctx, src.base.sha, filepath.ToSlash(rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Parse(fmt.Sprintf("%s (at base %.12s)", filepath.ToSlash(rel), src.base.sha), data)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Deprecated, nil
 }

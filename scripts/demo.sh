@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs schema-guard on the bundled example (testdata/examples/shop): first the example as it is
 # (its migrations against its declared schema), then a pull request against it, made in a
-# temporary git repository, that edits a deployed migration, adds a good one and adds one that
-# fails on the server; last, a change to the declared schema and the migration diff writes for it.
+# temporary git repository, that edits a deployed migration, adds a good one, renames a column
+# the running application uses (the finding shows the application's own failing statements and
+# the three-release plan) and adds one that fails on the server; last, a change to the declared
+# schema and the migration diff writes for it.
 #
 # It uses the local MariaDB server that scripts/test-env.sh provides (installed and started on
 # first use); pass a DSN of your own as $SCHEMA_GUARD_DSN to use another server, or set

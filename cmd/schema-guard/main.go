@@ -52,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDiff(ctx, args[1:], stdout, stderr)
 	case "dump":
 		return runDump(ctx, args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return exitOK
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, version, help)\n", args[0])
+	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, explain, version, help)\n", args[0])
 	return exitFailure
 }
 
@@ -92,6 +94,7 @@ Usage:
   schema-guard diff [flags]     print (or --write as a migration) the SQL that brings the
                                 migrations' result to the declared schema
   schema-guard dump --out DIR   write the migrations' result as declared-schema files
+  schema-guard explain [RULE]   list the rules, or print one rule's documentation
   schema-guard version          print the version
   schema-guard help [command]   print this help, or a command's flags
 
@@ -99,4 +102,4 @@ Exit codes: 0 no error-level finding, 1 at least one, 2 the check could not be d
 `
 
 // commandUsage is each command's help.
-var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage}
+var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage, "explain": explainUsage}

@@ -13,6 +13,7 @@ import (
 	"github.com/schema-guard/schema-guard/checker"
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/runner"
 )
 
@@ -87,6 +88,14 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 			return flagValue
 		}
 		return configValue
+	}
+	opts.ConfigFile = cfg.Path
+	opts.Rules = cfg.Rules
+	if len(cfg.Tables) > 0 {
+		opts.Tables = map[string]rules.TableConfig{}
+		for name, t := range cfg.Tables {
+			opts.Tables[strings.ToLower(name)] = rules.TableConfig{Rows: t.Rows}
+		}
 	}
 	opts.Migrations = pick("migrations", f.migrations, cfg.Migrations)
 	opts.Base = pick("base", f.base, cfg.Base)

@@ -1,0 +1,144 @@
+package checker
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/schema-guard/schema-guard/config"
+	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/rules"
+)
+
+// sections reads a txtar-like fixture: "-- name --" lines start sections.
+func sections(t *testing.T, fixture string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	var name string
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if n, ok := strings.CutPrefix(trimmed, "-- "); ok && strings.HasSuffix(n, " --") && !strings.Contains(n, "want:") {
+			name = strings.TrimSuffix(n, " --")
+			out[name] = ""
+			continue
+		}
+		if name != "" {
+			out[name] += line
+		}
+	}
+	return out
+}
+
+var wantComment = regexp.MustCompile(`--\s*want:\s*(.+)$`)
+
+// compatRepo builds the scenario's repository: base files committed on main, head files
+// written on a branch. It returns the directory and the expected findings as "rule file:line"
+// (with " allowed" appended for allowed ones), sorted.
+func compatRepo(t *testing.T, fixture string) (dir string, want []string, exit int) {
+	t.Helper()
+	secs := sections(t, fixture)
+	dir, git := testenv.GitRepo(t)
+	for name, content := range secs {
+		if p, ok := strings.CutPrefix(name, "base/"); ok {
+			testenv.WriteFile(t, filepath.Join(dir, p), content)
+		}
+	}
+	git("add", "-A")
+	git("commit", "-qm", "deployed")
+	git("checkout", "-qb", "change")
+	for name, content := range secs {
+		p, ok := strings.CutPrefix(name, "head/")
+		if !ok {
+			continue
+		}
+		testenv.WriteFile(t, filepath.Join(dir, p), content)
+		for i, line := range strings.Split(content, "\n") {
+			m := wantComment.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			for _, w := range strings.Split(m[1], ",") {
+				w = strings.TrimSpace(w)
+				allowed := ""
+				if r, ok := strings.CutSuffix(w, "(allowed)"); ok {
+					w, allowed = r, " allowed"
+				}
+				want = append(want, w+" "+p+":"+strconv.Itoa(i+1)+allowed)
+			}
+		}
+	}
+	for _, line := range strings.Split(secs["expect"], "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			want = append(want, line)
+		}
+	}
+	slices.Sort(want)
+	exit, err := strconv.Atoi(strings.TrimSpace(secs["exit"]))
+	if err != nil {
+		t.Fatalf("fixture lacks an exit section: %v", err)
+	}
+	return dir, want, exit
+}
+
+func TestCompatibilityFixtures(t *testing.T) {
+	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "*.txtar"))
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, fixture := range fixtures {
+		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
+			dir, want, exit := compatRepo(t, fixture)
+			opts := Options{WorkDir: dir, Engine: dsnEngine(t)}
+			if path := filepath.Join(dir, config.FileName); fileExists(path) {
+				cfg, err := config.Load(path, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.ConfigFile, opts.Rules = path, cfg.Rules
+				opts.Tables = map[string]rules.TableConfig{}
+				for name, tc := range cfg.Tables {
+					opts.Tables[name] = rules.TableConfig{Rows: tc.Rows}
+				}
+			}
+			res, err := Run(context.Background(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range res.Report.Findings {
+				g := f.Rule + " " + f.File + ":" + strconv.Itoa(f.Line)
+				if f.Allowed {
+					g += " allowed"
+				}
+				got = append(got, g)
+			}
+			slices.Sort(got)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("findings\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+				for _, f := range res.Report.Findings {
+					t.Logf("%s %s:%d %s: %s", f.Severity, f.File, f.Line, f.Rule, f.Message)
+					for _, e := range f.Evidence {
+						t.Logf("    evidence: %s -> %s", e.SQL, e.Error)
+					}
+				}
+			}
+			if got := map[bool]int{true: 1, false: 0}[res.Report.Failed()]; got != exit {
+				t.Errorf("exit %d, want %d", got, exit)
+			}
+		})
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
