@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
@@ -33,11 +34,13 @@ type compat struct {
 
 	found map[*migrations.Statement][]finding.Finding
 	order []*migrations.Statement
+	spent time.Duration // judging, for the report's timings
 }
 
 // newCompat prepares the rules for the pending phase: the deployed state, the probes of every
 // table a pending statement touches, calibrated on the deployed state.
 func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compat, error) {
+	began := time.Now()
 	c := &compat{s: s, reg: s.rules, deployed: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
 	c.ctx = rules.Context{Deployed: deployed, Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables}
 	var touched []string
@@ -61,11 +64,13 @@ func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compa
 		s.opts.Log.Debug("probe dropped: it fails on the deployed state already", "sql", d.Probe.SQL, "error", d.Message)
 	}
 	c.probes = probes
+	c.spent += time.Since(began)
 	return c, nil
 }
 
 // beforeStatement introspects what the statement touches and measures an ALTER online.
 func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) error {
+	defer c.timed(time.Now())
 	c.before, c.online, c.tables = nil, nil, nil
 	if st.Node == nil {
 		return nil
@@ -109,6 +114,7 @@ func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) 
 
 // afterStatement runs the rules on the statement and the probes after it.
 func (c *compat) afterStatement(ctx context.Context, st *migrations.Statement) error {
+	defer c.timed(time.Now())
 	c.order = append(c.order, st)
 	if st.Node == nil {
 		c.add(st, finding.Finding{
@@ -230,6 +236,9 @@ func (c *compat) finish(files map[string]*migrations.File, units map[string][]mi
 	}
 	return out
 }
+
+// timed adds the time since began to what judging took.
+func (c *compat) timed(began time.Time) { c.spent += time.Since(began) }
 
 // introspect reads the given tables of the replay database.
 func (c *compat) introspect(ctx context.Context, tables []string) (*schema.Schema, error) {

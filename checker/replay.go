@@ -79,6 +79,7 @@ func (s *Session) replay(ctx context.Context) error {
 		rep.Add(res.Findings...)
 		if c != nil {
 			rep.Add(c.finish(files, stmts)...)
+			rep.Timings.Rules = c.spent.Milliseconds()
 		}
 		if res.Failed {
 			return nil

@@ -38,6 +38,9 @@ type Timings struct {
 	Replay int64 `json:"replay"`
 	// Drift covers loading the declared state, introspecting it, diffing and comparing seeds.
 	Drift int64 `json:"drift,omitempty"`
+	// Rules is the part of Replay spent judging pending statements: introspecting the touched
+	// tables around each, measuring ALTERs online, calibrating and running the old-app probes.
+	Rules int64 `json:"rules,omitempty"`
 }
 
 // Engine describes the server the migrations were replayed on.
