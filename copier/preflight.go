@@ -1,0 +1,291 @@
+package copier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
+)
+
+// column is a column as information_schema describes it.
+type column struct {
+	Name          string
+	DataType      string // DATA_TYPE, lower case: "int", "varchar"
+	Type          string // COLUMN_TYPE: "int(10) unsigned", "varchar(64)"
+	Charset       string // "" for non-string columns
+	Collation     string
+	Nullable      bool
+	Generated     bool // VIRTUAL or STORED generated: never written
+	HasDefault    bool
+	AutoIncrement bool
+}
+
+// tableInfo is what the copier reads about a table.
+type tableInfo struct {
+	Engine  string
+	Rows    int64 // information_schema's estimate
+	Columns []column
+}
+
+func (t *tableInfo) column(name string) *column {
+	for i := range t.Columns {
+		if strings.EqualFold(t.Columns[i].Name, name) {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// readTable reads a base table of the current database; nil when there is none.
+func readTable(ctx context.Context, q querier, f schema.Flavor, table string) (*tableInfo, error) {
+	var t tableInfo
+	var engine sql.NullString
+	var rows sql.NullInt64
+	err := q.QueryRowContext(ctx, "SELECT ENGINE, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'", table).Scan(&engine, &rows)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read table %s: %w", table, err)
+	}
+	t.Engine, t.Rows = engine.String, rows.Int64
+	const query = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, IS_NULLABLE,
+		COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+		ORDER BY ORDINAL_POSITION`
+	err = eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+		var c column
+		var charset, collation, nullable, def, extra sql.NullString
+		if err := r.Scan(&c.Name, &c.DataType, &c.Type, &charset, &collation, &nullable, &def, &extra); err != nil {
+			return err
+		}
+		c.DataType = strings.ToLower(c.DataType)
+		c.Charset, c.Collation = charset.String, collation.String
+		c.Nullable = strings.EqualFold(nullable.String, "YES")
+		x := strings.ToUpper(extra.String)
+		// MySQL says DEFAULT_GENERATED for an expression default; only these two are generated.
+		c.Generated = strings.Contains(x, "VIRTUAL GENERATED") || strings.Contains(x, "STORED GENERATED") ||
+			strings.Contains(x, "PERSISTENT GENERATED")
+		c.AutoIncrement = strings.Contains(x, "AUTO_INCREMENT")
+		// MariaDB writes a nullable column's implicit default as the string NULL; a NOT NULL
+		// column without a default has none on both flavours.
+		c.HasDefault = def.Valid
+		t.Columns = append(t.Columns, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read columns of %s: %w", table, err)
+	}
+	return &t, nil
+}
+
+// chunkKey is the unique key the copy walks.
+type chunkKey struct {
+	index   string // "PRIMARY" or the unique index's name
+	columns []column
+}
+
+func (k *chunkKey) names() []string {
+	out := make([]string, len(k.columns))
+	for i, c := range k.columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+func (k *chunkKey) describe() string {
+	if k.index == "PRIMARY" {
+		return "(the primary key on " + strings.Join(k.names(), ", ") + ")"
+	}
+	return "(unique key " + k.index + " on " + strings.Join(k.names(), ", ") + ")"
+}
+
+// keyTypes are the column types a chunk key may have: types whose order in the index is the
+// order of the comparison operators on literals the copier writes. ENUM sorts by its index but
+// compares as a string, FLOAT does not print back exactly, BIT and spatial types have no useful
+// literal form.
+var keyTypes = map[string]bool{
+	"tinyint": true, "smallint": true, "mediumint": true, "int": true, "bigint": true, "decimal": true,
+	"char": true, "varchar": true, "binary": true, "varbinary": true,
+	"date": true, "datetime": true, "timestamp": true, "time": true, "year": true,
+}
+
+// findKey chooses the chunk key: the primary key, else the NOT NULL unique key with the fewest
+// columns. Keys with prefix or expression parts, over unsuitable types, or that the optimizer
+// must ignore (MySQL's invisible, MariaDB's ignored indexes) are passed over.
+func findKey(ctx context.Context, q querier, f schema.Flavor, t *tableInfo, table string) (*chunkKey, error) {
+	hidden := "0"
+	switch {
+	case f.MinMySQL(8, 0, 0):
+		hidden = "IS_VISIBLE = 'NO'"
+	case f.MinMariaDB(10, 6, 0):
+		hidden = "IGNORED = 'YES'"
+	}
+	query := `SELECT INDEX_NAME, COLUMN_NAME, SUB_PART, ` + hidden + ` FROM information_schema.STATISTICS
+		WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX`
+	type index struct {
+		name   string
+		cols   []column
+		usable bool
+	}
+	var indexes []*index
+	err := eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+		var name string
+		var col sql.NullString
+		var sub sql.NullInt64
+		var hiddenIdx bool
+		if err := r.Scan(&name, &col, &sub, &hiddenIdx); err != nil {
+			return err
+		}
+		if len(indexes) == 0 || indexes[len(indexes)-1].name != name {
+			indexes = append(indexes, &index{name: name, usable: true})
+		}
+		x := indexes[len(indexes)-1]
+		c := t.column(col.String)
+		if !col.Valid || sub.Valid || hiddenIdx || c == nil || c.Nullable || !keyTypes[c.DataType] {
+			x.usable = false
+			return nil
+		}
+		x.cols = append(x.cols, *c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the keys of %s: %w", table, err)
+	}
+	var best *index
+	for _, x := range indexes {
+		switch {
+		case !x.usable:
+		case x.name == "PRIMARY":
+			return &chunkKey{index: x.name, columns: x.cols}, nil
+		case best == nil || len(x.cols) < len(best.cols):
+			best = x
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	return &chunkKey{index: best.name, columns: best.cols}, nil
+}
+
+// foreignKeys returns the foreign keys of other tables that reference table, and the table's own.
+func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []string, err error) {
+	const query = `SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA
+		FROM information_schema.REFERENTIAL_CONSTRAINTS
+		WHERE (UNIQUE_CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ?)
+		   OR (CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?)
+		ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME`
+	var current string
+	if err := q.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&current); err != nil {
+		return nil, nil, fmt.Errorf("read foreign keys: %w", err)
+	}
+	err = eachRow(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
+		var schemaName, child, name, parent, parentSchema string
+		if err := r.Scan(&schemaName, &child, &name, &parent, &parentSchema); err != nil {
+			return err
+		}
+		if schemaName == current && child == table {
+			own = append(own, name)
+		} else {
+			incoming = append(incoming, fmt.Sprintf("%s.%s (%s)", schemaName, child, name))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read foreign keys: %w", err)
+	}
+	return incoming, own, nil
+}
+
+// tableTriggers names the triggers on table.
+func tableTriggers(ctx context.Context, q querier, table string) ([]string, error) {
+	var out []string
+	err := eachRow(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME",
+		[]any{table}, func(r *sql.Rows) error {
+			var name string
+			err := r.Scan(&name)
+			out = append(out, name)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read the triggers of %s: %w", table, err)
+	}
+	return out, nil
+}
+
+// multipleTriggers reports whether the server allows several triggers per event and timing.
+func multipleTriggers(f schema.Flavor) bool {
+	return f.MinMySQL(5, 7, 2) || f.MinMariaDB(10, 2, 3)
+}
+
+// leftovers names the copier's tables and triggers for n that exist.
+func leftovers(ctx context.Context, q querier, n names) ([]string, error) {
+	var found []string
+	tables, triggers := n.tables(), n.triggers()
+	args := []any{}
+	for _, t := range tables {
+		args = append(args, t)
+	}
+	err := eachRow(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?, ?)", args,
+		func(r *sql.Rows) error {
+			var name string
+			err := r.Scan(&name)
+			found = append(found, name)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("look for leftovers: %w", err)
+	}
+	args = args[:0]
+	for _, t := range triggers {
+		args = append(args, t)
+	}
+	err = eachRow(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME IN (?, ?, ?)", args,
+		func(r *sql.Rows) error {
+			var name string
+			err := r.Scan(&name)
+			found = append(found, name)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("look for leftovers: %w", err)
+	}
+	// information_schema compares names case-insensitively on some servers; keep exact matches.
+	found = slices.DeleteFunc(found, func(s string) bool {
+		return !slices.Contains(tables, s) && !slices.Contains(triggers, s)
+	})
+	slices.Sort(found)
+	return found, nil
+}
+
+// querier is what the read helpers need: *sql.DB, *sql.Conn and *sql.Tx have it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// eachRow runs query and calls scan for each row.
+func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) (err error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, rows.Close()) }()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ReferencedBy names the foreign keys of other tables that reference table in the database db
+// is bound to ("db.child (fk_name)"): the copier refuses such a table, and a dry run, which
+// copies the table alone, must be told (DryRunOptions.ReferencedBy).
+func ReferencedBy(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+	incoming, _, err := foreignKeys(ctx, db, table)
+	return incoming, err
+}

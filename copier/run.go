@@ -1,0 +1,326 @@
+package copier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/schema"
+)
+
+// Progress phases.
+const (
+	phaseCopy    = "copy"
+	phaseCutover = "cut-over"
+)
+
+// chunkLockWait is the copy session's innodb_lock_wait_timeout, in seconds: a chunk that waits
+// longer for an application's transaction is rolled back and tried again, rather than holding
+// the locks it has while it waits.
+const chunkLockWait = 5
+
+// run is one Run.
+type run struct {
+	db    *sql.DB
+	opts  Options
+	log   *slog.Logger
+	f     schema.Flavor
+	n     names
+	guard *sql.Conn // holds the named lock; reads metadata; watches the cut-over
+	conn  *sql.Conn // the copy session: strict, UTC, raw result bytes
+	// sessions are the server ids of the copy session and the workers', which finish stops.
+	sessions []int64
+
+	orig, shadow *tableInfo
+	key, skey    *chunkKey
+	cols         *copyColumns
+	plan         *alterPlan
+	co           *coordinator
+
+	began, copyBegan time.Time
+	copyTook         time.Duration
+	lastReport       time.Time
+	locked           bool // the guard session holds the named lock
+	created          bool // the run may have created objects
+	cutDone          bool
+	res              Result
+}
+
+// Run changes opts.Table online in the database db is bound to. A safe stop is a *Refusal —
+// the change cannot be made without losing or changing data, or a precondition does not hold —
+// and anything else is a failure. Whatever happens (an error, a refusal, ctx cancelled, a panic)
+// nothing the run created is left behind, unless the cleanup itself fails, which the error says.
+// The Result is returned with the error too, and says how far the run got.
+func Run(ctx context.Context, db *sql.DB, opts Options) (res *Result, err error) {
+	r := &run{db: db, opts: withDefaults(opts), began: time.Now()}
+	r.log = r.opts.Log
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("copier: internal error", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("copier: internal error: %v", p)
+		}
+		if ferr := r.finish(ctx, err); ferr != nil {
+			if err == nil {
+				err = ferr
+			} else {
+				err = fmt.Errorf("%v; and then: %w", err, ferr)
+			}
+		}
+		r.res.Duration = time.Since(r.began)
+		res = &r.res
+	}()
+	return nil, r.run(ctx)
+}
+
+func withDefaults(o Options) Options {
+	if o.ChunkTime <= 0 {
+		o.ChunkTime = 500 * time.Millisecond
+	}
+	if o.LockWaitTimeout <= 0 {
+		o.LockWaitTimeout = 2 * time.Second
+	}
+	if o.CutoverAttempts <= 0 {
+		o.CutoverAttempts = 5
+	}
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// lockWaitSeconds is LockWaitTimeout as lock_wait_timeout takes it: whole seconds, at least one.
+func (r *run) lockWaitSeconds() int64 {
+	return max(1, int64(math.Ceil(r.opts.LockWaitTimeout.Seconds())))
+}
+
+func (r *run) run(ctx context.Context) error {
+	if r.opts.Table == "" {
+		return errors.New("copier: no table given")
+	}
+	var err error
+	if r.guard, err = r.db.Conn(ctx); err != nil {
+		return fmt.Errorf("copier: connect: %w", err)
+	}
+	if r.f, err = runner.ReadFlavor(ctx, r.guard); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	database, err := currentDatabase(ctx, r.guard)
+	if err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	r.n = namesFor(database, r.opts.Table)
+	if r.f.MinMySQL(8, 0, 0) {
+		// MySQL 8 caches information_schema.TABLES; the cut-over reads AUTO_INCREMENT from it.
+		if _, err := r.guard.ExecContext(ctx, "SET SESSION information_schema_stats_expiry = 0"); err != nil {
+			return fmt.Errorf("copier: %w", err)
+		}
+	}
+	if r.locked, err = getLock(ctx, r.guard, r.n.lock); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if !r.locked {
+		return &Refusal{Reason: fmt.Sprintf("another copy of %s is running", r.n.table)}
+	}
+	if err := r.preflight(ctx); err != nil {
+		return err
+	}
+	conn, id, err := r.openSession(ctx)
+	if err != nil {
+		return fmt.Errorf("copier: open the copy session: %w", err)
+	}
+	r.conn, r.sessions = conn, append(r.sessions, id)
+	r.created = true
+	r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+	if err != nil {
+		return err
+	}
+	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if err := r.copy(ctx); err != nil {
+		return err
+	}
+	if te, err := readTriggerError(ctx, r.conn, r.n); err != nil || te != nil {
+		if err != nil {
+			return fmt.Errorf("copier: %w", err)
+		}
+		return te.refusal(r.n.table)
+	}
+	if r.opts.BeforeCutover != nil {
+		if err := r.opts.BeforeCutover(ctx); err != nil {
+			return fmt.Errorf("copier: before the cut-over: %w", err)
+		}
+	}
+	if !r.opts.Execute {
+		return nil
+	}
+	if err := r.cutOver(ctx); err != nil {
+		return err
+	}
+	return r.afterCutover(ctx)
+}
+
+// preflight refuses, before anything is created, what the copier cannot do safely.
+func (r *run) preflight(ctx context.Context) error {
+	t := r.n.table
+	var err error
+	if r.orig, err = readTable(ctx, r.guard, r.f, t); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if r.orig == nil {
+		return &Refusal{Reason: fmt.Sprintf("table %s does not exist (or is not a base table) in this database", t)}
+	}
+	if !strings.EqualFold(r.orig.Engine, "InnoDB") {
+		return &Refusal{Reason: fmt.Sprintf("table %s uses the %s engine; the copier needs InnoDB's transactions and row locks", t, r.orig.Engine)}
+	}
+	left, err := leftovers(ctx, r.guard, r.n)
+	if err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if len(left) > 0 {
+		return &Refusal{Reason: fmt.Sprintf("an earlier copy of %s left %s behind (it crashed, or kept the old table); drop them with `schema-guard copy --cleanup` (copier.Cleanup), then run again", t, joinNames(left))}
+	}
+	if r.plan, err = parseAlter(t, r.opts.Alter, r.opts.Renames); err != nil {
+		return err
+	}
+	if r.key, err = findKey(ctx, r.guard, r.f, r.orig, t); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if r.key == nil {
+		return &Refusal{Reason: fmt.Sprintf("table %s has no primary key and no NOT NULL unique key (over integer, decimal, string or temporal columns, without prefix parts) for the copy to walk; add one first", t)}
+	}
+	if err := r.plan.checkKey(r.key); err != nil {
+		return err
+	}
+	incoming, own, err := foreignKeys(ctx, r.guard, t)
+	if err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if len(incoming) > 0 {
+		return referencedRefusal(t, incoming)
+	}
+	if len(own) > 0 {
+		return &Refusal{Reason: fmt.Sprintf("table %s has foreign keys (%s); CREATE TABLE … LIKE does not copy them and their names cannot be reused while the original exists, so the copier does not change such tables", t, joinNames(own))}
+	}
+	triggers, err := tableTriggers(ctx, r.guard, t)
+	if err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	switch {
+	case len(triggers) == 0:
+	case !r.opts.AllowTriggers:
+		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s); allow the copier to add its own beside them (AllowTriggers), on a server that takes several triggers per event", t, joinNames(triggers))}
+	case !multipleTriggers(r.f):
+		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s), and %s takes only one trigger per event and timing", t, joinNames(triggers), r.f)}
+	case r.opts.Execute:
+		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s); the cut-over's RENAME would move them to the old table, and the copier does not re-create triggers that are not its own: drop them, cut over, and create them on the new table, or copy without cutting over", t, joinNames(triggers))}
+	}
+	return nil
+}
+
+// referencedRefusal is the refusal for a table that other tables' foreign keys reference.
+func referencedRefusal(table string, by []string) *Refusal {
+	return &Refusal{Reason: fmt.Sprintf("table %s is referenced by foreign keys of %s; the cut-over's RENAME would leave them pointing at the old table", table, joinNames(by))}
+}
+
+// openSession opens the copy session: strict sql_mode (the triggers created in it keep it),
+// UTC so that TIMESTAMP values round-trip exactly, results in each column's own character set
+// (keys.go), notes counted as warnings, REPEATABLE READ for the chunks' next-key locks.
+func (r *run) openSession(ctx context.Context) (*sql.Conn, int64, error) {
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var id int64
+	if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+		discard(conn)
+		return nil, 0, err
+	}
+	stmts := []string{
+		"SET SESSION sql_mode = '" + strictSQLMode(r.f) + "', time_zone = '+00:00', sql_notes = 1, character_set_results = NULL, " +
+			"foreign_key_checks = 1, unique_checks = 1, autocommit = 1, " +
+			fmt.Sprintf("innodb_lock_wait_timeout = %d, lock_wait_timeout = %d", chunkLockWait, r.lockWaitSeconds()),
+		"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+	}
+	for _, s := range stmts {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			discard(conn)
+			return nil, 0, err
+		}
+	}
+	return conn, id, nil
+}
+
+// strictSQLMode is the copy session's sql_mode: strict for every table, division by zero an
+// error, and NO_AUTO_VALUE_ON_ZERO so that a row whose AUTO_INCREMENT key is 0 is copied as 0
+// instead of getting a new id. MySQL adds its default NO_ZERO_DATE and NO_ZERO_IN_DATE: a zero
+// date cannot have been stored there under its defaults. MariaDB's defaults allow zero dates,
+// and a table that holds them must copy them.
+func strictSQLMode(f schema.Flavor) string {
+	mode := "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
+	if f.IsMySQL() {
+		mode += ",NO_ZERO_IN_DATE,NO_ZERO_DATE"
+	}
+	return mode
+}
+
+// record copies the copy's counters into the result.
+func (r *run) record() {
+	if r.co == nil {
+		return
+	}
+	r.res.Rows, r.res.Chunks, r.res.Recopied = r.co.copied, r.co.chunks, r.co.recopied
+	took := r.copyTook
+	if took == 0 {
+		took = time.Since(r.copyBegan)
+	}
+	if took > 0 {
+		r.res.RowsPerSecond = float64(r.res.Rows) / took.Seconds()
+	}
+}
+
+// progress tells opts.Progress how the copy goes, at most once a second within a phase.
+func (r *run) progress(phase string) {
+	if r.opts.Progress == nil || r.co == nil {
+		return
+	}
+	if phase == phaseCopy && time.Since(r.lastReport) < time.Second {
+		return
+	}
+	r.lastReport = time.Now()
+	p := Progress{Phase: phase, Copied: r.co.copied, Total: r.estimate()}
+	if s := time.Since(r.copyBegan).Seconds(); s > 0 {
+		p.Rate = float64(p.Copied) / s
+	}
+	if p.Rate > 0 && p.Total > p.Copied {
+		p.ETA = time.Duration(float64(p.Total-p.Copied) / p.Rate * float64(time.Second))
+	}
+	r.opts.Progress(p)
+}
+
+// estimate is the number of rows to copy: information_schema's estimate at first; with a single
+// integer key, refined by how far through the key range the copy is.
+func (r *run) estimate() int64 {
+	co := r.co
+	total := max(r.orig.Rows, co.copied)
+	if co.intKey && co.copied > 0 && co.hiInt > co.minInt {
+		// The key range dispatched so far holds the rows copied and those in flight.
+		done := float64(co.hiInt-co.minInt) / float64(co.maxInt-co.minInt)
+		if done > 0.05 {
+			total = max(int64(float64(co.copied+co.inflight)/done), co.copied)
+		}
+	}
+	return total
+}
+
+func joinNames(names []string) string { return strings.Join(names, ", ") }

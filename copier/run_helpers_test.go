@@ -1,0 +1,107 @@
+package copier
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
+)
+
+// mustExec runs statements on db and fails the test on an error.
+func mustExec(t testing.TB, db *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// fillTable creates table name (id INT AUTO_INCREMENT PRIMARY KEY, a INT, b VARCHAR(40),
+// c DECIMAL(10,2), d DATETIME NULL, e TEXT) with rows rows.
+func fillTable(t testing.TB, db *sql.DB, name string, rows int) {
+	t.Helper()
+	mustExec(t, db, "CREATE TABLE "+qname(name)+` (
+		id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+		a INT NOT NULL,
+		b VARCHAR(40) NOT NULL,
+		c DECIMAL(10,2) NULL,
+		d DATETIME NULL,
+		e TEXT NULL,
+		KEY (a)
+	) ENGINE=InnoDB`)
+	const batch = 1000
+	for done := 0; done < rows; done += batch {
+		var vals []string
+		for i := done; i < min(rows, done+batch); i++ {
+			c := "NULL"
+			if i%7 != 0 {
+				c = fmt.Sprintf("%d.%02d", i%1000, i%100)
+			}
+			vals = append(vals, fmt.Sprintf("(%d, %d, 'row %d', %s, '2024-01-02 03:04:05', REPEAT('x', %d))", i+1, i%500, i, c, i%50))
+		}
+		mustExec(t, db, "INSERT INTO "+qname(name)+" (id, a, b, c, d, e) VALUES "+strings.Join(vals, ", "))
+	}
+}
+
+// scratch returns a pool bound to a fresh scratch database.
+func scratch(t testing.TB) *sql.DB {
+	t.Helper()
+	db, _ := testenv.ScratchDB(t)
+	return db
+}
+
+// leftoverObjects lists every _%_sg_% table and every trigger of the database.
+func leftoverObjects(t testing.TB, db *sql.DB) []string {
+	t.Helper()
+	var out []string
+	rows, err := db.Query(`SELECT CONCAT('table ', TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE '\_%\_sg\_%'
+		UNION ALL SELECT CONCAT('trigger ', TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE '\_%\_sg\_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func assertClean(t testing.TB, db *sql.DB) {
+	t.Helper()
+	if left := leftoverObjects(t, db); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+// tableDigest is a digest of a table's content over the given columns, in key order.
+func tableDigest(t testing.TB, db *sql.DB, table string, cols string) (int64, string) {
+	t.Helper()
+	var n int64
+	var h sql.NullString
+	q := fmt.Sprintf("SELECT COUNT(*), MD5(GROUP_CONCAT(MD5(CONCAT_WS('#', %s)) ORDER BY id SEPARATOR '')) FROM %s", cols, qname(table))
+	if _, err := db.Exec("SET SESSION group_concat_max_len = 1073741824"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(q).Scan(&n, &h); err != nil {
+		t.Fatal(err)
+	}
+	return n, h.String
+}
+
+// createTable is the table's SHOW CREATE TABLE.
+func createTable(t testing.TB, db *sql.DB, table string) string {
+	t.Helper()
+	var name, create string
+	if err := db.QueryRowContext(context.Background(), "SHOW CREATE TABLE "+qname(table)).Scan(&name, &create); err != nil {
+		t.Fatal(err)
+	}
+	return create
+}

@@ -1,0 +1,123 @@
+package copier
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The triggers capture the application's writes to the original table while the copy runs.
+// Two rules shape them.
+//
+// They never lose a change silently. Each writes the row with a plain INSERT — no REPLACE, no
+// INSERT IGNORE, no ON DUPLICATE KEY UPDATE, which is how other tools drop a row that a new
+// unique key cannot hold — and a CONTINUE HANDLER for SQLEXCEPTION and SQLWARNING records any
+// failure, with the server's message and the row's key, in the error table, which the copier
+// reads after every chunk and at the cut-over. They are created under a strict sql_mode, which
+// the server stores with each trigger, and they turn sql_notes on for their own statements, so a
+// rounding note raises the handler even in a session that silenced notes.
+//
+// They never fail the application's write, and never make it deadlock. The handler keeps errors
+// from reaching the application. Deadlocks come from gap locks: a DELETE of a key the shadow does
+// not hold yet (the copy has not reached it) locks the gap, and two sessions that each lock the
+// gap and then insert into it deadlock. So a trigger never inserts after taking such a lock:
+// INSERT inserts only; DELETE deletes only; UPDATE first tries a plain INSERT of the new row and
+// deletes the old version only when the shadow already holds it (the INSERT met a duplicate),
+// and a key-changing UPDATE inserts the new row before it deletes the old key.
+
+type triggerSpec struct {
+	name, event, body string
+}
+
+// triggerSpecs writes the three triggers, in the order they are created: DELETE and UPDATE
+// before INSERT, so that no row reaches the shadow before its later changes are captured too.
+func triggerSpecs(n names, key *chunkKey, cols *copyColumns) []triggerSpec {
+	keyCols := key.names()
+	insert := "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
+	deleteOld := "DELETE FROM " + qname(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
+	unchanged := make([]string, len(keyCols))
+	for i, c := range keyCols {
+		unchanged[i] = "OLD." + qname(c) + " <=> NEW." + qname(c)
+	}
+	update := `IF ` + strings.Join(unchanged, " AND ") + ` THEN
+    BEGIN
+      DECLARE CONTINUE HANDLER FOR 1062 SET sg_dup = 1;
+      ` + insert + `
+    END;
+    IF sg_dup = 1 THEN
+      ` + deleteOld + `
+      ` + insert + `
+    END IF;
+  ELSE
+    ` + insert + `
+    ` + deleteOld + `
+  END IF;`
+	return []triggerSpec{
+		{n.delTrigger, "DELETE", triggerBody(n, key, "delete", "OLD", deleteOld)},
+		{n.updTrigger, "UPDATE", triggerBody(n, key, "update", "NEW", update)},
+		{n.insTrigger, "INSERT", triggerBody(n, key, "insert", "NEW", insert)},
+	}
+}
+
+func triggerBody(n names, key *chunkKey, op, row, stmts string) string {
+	return `BEGIN
+  DECLARE sg_dup INT DEFAULT 0;
+  DECLARE sg_errno INT DEFAULT 0;
+  DECLARE sg_msg TEXT DEFAULT NULL;
+  DECLARE sg_notes INT DEFAULT @@SESSION.sql_notes;
+  DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, SQLWARNING
+  BEGIN
+    GET DIAGNOSTICS CONDITION 1 sg_errno = MYSQL_ERRNO, sg_msg = MESSAGE_TEXT;
+    INSERT INTO ` + qname(n.errors) + ` (op, errno, message, row_key)
+      VALUES ('` + op + `', sg_errno, sg_msg, ` + keyDisplay(key.columns, row) + `);
+  END;
+  SET @@SESSION.sql_notes = 1;
+  ` + stmts + `
+  SET @@SESSION.sql_notes = sg_notes;
+END`
+}
+
+// createTriggers creates the triggers on the session conn, whose sql_mode is strict. Each
+// CREATE TRIGGER waits for the table's metadata lock, and while it waits the application's
+// queries queue behind it: the wait is bounded by the session's lock_wait_timeout and retried.
+func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int) error {
+	for _, t := range triggerSpecs(n, key, cols) {
+		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + t.body
+		if err := retryDDL(ctx, conn, stmt, attempts); err != nil {
+			return fmt.Errorf("create trigger %s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// triggerError is the first failure the triggers recorded, if any.
+type triggerError struct {
+	op, message, key string
+	errno            int64
+}
+
+// readTriggerError reads the error table.
+func readTriggerError(ctx context.Context, q querier, n names) (*triggerError, error) {
+	var te triggerError
+	var msg, key sql.NullString
+	var errno sql.NullInt64
+	err := q.QueryRowContext(ctx, "SELECT op, errno, message, row_key FROM "+qname(n.errors)+" ORDER BY id LIMIT 1").Scan(&te.op, &errno, &msg, &key)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the error table: %w", err)
+	}
+	te.errno, te.message, te.key = errno.Int64, msg.String, key.String
+	return &te, nil
+}
+
+// refusal turns a trigger's failure into the copier's answer.
+func (te *triggerError) refusal(table string) *Refusal {
+	return &Refusal{
+		Key: te.key,
+		Reason: fmt.Sprintf("the application's %s of a row of %s succeeded, but the changed table cannot hold it: Error %d: %s; the copy stopped so that no change is lost — fix the data or the change, then run again",
+			te.op, table, te.errno, te.message),
+	}
+}
