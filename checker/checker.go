@@ -37,6 +37,13 @@ type Options struct {
 	Rules map[string]string
 	// Tables is what the configuration knows of production tables.
 	Tables map[string]rules.TableConfig
+	// NoCopier turns off the online copier's dry run of pending ALTERs.
+	NoCopier bool
+	// SampleRows is the number of generated rows the dry run copies; 0 means 10,000.
+	SampleRows int
+	// SampleDir holds the user's own samples, one <table>.csv per table (header row = column
+	// names), replacing the generated rows.
+	SampleDir string
 	// ConfigFile is the configuration file in use, if any: its `deprecated:` is read from the
 	// base ref, since only a deprecation that is deployed allows a drop.
 	ConfigFile string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
@@ -28,9 +29,13 @@ type compat struct {
 	failing map[string]bool // probes (by SQL) that fail since an earlier statement
 
 	// the statement in progress
-	before *schema.Schema
-	tables []string
-	online *runner.Online
+	before      *schema.Schema
+	tables      []string
+	online      *runner.Online
+	createTable string // SHOW CREATE TABLE of the first touched table before the statement
+
+	copies     []report.Copier // the copier's dry-run verdicts
+	copierTime time.Duration
 
 	found map[*migrations.Statement][]finding.Finding
 	order []*migrations.Statement
@@ -71,7 +76,7 @@ func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compa
 // beforeStatement introspects what the statement touches and measures an ALTER online.
 func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) error {
 	defer c.timed(time.Now())
-	c.before, c.online, c.tables = nil, nil, nil
+	c.before, c.online, c.tables, c.createTable = nil, nil, nil, ""
 	if st.Node == nil {
 		return nil
 	}
@@ -87,6 +92,7 @@ func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) 
 		var create string
 		var referenced []string
 		create, err = c.s.Replayed.ShowCreateTable(ctx, c.tables[0])
+		c.createTable = create
 		for _, ref := range referencedTables(st.Node) {
 			if err != nil {
 				break
@@ -133,6 +139,12 @@ func (c *compat) afterStatement(ctx context.Context, st *migrations.Statement) e
 				for _, f := range r.Statement(&rc) {
 					c.add(st, f)
 				}
+			}
+		}
+		t := c.tables[0]
+		if !c.s.opts.NoCopier && c.createTable != "" && copierCandidate(st.Node) && after.Table(t) != nil {
+			if err := c.dryRun(ctx, st, t, c.before.Table(t), after.Table(t), c.createTable); err != nil {
+				return err
 			}
 		}
 	}

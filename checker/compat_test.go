@@ -2,6 +2,7 @@ package checker
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/rules"
+	"github.com/schema-guard/schema-guard/runner"
 )
 
 // sections reads a txtar-like fixture: "-- name --" lines start sections.
@@ -96,46 +98,94 @@ func TestCompatibilityFixtures(t *testing.T) {
 	}
 	for _, fixture := range fixtures {
 		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
-			dir, want, exit := compatRepo(t, fixture)
-			opts := Options{WorkDir: dir, Engine: dsnEngine(t)}
-			if path := filepath.Join(dir, config.FileName); fileExists(path) {
-				cfg, err := config.Load(path, true)
-				if err != nil {
-					t.Fatal(err)
-				}
-				opts.ConfigFile, opts.Rules = path, cfg.Rules
-				opts.Tables = map[string]rules.TableConfig{}
-				for name, tc := range cfg.Tables {
-					opts.Tables[name] = rules.TableConfig{Rows: tc.Rows}
-				}
-			}
-			res, err := Run(context.Background(), opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range res.Report.Findings {
-				g := f.Rule + " " + f.File + ":" + strconv.Itoa(f.Line)
-				if f.Allowed {
-					g += " allowed"
-				}
-				got = append(got, g)
-			}
-			slices.Sort(got)
-			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("findings\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-				for _, f := range res.Report.Findings {
-					t.Logf("%s %s:%d %s: %s", f.Severity, f.File, f.Line, f.Rule, f.Message)
-					for _, e := range f.Evidence {
-						t.Logf("    evidence: %s -> %s", e.SQL, e.Error)
-					}
-				}
-			}
-			if got := map[bool]int{true: 1, false: 0}[res.Report.Failed()]; got != exit {
-				t.Errorf("exit %d, want %d", got, exit)
-			}
+			runCompatFixture(t, fixture, dsnEngine(t))
 		})
 	}
+}
+
+// TestCopierFixturesInContainer runs the copier's scenarios on the container engine too: the
+// dry run's scratch databases, triggers and cut-over on a server schema-guard started itself.
+func TestCopierFixturesInContainer(t *testing.T) {
+	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "copier-*.txtar"))
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	eng := engines[1].opts(t)
+	for _, fixture := range fixtures {
+		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
+			runCompatFixture(t, fixture, eng)
+		})
+	}
+}
+
+// runCompatFixture checks one scenario on the engine: its findings, exit and copier verdicts.
+func runCompatFixture(t *testing.T, fixture string, eng runner.Options) {
+	t.Helper()
+	dir, want, exit := compatRepo(t, fixture)
+	// The rules scenarios are about the rules: the copier's dry run is on only where a
+	// scenario's configuration says copier: true.
+	opts := Options{WorkDir: dir, Engine: eng, NoCopier: true}
+	if path := filepath.Join(dir, config.FileName); fileExists(path) {
+		cfg, err := config.Load(path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.ConfigFile, opts.Rules = path, cfg.Rules
+		opts.NoCopier = cfg.Copier == nil || !*cfg.Copier
+		opts.SampleRows = cfg.SampleRows
+		opts.Tables = map[string]rules.TableConfig{}
+		for name, tc := range cfg.Tables {
+			opts.Tables[name] = rules.TableConfig{Rows: tc.Rows}
+		}
+	}
+	res, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Report.Findings {
+		g := f.Rule + " " + f.File + ":" + strconv.Itoa(f.Line)
+		if f.Allowed {
+			g += " allowed"
+		}
+		got = append(got, g)
+	}
+	slices.Sort(got)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		for _, f := range res.Report.Findings {
+			t.Logf("%s %s:%d %s: %s", f.Severity, f.File, f.Line, f.Rule, f.Message)
+			for _, e := range f.Evidence {
+				t.Logf("    evidence: %s -> %s", e.SQL, e.Error)
+			}
+		}
+	}
+	if got := map[bool]int{true: 1, false: 0}[res.Report.Failed()]; got != exit {
+		t.Errorf("exit %d, want %d", got, exit)
+	}
+	var verdicts []string
+	for _, c := range res.Report.Copier {
+		verdicts = append(verdicts, fmt.Sprintf("%s:%d %s", c.File, c.Line, c.Verdict))
+		if c.Verdict != "lossless" {
+			t.Logf("copier %s:%d %s: %s", c.File, c.Line, c.Verdict, c.Detail)
+		}
+	}
+	slices.Sort(verdicts)
+	if want := lines(sections(t, fixture)["copier"]); strings.Join(verdicts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("copier verdicts\n  %s\nwant\n  %s", strings.Join(verdicts, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// lines returns the non-empty lines of a section, sorted.
+func lines(section string) []string {
+	var out []string
+	for _, l := range strings.Split(section, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func fileExists(path string) bool {

@@ -80,6 +80,8 @@ func (s *Session) replay(ctx context.Context) error {
 		if c != nil {
 			rep.Add(c.finish(files, stmts)...)
 			rep.Timings.Rules = c.spent.Milliseconds()
+			rep.Timings.Copier = c.copierTime.Milliseconds()
+			rep.Copier = append(rep.Copier, c.copies...)
 		}
 		if res.Failed {
 			return nil

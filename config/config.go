@@ -47,6 +47,12 @@ type Config struct {
 	Deprecated []string `yaml:"deprecated"`
 	// Tables describes production tables, for rules that depend on their size.
 	Tables map[string]Table `yaml:"tables"`
+	// Copier turns the online copier's dry run off when false; nil means on.
+	Copier *bool `yaml:"copier"`
+	// SampleRows is how many rows the dry run generates per table.
+	SampleRows int `yaml:"sample_rows"`
+	// SampleDir holds the user's own samples: one <table>.csv per table.
+	SampleDir string `yaml:"sample_dir"`
 }
 
 // Table is what the configuration says about one production table.
@@ -70,7 +76,7 @@ func Load(path string, required bool) (*Config, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
-	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile, &cfg.Schema} {
+	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile, &cfg.Schema, &cfg.SampleDir} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

@@ -51,17 +51,17 @@ var allowedSpecs = map[ast.AlterTableType]bool{
 func parseAlter(table, text string, renames map[string]string) (*alterPlan, error) {
 	head, clauses, err := splitAlter(text)
 	if err != nil {
-		return nil, &Refusal{Reason: "cannot read the ALTER: " + err.Error()}
+		return nil, &Refusal{Reason: "cannot read the ALTER: " + err.Error(), BadInput: true}
 	}
 	if strings.TrimSpace(clauses) == "" {
-		return nil, &Refusal{Reason: "the ALTER changes nothing"}
+		return nil, &Refusal{Reason: "the ALTER changes nothing", BadInput: true}
 	}
 	if head != nil {
 		if head.ignore {
 			return nil, &Refusal{Reason: "ALTER IGNORE TABLE deletes the rows that break a new unique key; the copier never drops rows: remove IGNORE and fix the duplicates"}
 		}
 		if head.schema != "" || !strings.EqualFold(head.table, table) {
-			return nil, &Refusal{Reason: fmt.Sprintf("the ALTER is on %s, not on %s", head.qualified(), table)}
+			return nil, &Refusal{Reason: fmt.Sprintf("the ALTER is on %s, not on %s", head.qualified(), table), BadInput: true}
 		}
 	}
 	stmts := []migrations.Statement{{Text: "ALTER TABLE " + qname(table) + " " + clauses}}
@@ -72,7 +72,7 @@ func parseAlter(table, text string, renames map[string]string) (*alterPlan, erro
 		if stmts[0].ParseError != "" {
 			msg = stmts[0].ParseError
 		}
-		return nil, &Refusal{Reason: "cannot parse the ALTER (" + msg + "); the copier only runs ALTER TABLE specifications the parser reads"}
+		return nil, &Refusal{Reason: "cannot parse the ALTER (" + msg + "); the copier only runs ALTER TABLE specifications the parser reads", BadInput: true}
 	}
 	p := &alterPlan{
 		clauses: clauses, renames: map[string]string{}, dropped: map[string]bool{}, added: map[string]bool{},
@@ -84,7 +84,7 @@ func parseAlter(table, text string, renames map[string]string) (*alterPlan, erro
 		}
 	}
 	if len(n.Specs) == 0 {
-		return nil, &Refusal{Reason: "the ALTER changes nothing"}
+		return nil, &Refusal{Reason: "the ALTER changes nothing", BadInput: true}
 	}
 	given := map[string]string{}
 	for newName, oldName := range renames {

@@ -85,6 +85,9 @@ type Refusal struct {
 	Reason string
 	// Key is the key of the row that stopped the copy, when a row did ("id=42").
 	Key string
+	// BadInput is set when the ALTER itself cannot be read, changes nothing or is on another
+	// table: a mistake in what was asked, not in the table or its data.
+	BadInput bool
 }
 
 func (r *Refusal) Error() string {

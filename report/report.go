@@ -41,6 +41,8 @@ type Timings struct {
 	// Rules is the part of Replay spent judging pending statements: introspecting the touched
 	// tables around each, measuring ALTERs online, calibrating and running the old-app probes.
 	Rules int64 `json:"rules,omitempty"`
+	// Copier is the part of Rules spent dry-running the online copier.
+	Copier int64 `json:"copier,omitempty"`
 }
 
 // Engine describes the server the migrations were replayed on.
@@ -89,15 +91,21 @@ type Drift struct {
 
 // Copier is the online copier's dry-run verdict for one ALTER.
 type Copier struct {
-	File          string `json:"file"`
-	Line          int    `json:"line"`
-	Table         string `json:"table"`
-	SampleRows    int64  `json:"sample_rows"`
-	Verdict       string `json:"verdict"` // lossless | lossy | refused | failed
-	RowsLost      int64  `json:"rows_lost"`
-	RowsChanged   int64  `json:"rows_changed"`
-	RowsPerSecond int64  `json:"rows_per_second"`
-	Detail        string `json:"detail"`
+	File          string   `json:"file"`
+	Line          int      `json:"line"`
+	Table         string   `json:"table"`
+	SampleRows    int64    `json:"sample_rows"`
+	Verdict       string   `json:"verdict"` // lossless | lossy | refused | failed
+	RowsLost      int64    `json:"rows_lost"`
+	RowsAdded     int64    `json:"rows_added"`
+	RowsChanged   int64    `json:"rows_changed"`
+	Examples      []string `json:"examples,omitempty"`
+	RowsPerSecond int64    `json:"rows_per_second"`
+	// ProductionRows and EstimatedSeconds are there when tables.<name>.rows is configured: the
+	// copy's duration in production at the dry run's rate.
+	ProductionRows   int64  `json:"production_rows,omitempty"`
+	EstimatedSeconds int64  `json:"estimated_seconds,omitempty"`
+	Detail           string `json:"detail"`
 }
 
 // Summary counts findings by severity.

@@ -32,6 +32,11 @@ const (
 	OldAppBreak     = "old-app-break"
 	OpaqueStatement = "opaque-statement"
 	BadSuppression  = "bad-suppression"
+
+	// The copier's dry run produces these.
+	CopierDataLoss = "copier-data-loss"
+	CopierFailed   = "copier-failed"
+	CopierRefused  = "copier-refused"
 )
 
 // Off is the configured level that turns a rule off.
@@ -62,6 +67,9 @@ func allRules() []*Rule {
 		oldAppBreakRule(),
 		opaqueStatementRule(),
 		badSuppressionRule(),
+		copierDataLossRule(),
+		copierFailedRule(),
+		copierRefusedRule(),
 	}
 }
 

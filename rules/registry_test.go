@@ -21,7 +21,7 @@ func TestRegistry(t *testing.T) {
 	}
 	want := []string{RenameColumn, RenameTable, DropColumn, DropTable, NotNullWithoutDefault, TightenNotNull, DropDefault,
 		NarrowType, EnumChange, AddUnique, AddForeignKey, AddCheck, BlockingDDL, MixedDDLDML, MissingPrimaryKey,
-		OldAppBreak, OpaqueStatement, BadSuppression}
+		OldAppBreak, OpaqueStatement, BadSuppression, CopierDataLoss, CopierFailed, CopierRefused}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("Rules() = %v, want %v", ids, want)
 	}
@@ -92,7 +92,7 @@ func TestRuleDocs(t *testing.T) {
 			}
 		}
 		switch rule.ID {
-		case OldAppBreak, OpaqueStatement, BadSuppression:
+		case OldAppBreak, OpaqueStatement, BadSuppression, CopierDataLoss, CopierFailed, CopierRefused:
 			if rule.Statement != nil || rule.File != nil {
 				t.Errorf("%s: the checker produces its findings", rule.ID)
 			}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -189,6 +190,22 @@ func (d *Database) trackThread(id int64) {
 	d.mu.Lock()
 	d.threads = append(d.threads, id)
 	d.mu.Unlock()
+}
+
+// Drop drops a database before the server closes, for work that needs a scratch database only
+// for a while (a dry run); Close drops the rest.
+func (d *Database) Drop(ctx context.Context) error {
+	s := d.server
+	s.mu.Lock()
+	i := slices.Index(s.databases, d)
+	if i >= 0 {
+		s.databases = slices.Delete(s.databases, i, i+1)
+	}
+	s.mu.Unlock()
+	if i < 0 {
+		return nil // dropped already, or by Close
+	}
+	return d.drop(ctx)
 }
 
 // drop kills the database's sessions and drops it.

@@ -104,3 +104,24 @@ func TestParseKind(t *testing.T) {
 		t.Error("ParseKind(static) succeeded")
 	}
 }
+
+func TestDatabaseDrop(t *testing.T) {
+	srv := startDSNServer(t)
+	ctx := context.Background()
+	db, err := srv.CreateDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if databaseExists(t, db.Name) {
+		t.Errorf("%s exists after Drop", db.Name)
+	}
+	if err := db.Drop(ctx); err != nil {
+		t.Errorf("second Drop: %v", err)
+	}
+	if err := srv.Close(ctx); err != nil {
+		t.Errorf("Close after Drop: %v", err)
+	}
+}

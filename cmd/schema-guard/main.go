@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDump(ctx, args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "copy":
+		return runCopy(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return exitOK
@@ -67,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, explain, version, help)\n", args[0])
+	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, explain, copy, version, help)\n", args[0])
 	return exitFailure
 }
 
@@ -95,6 +97,8 @@ Usage:
                                 migrations' result to the declared schema
   schema-guard dump --out DIR   write the migrations' result as declared-schema files
   schema-guard explain [RULE]   list the rules, or print one rule's documentation
+  schema-guard copy --dsn DSN --table T --alter "…" [--execute]
+                                change a big table online, without losing a row
   schema-guard version          print the version
   schema-guard help [command]   print this help, or a command's flags
 
@@ -102,4 +106,4 @@ Exit codes: 0 no error-level finding, 1 at least one, 2 the check could not be d
 `
 
 // commandUsage is each command's help.
-var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage, "explain": explainUsage}
+var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage, "explain": explainUsage, "copy": copyUsage}

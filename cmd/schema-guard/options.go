@@ -32,6 +32,9 @@ const commonUsage = `  --config FILE         configuration file (default .schema
                         only creates and drops its own schema_guard_* databases there
                         (default $SCHEMA_GUARD_DSN)
   --image IMAGE         container image (default mysql:8.4; MariaDB and Percona images work too)
+  --copier=false        skip the online copier's dry run of pending ALTERs on deployed tables
+  --sample-rows N       rows the dry run generates per table (default 10000)
+  --sample-dir DIR      your own samples instead: DIR/<table>.csv, header row = column names
   --base REF            base ref: its migrations are deployed (default: in GitHub Actions the pull
                         request's base; else the merge-base of HEAD with origin/HEAD, main or
                         master); "none": no base, every migration is pending
@@ -43,7 +46,9 @@ const commonUsage = `  --config FILE         configuration file (default .schema
 type commonFlags struct {
 	fs                                                                       *flag.FlagSet
 	config, migrations, format, schema, seedTables, engine, dsn, image, base string
-	quiet, verbose                                                           bool
+	sampleDir                                                                string
+	sampleRows                                                               int
+	copier, quiet, verbose                                                   bool
 }
 
 func newFlags(name string) *commonFlags {
@@ -58,6 +63,9 @@ func newFlags(name string) *commonFlags {
 	f.fs.StringVar(&f.dsn, "dsn", "", "")
 	f.fs.StringVar(&f.image, "image", "", "")
 	f.fs.StringVar(&f.base, "base", "", "")
+	f.fs.BoolVar(&f.copier, "copier", true, "")
+	f.fs.IntVar(&f.sampleRows, "sample-rows", 0, "")
+	f.fs.StringVar(&f.sampleDir, "sample-dir", "", "")
 	for _, name := range []string{"q", "quiet"} {
 		f.fs.BoolVar(&f.quiet, name, false, "")
 	}
@@ -97,6 +105,18 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 			opts.Tables[strings.ToLower(name)] = rules.TableConfig{Rows: t.Rows}
 		}
 	}
+	opts.NoCopier = cfg.Copier != nil && !*cfg.Copier
+	if set["copier"] {
+		opts.NoCopier = !f.copier
+	}
+	opts.SampleRows = cfg.SampleRows
+	if set["sample-rows"] {
+		opts.SampleRows = f.sampleRows
+	}
+	if opts.SampleRows < 0 {
+		return opts, nil, nil, fmt.Errorf("--sample-rows must be positive, not %d", opts.SampleRows)
+	}
+	opts.SampleDir = pick("sample-dir", f.sampleDir, cfg.SampleDir)
 	opts.Migrations = pick("migrations", f.migrations, cfg.Migrations)
 	opts.Base = pick("base", f.base, cfg.Base)
 	opts.Schema = pick("schema", f.schema, cfg.Schema)

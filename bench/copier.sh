@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Measures online-copy throughput on the same 1,000,000-row table on the local MariaDB
+# (scripts/test-env.sh; pt-online-schema-change from Debian's percona-toolkit):
+#   - schema-guard copy --execute        (shadow table, triggers, chunked copy, checksum, cut-over)
+#   - pt-online-schema-change --execute  (shadow table, triggers, chunked INSERT IGNORE copy, cut-over)
+#   - ALTER TABLE … ALGORITHM=COPY       (the server's own blocking copy: the floor)
+# Each adds a nullable column; they take turns, R rounds; medians are reported.
+#
+#   bench/copier.sh [R] [ROWS]      defaults: 3 rounds, 1000000 rows
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${1:-3}
+rows=${2:-1000000}
+user=schema_guard pass=schema_guard host=127.0.0.1 port=3306
+db=schema_guard_benchcopy_$$
+dsn="$user:$pass@tcp($host:$port)/$db"
+client=(mariadb -h"$host" -P"$port" -u"$user" -p"$pass")
+command -v pt-online-schema-change >/dev/null || {
+  echo "bench/copier.sh: pt-online-schema-change is missing (apt-get install percona-toolkit)" >&2; exit 2; }
+
+work=$(mktemp -d)
+cleanup() { "${client[@]}" -e "DROP DATABASE IF EXISTS $db" || true; rm -rf "$work"; }
+trap cleanup EXIT
+(cd "$here" && go build -o "$work/schema-guard" ./cmd/schema-guard)
+
+"${client[@]}" -e "CREATE DATABASE $db"
+"${client[@]}" "$db" -e "CREATE TABLE bench (
+  id BIGINT AUTO_INCREMENT PRIMARY KEY, a INT NOT NULL, b VARCHAR(100) NOT NULL,
+  c DATETIME NOT NULL, d DECIMAL(10,2) NOT NULL, KEY idx_a (a)) ENGINE=InnoDB;
+  INSERT INTO bench (a, b, c, d) VALUES (1, 'x', '2024-01-01 00:00:00', 1.5);"
+while [ "$("${client[@]}" -N "$db" -e 'SELECT COUNT(*) FROM bench')" -lt "$rows" ]; do
+  "${client[@]}" "$db" -e "INSERT INTO bench (a, b, c, d)
+    SELECT a + id, CONCAT(b, id % 97), c - INTERVAL id SECOND, d + id % 1000 FROM bench LIMIT $rows"
+done
+"${client[@]}" "$db" -e "SET @n = (SELECT COUNT(*) FROM bench) - $rows;
+  PREPARE s FROM 'DELETE FROM bench ORDER BY id DESC LIMIT ?'; EXECUTE s USING @n; ANALYZE TABLE bench" >/dev/null
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
+sg=() pt=() alter=()
+for r in $(seq "$rounds"); do
+  t0=$(now); "$work/schema-guard" copy -q --dsn "$dsn" --table bench --alter "ADD COLUMN sg$r INT NULL" --execute >/dev/null; t1=$(now)
+  sg+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); pt-online-schema-change --alter "ADD COLUMN pt$r INT NULL" \
+    "D=$db,t=bench,h=$host,P=$port,u=$user,p=$pass" --execute --recursion-method=none >/dev/null; t1=$(now)
+  pt+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); "${client[@]}" "$db" -e "ALTER TABLE bench ADD COLUMN al$r INT NULL, ALGORITHM=COPY"; t1=$(now)
+  alter+=("$(echo "$t1 - $t0" | bc)")
+done
+sgm=$(printf '%s\n' "${sg[@]}" | median)
+ptm=$(printf '%s\n' "${pt[@]}" | median)
+alm=$(printf '%s\n' "${alter[@]}" | median)
+rate() { echo "scale=0; $rows / $1" | bc; }
+echo "online copy of $rows rows (ADD COLUMN), median of $rounds:"
+echo "  schema-guard copy --execute      ${sgm}s  $(rate "$sgm") rows/s   runs: ${sg[*]}"
+echo "  pt-online-schema-change          ${ptm}s  $(rate "$ptm") rows/s   runs: ${pt[*]}"
+echo "  ALTER TABLE … ALGORITHM=COPY     ${alm}s  $(rate "$alm") rows/s   runs: ${alter[*]}"
+echo "  schema-guard vs pt-osc: $(echo "scale=2; $ptm / $sgm" | bc)x the rate; vs ALTER COPY: $(echo "scale=2; $sgm / $alm" | bc)x the time"

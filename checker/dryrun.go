@@ -1,0 +1,111 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/schema-guard/schema-guard/copier"
+	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/report"
+	"github.com/schema-guard/schema-guard/rules"
+	"github.com/schema-guard/schema-guard/schema"
+)
+
+// copierCandidate reports whether the online copier would be the way to run the statement in
+// production: an ALTER TABLE that changes the table (not a bare rename) or a CREATE INDEX.
+func copierCandidate(node ast.StmtNode) bool {
+	switch node.(type) {
+	case *ast.AlterTableStmt, *ast.CreateIndexStmt:
+		return onlineCandidate(node)
+	}
+	return false
+}
+
+// dryRun runs the online copier on sampled data for a pending statement and records its
+// verdict: in the report's copier list, and as a finding when rows would be lost, the copy
+// would fail, or the copier would refuse.
+func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table string, before, after *schema.Table, createTable string) error {
+	began := time.Now()
+	s := c.s
+	referencedBy, err := copier.ReferencedBy(ctx, s.Replayed.DB, table)
+	if err != nil {
+		return err
+	}
+	copyDB, err := s.srv.CreateDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer copyDB.Drop(context.WithoutCancel(ctx))
+	refDB, err := s.srv.CreateDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer refDB.Drop(context.WithoutCancel(ctx))
+
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s:%d", st.File, st.Line)
+	opts := copier.DryRunOptions{
+		Before: before, After: after, CreateTable: createTable, Alter: st.Text,
+		Rows: s.opts.SampleRows, ReferencedBy: referencedBy, Seed: int64(h.Sum64() >> 1), Flavor: s.srv.Flavor,
+	}
+	if s.opts.SampleDir != "" {
+		csv := filepath.Join(s.opts.SampleDir, table+".csv")
+		if _, err := os.Stat(csv); err == nil {
+			opts.SampleCSV = csv
+		}
+	}
+	s.opts.Log.Info("dry-running the online copier", "file", st.File, "line", st.Line, "table", table)
+	v, err := copier.DryRun(ctx, copyDB.DB, refDB.DB, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("copier dry run of %s:%d: %w", st.File, st.Line, err)
+	}
+	entry := report.Copier{
+		File: st.File, Line: st.Line, Table: table, SampleRows: v.SampleRows, Verdict: v.Verdict,
+		RowsLost: v.RowsLost, RowsAdded: v.RowsAdded, RowsChanged: v.RowsChanged, Examples: v.Examples,
+		RowsPerSecond: int64(v.RowsPerSecond), Detail: v.Detail,
+	}
+	if rows := s.opts.Tables[strings.ToLower(table)].Rows; rows > 0 && v.RowsPerSecond > 0 {
+		entry.ProductionRows = rows
+		entry.EstimatedSeconds = int64(float64(rows) / v.RowsPerSecond)
+	}
+	c.copies = append(c.copies, entry)
+	c.copierTime += time.Since(began)
+
+	f := finding.Finding{Table: table}
+	switch v.Verdict {
+	case copier.Lossy:
+		f.Rule = rules.CopierDataLoss
+		f.Message = fmt.Sprintf("the online copy of `%s`, dry-run on %d sampled rows under concurrent writes, loses %d rows, adds %d and changes %d compared with the plain ALTER (%s)",
+			table, v.SampleRows, v.RowsLost, v.RowsAdded, v.RowsChanged, strings.Join(v.Examples, ", "))
+		f.Fix = v.Detail
+	case copier.Failed:
+		f.Rule = rules.CopierFailed
+		f.Message = fmt.Sprintf("the online copy of `%s` failed in the dry run: %s", table, firstLine(v.Detail))
+		f.Fix = v.Detail
+	case copier.Refused:
+		f.Rule = rules.CopierRefused
+		f.Message = fmt.Sprintf("the online copier would refuse this change of `%s`: %s", table, firstLine(v.Detail))
+		f.Fix = v.Detail
+	default:
+		return nil
+	}
+	f.Severity = c.reg.Lookup(f.Rule).Severity
+	c.add(st, f)
+	return nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
