@@ -35,6 +35,13 @@ type Config struct {
 	Base       string `yaml:"base"`
 	Output     string `yaml:"output"`
 	OutputFile string `yaml:"output_file"`
+	// FailOn is the severity that fails the check: error (the default) or warning.
+	FailOn string `yaml:"fail_on"`
+	// SARIFFile, when set, gets a SARIF 2.1.0 copy of the report besides the chosen output.
+	SARIFFile string `yaml:"sarif_file"`
+	// DiffOnly reports only findings on lines changed since the base ref (drift, history and
+	// replay failures always stay).
+	DiffOnly bool `yaml:"diff_only"`
 	// Schema is the declared state: a directory of .sql files or one dump file.
 	Schema string `yaml:"schema"`
 	// SeedTables are tables whose rows the declared state's INSERTs fix.
@@ -76,7 +83,7 @@ func Load(path string, required bool) (*Config, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
-	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile, &cfg.Schema, &cfg.SampleDir} {
+	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile, &cfg.SARIFFile, &cfg.Schema, &cfg.SampleDir} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

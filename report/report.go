@@ -158,21 +158,24 @@ func (r *Report) Failed() bool { return r.Summary.Errors > 0 }
 // Format is an output format.
 type Format string
 
-// The output formats.
+// The output formats. SARIF and GitHub are written by the command, which has the rules'
+// documentation and the GitHub context they need.
 const (
-	Text Format = "text"
-	JSON Format = "json"
+	Text   Format = "text"
+	JSON   Format = "json"
+	SARIF  Format = "sarif"
+	GitHub Format = "github"
 )
 
-// ParseFormat checks an --output value.
+// ParseFormat checks an --output value; "" is text.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(s)); f {
-	case Text, JSON:
+	case Text, JSON, SARIF, GitHub:
 		return f, nil
 	case "":
 		return Text, nil
 	}
-	return "", fmt.Errorf("unknown output %q (want text or json)", s)
+	return "", fmt.Errorf("unknown output %q (want text, json, sarif or github)", s)
 }
 
 // Write writes the report in the format; color applies to text only.

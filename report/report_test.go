@@ -100,13 +100,13 @@ func TestWriteJSONIsStable(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"": Text, "text": Text, "JSON": JSON} {
+	for in, want := range map[string]Format{"": Text, "text": Text, "JSON": JSON, "sarif": SARIF, "GitHub": GitHub} {
 		if got, err := ParseFormat(in); err != nil || got != want {
 			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
 		}
 	}
-	if _, err := ParseFormat("sarif"); err == nil {
-		t.Error("sarif is not implemented yet and must be refused")
+	if _, err := ParseFormat("xml"); err == nil {
+		t.Error("xml must be refused")
 	}
 }
 

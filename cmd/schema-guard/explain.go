@@ -34,6 +34,10 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		for _, r := range reg.Rules() {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
 		}
+		fmt.Fprintln(w, "\nReported by the replay, the history and drift checks (not configurable):")
+		for _, r := range rules.Builtin() {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
+		}
 		w.Flush()
 		return exitOK
 	case args[0] == "-h" || args[0] == "--help":
@@ -42,7 +46,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	case len(args) > 1:
 		return fail(stderr, usageError("explain", fmt.Errorf("explain takes one rule, not %d arguments", len(args))))
 	}
-	r := reg.Lookup(args[0])
+	r := rules.Describe(args[0])
 	if r == nil {
 		return fail(stderr, fmt.Errorf("no rule %q; schema-guard explain lists them", args[0]))
 	}
