@@ -190,7 +190,11 @@ func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []
 		if schemaName == current && child == table {
 			own = append(own, name)
 		} else {
-			incoming = append(incoming, fmt.Sprintf("%s.%s (%s)", schemaName, child, name))
+			child = fmt.Sprintf("%s (%s)", child, name)
+			if schemaName != current {
+				child = schemaName + "." + child
+			}
+			incoming = append(incoming, child)
 		}
 		return nil
 	})
@@ -283,7 +287,7 @@ func eachRow(ctx context.Context, q querier, query string, args []any, scan func
 }
 
 // ReferencedBy names the foreign keys of other tables that reference table in the database db
-// is bound to ("db.child (fk_name)"): the copier refuses such a table, and a dry run, which
+// is bound to ("child (fk_name)", "otherdb.child (fk_name)"): the copier refuses such a table, and a dry run, which
 // copies the table alone, must be told (DryRunOptions.ReferencedBy).
 func ReferencedBy(ctx context.Context, db *sql.DB, table string) ([]string, error) {
 	incoming, _, err := foreignKeys(ctx, db, table)

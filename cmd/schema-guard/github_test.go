@@ -173,3 +173,17 @@ func TestActionInputs(t *testing.T) {
 		t.Errorf("bad boolean input: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestDefaultReportPath: a Docker action's RUNNER_TEMP names a host directory its container does
+// not have; the report then goes to the workspace, by a path the job's later steps share.
+func TestDefaultReportPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("RUNNER_TEMP", dir)
+	if got := defaultReportPath(); got != filepath.Join(dir, reportFileName) {
+		t.Errorf("with RUNNER_TEMP there: %s", got)
+	}
+	t.Setenv("RUNNER_TEMP", filepath.Join(dir, "not-mounted"))
+	if got := defaultReportPath(); got != reportFileName {
+		t.Errorf("with RUNNER_TEMP missing: %s, want the relative %s", got, reportFileName)
+	}
+}

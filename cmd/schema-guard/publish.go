@@ -26,11 +26,7 @@ func (o *checkOutput) publish(ctx context.Context, rep *report.Report) error {
 	}
 	path := o.file
 	if path == "" {
-		dir := os.Getenv("RUNNER_TEMP")
-		if dir == "" {
-			dir = "."
-		}
-		path = filepath.Join(dir, reportFileName)
+		path = defaultReportPath()
 	}
 	if err := writeFileAtomic(path, func(w io.Writer) error { return report.WriteJSON(w, rep) }); err != nil {
 		return fmt.Errorf("the JSON report: %w", err)
@@ -39,6 +35,20 @@ func (o *checkOutput) publish(ctx context.Context, rep *report.Report) error {
 		Out: o.stdout, Log: o.stderr, Token: o.githubToken,
 		CheckRun: o.checkRun, Comment: o.comment, FailOn: o.failOn, ReportPath: path,
 	})
+}
+
+// defaultReportPath is where the JSON report goes with the github output: $RUNNER_TEMP when it
+// is there, else the working directory, by a relative path. A Docker action's container does not
+// have the runner's temporary directory (RUNNER_TEMP names a host path that is not mounted), but
+// it has the workspace as its working directory, where the job's later steps find the same
+// relative path.
+func defaultReportPath() string {
+	if dir := os.Getenv("RUNNER_TEMP"); dir != "" {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return filepath.Join(dir, reportFileName)
+		}
+	}
+	return reportFileName
 }
 
 // githubToken is the token for GitHub's API: the action's github-token input, else GITHUB_TOKEN.
