@@ -7,11 +7,12 @@
 # Each adds a nullable column; they take turns, R rounds; medians are reported.
 #
 #   bench/copier.sh [R] [ROWS]      defaults: 3 rounds, 1000000 rows
+#   SG_BENCH_PORT=3307 bench/copier.sh   another server on 127.0.0.1 (same account)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
 rows=${2:-1000000}
-user=schema_guard pass=schema_guard host=127.0.0.1 port=3306
+user=schema_guard pass=schema_guard host=127.0.0.1 port=${SG_BENCH_PORT:-3306}
 db=schema_guard_benchcopy_$$
 dsn="$user:$pass@tcp($host:$port)/$db"
 client=(mariadb -h"$host" -P"$port" -u"$user" -p"$pass")
