@@ -53,6 +53,10 @@ type Verdict struct {
 	// triggers or locks made the application's write fail. Not a lost row — the application
 	// saw the error — but an outage of writes the verdict alone does not show.
 	WritesBlocked int64
+	// BeforeCopy is set on a refusal that came before any row was copied: the table's shape
+	// (its keys, the foreign keys that reference it, its triggers) or the ALTER itself, not the
+	// data. Such a refusal matters only when the ALTER cannot run online in place.
+	BeforeCopy bool
 	// Detail explains the verdict: the refusal's reason and what the data must look like, the
 	// failure, or what the sample and the writer did.
 	Detail string

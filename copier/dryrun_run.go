@@ -36,7 +36,7 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	}
 	if len(opts.ReferencedBy) > 0 {
 		ref := referencedRefusal(table, opts.ReferencedBy)
-		return &Verdict{Verdict: Refused, Detail: "the copier refuses: " + ref.Reason}, nil
+		return &Verdict{Verdict: Refused, BeforeCopy: true, Detail: "the copier refuses: " + ref.Reason}, nil
 	}
 	d, err := prepareDryRun(ctx, copyDB, refDB, opts)
 	if err != nil {
@@ -352,6 +352,7 @@ func (d *dryRun) judge(ctx context.Context, v *Verdict, runErr error, res *Resul
 	if refused && refusal.Key != "" {
 		v.Examples = []string{refusal.Key}
 	}
+	v.BeforeCopy = refused && refusal.Key == "" && (res == nil || res.Rows == 0)
 	switch {
 	case runErr != nil && !refused:
 		v.Verdict = Failed
