@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -227,41 +228,40 @@ func multipleTriggers(f schema.Flavor) bool {
 
 // leftovers names the copier's tables and triggers for n that exist.
 func leftovers(ctx context.Context, q querier, n names) ([]string, error) {
-	var found []string
 	tables, triggers := n.tables(), n.triggers()
-	args := []any{}
-	for _, t := range tables {
-		args = append(args, t)
-	}
-	err := eachRow(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?, ?)", args,
-		func(r *sql.Rows) error {
-			var name string
-			err := r.Scan(&name)
-			found = append(found, name)
-			return err
-		})
+	found, err := existing(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?, ?)", tables)
 	if err != nil {
-		return nil, fmt.Errorf("look for leftovers: %w", err)
+		return nil, err
 	}
-	args = args[:0]
-	for _, t := range triggers {
-		args = append(args, t)
-	}
-	err = eachRow(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME IN (?, ?, ?)", args,
-		func(r *sql.Rows) error {
-			var name string
-			err := r.Scan(&name)
-			found = append(found, name)
-			return err
-		})
+	more, err := existing(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME IN (?, ?, ?)", triggers)
 	if err != nil {
-		return nil, fmt.Errorf("look for leftovers: %w", err)
+		return nil, err
 	}
+	found = append(found, more...)
 	// information_schema compares names case-insensitively on some servers; keep exact matches.
 	found = slices.DeleteFunc(found, func(s string) bool {
 		return !slices.Contains(tables, s) && !slices.Contains(triggers, s)
 	})
 	slices.Sort(found)
+	return found, nil
+}
+
+// existing runs query, which names the objects among names that exist, and returns them.
+func existing(ctx context.Context, q querier, query string, names []string) ([]string, error) {
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	var found []string
+	err := eachRow(ctx, q, query, args, func(r *sql.Rows) error {
+		var name string
+		err := r.Scan(&name)
+		found = append(found, name)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look for leftovers: %w", err)
+	}
 	return found, nil
 }
 
@@ -272,18 +272,8 @@ type querier interface {
 }
 
 // eachRow runs query and calls scan for each row.
-func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) (err error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, rows.Close()) }()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
+	return runner.QueryRows(ctx, q, query, args, scan)
 }
 
 // ReferencedBy names the foreign keys of other tables that reference table in the database db

@@ -21,7 +21,7 @@ type Querier interface {
 // ReadFlavor reads VERSION() and @@version_comment and parses them with schema.ParseFlavor.
 func ReadFlavor(ctx context.Context, q Querier) (schema.Flavor, error) {
 	var version, comment sql.NullString
-	err := queryRows(ctx, q, "SELECT VERSION(), @@version_comment", nil, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, "SELECT VERSION(), @@version_comment", nil, func(rows *sql.Rows) error {
 		return rows.Scan(&version, &comment)
 	})
 	if err != nil {
@@ -106,7 +106,7 @@ func introspectDatabase(ctx context.Context, q Querier, s *schema.Schema) error 
 	const query = `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME
 		FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`
 	found := false
-	err := queryRows(ctx, q, query, []any{s.Name}, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query, []any{s.Name}, func(rows *sql.Rows) error {
 		var charset, collation sql.NullString
 		if err := rows.Scan(&charset, &collation); err != nil {
 			return err
@@ -133,7 +133,7 @@ func introspectTables(ctx context.Context, q Querier, sc scope) (map[string]*sch
 		FROM information_schema.TABLES
 		WHERE ` + where + ` AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`
 	tables := map[string]*schema.Table{}
-	err := queryRows(ctx, q, query, args, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query, args, func(rows *sql.Rows) error {
 		var name string
 		// AUTO_INCREMENT is BIGINT UNSIGNED: a string scan survives values above MaxInt64.
 		var engine, collation, createOptions, comment, autoInc sql.NullString
@@ -183,8 +183,8 @@ func sortTable(t *schema.Table) {
 	slices.SortFunc(t.Checks, func(a, b *schema.Check) int { return cmp.Compare(a.Name, b.Name) })
 }
 
-// queryRows runs query and calls scan for every row, closing the rows on every path.
-func queryRows(ctx context.Context, q Querier, query string, args []any, scan func(*sql.Rows) error) (err error) {
+// QueryRows runs query and calls scan for every row, closing the rows on every path.
+func QueryRows(ctx context.Context, q Querier, query string, args []any, scan func(*sql.Rows) error) (err error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

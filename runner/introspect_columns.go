@@ -22,7 +22,7 @@ func introspectColumns(ctx context.Context, q Querier, sc scope, f schema.Flavor
 		DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, COLUMN_COMMENT, ` + genExpr + `
 		FROM information_schema.COLUMNS WHERE `
 	where, args := sc.where("TABLE_SCHEMA", "TABLE_NAME")
-	err := queryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
 		var (
 			table, name string
 			position    int64

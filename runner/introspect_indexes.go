@@ -36,7 +36,7 @@ func introspectIndexes(ctx context.Context, q Querier, sc scope, f schema.Flavor
 	indexes := map[key]*schema.Index{}
 	parts := map[key][]part{}
 	where, args := sc.where("TABLE_SCHEMA", "TABLE_NAME")
-	err := queryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
 		var (
 			table, name            string
 			nonUnique, seq         int64
@@ -105,7 +105,7 @@ func introspectForeignKeys(ctx context.Context, q Querier, sc scope, _ schema.Fl
 	type key struct{ table, name string }
 	fks := map[key]*schema.ForeignKey{}
 	where, args := sc.where("CONSTRAINT_SCHEMA", "TABLE_NAME")
-	err := queryRows(ctx, q, rcQuery+where, args, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, rcQuery+where, args, func(rows *sql.Rows) error {
 		var table, name string
 		var onUpdate, onDelete sql.NullString
 		if err := rows.Scan(&table, &name, &onUpdate, &onDelete); err != nil {
@@ -141,7 +141,7 @@ func introspectForeignKeys(ctx context.Context, q Querier, sc scope, _ schema.Fl
 	}
 	parts := map[key][]part{}
 	where, args = sc.where("TABLE_SCHEMA", "TABLE_NAME")
-	err = queryRows(ctx, q, kcuQuery+where, args, func(rows *sql.Rows) error {
+	err = QueryRows(ctx, q, kcuQuery+where, args, func(rows *sql.Rows) error {
 		var table, name string
 		var pos int64
 		var column, refSchema, refTable, refColumn sql.NullString
@@ -210,7 +210,7 @@ func introspectChecks(ctx context.Context, q Querier, sc scope, f schema.Flavor,
 	default:
 		return nil
 	}
-	err := queryRows(ctx, q, query, args, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query, args, func(rows *sql.Rows) error {
 		var table, name string
 		var clause, enforced, level sql.NullString
 		if err := rows.Scan(&table, &name, &clause, &enforced, &level); err != nil {

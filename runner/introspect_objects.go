@@ -23,7 +23,7 @@ func introspectViews(ctx context.Context, q Querier, database string, f schema.F
 	query := `SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, DEFINER, ` + algorithm + `
 		FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?`
 	var views []*schema.View
-	err := queryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
 		var name string
 		var def, check, security, definer, alg sql.NullString
 		if err := rows.Scan(&name, &def, &check, &security, &definer, &alg); err != nil {
@@ -58,7 +58,7 @@ func introspectTriggers(ctx context.Context, q Querier, sc scope) ([]*schema.Tri
 		FROM information_schema.TRIGGERS WHERE `
 	where, args := sc.where("EVENT_OBJECT_SCHEMA", "EVENT_OBJECT_TABLE")
 	var triggers []*schema.Trigger
-	err := queryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query+where, args, func(rows *sql.Rows) error {
 		var name string
 		var table, timing, event, statement, definer sql.NullString
 		var order sql.NullInt64
@@ -100,7 +100,7 @@ func introspectRoutines(ctx context.Context, q Querier, database, dbCharset stri
 	type key struct{ typ, name string }
 	byKey := map[key]*schema.Routine{}
 	var routines []*schema.Routine
-	err := queryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, q, query, []any{database}, func(rows *sql.Rows) error {
 		var name, typ string
 		var returns, charset, body, deterministic, access, security, comment, definer sql.NullString
 		if err := rows.Scan(&name, &typ, &returns, &charset, &body, &deterministic, &access,
@@ -139,7 +139,7 @@ func introspectRoutines(ctx context.Context, q Querier, database, dbCharset stri
 		text string
 	}
 	params := map[key][]param{}
-	err = queryRows(ctx, q, paramQuery, []any{database}, func(rows *sql.Rows) error {
+	err = QueryRows(ctx, q, paramQuery, []any{database}, func(rows *sql.Rows) error {
 		var name, typ string
 		var pos int64
 		var mode, pname, dtd, charset sql.NullString

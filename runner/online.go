@@ -161,7 +161,7 @@ func createCopy(ctx context.Context, conn *sql.Conn, creates []string) error {
 func clearDatabase(ctx context.Context, conn *sql.Conn, database string) error {
 	const query = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
 	var drops []string
-	err := queryRows(ctx, conn, query, []any{database}, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, conn, query, []any{database}, func(rows *sql.Rows) error {
 		var name, typ string
 		if err := rows.Scan(&name, &typ); err != nil {
 			return err

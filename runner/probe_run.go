@@ -169,7 +169,7 @@ func (s *probeSession) tables(ctx context.Context) (map[string]tableState, error
 	const query = `SELECT TABLE_NAME, ENGINE, AUTO_INCREMENT FROM information_schema.TABLES
 		WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`
 	out := map[string]tableState{}
-	err := queryRows(ctx, s.conn, query, []any{s.d.Name}, func(rows *sql.Rows) error {
+	err := QueryRows(ctx, s.conn, query, []any{s.d.Name}, func(rows *sql.Rows) error {
 		var name string
 		var engine sql.NullString
 		var st tableState

@@ -69,7 +69,7 @@ func fingerprint(t *testing.T, db *Database) string {
 	ctx := context.Background()
 	var names []string
 	var counters []sql.NullString
-	err := queryRows(ctx, db.DB, "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
+	err := QueryRows(ctx, db.DB, "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
 		[]any{db.Name}, func(rows *sql.Rows) error {
 			var n string
 			var ai sql.NullString
