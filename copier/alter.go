@@ -31,6 +31,8 @@ type alterPlan struct {
 	droppedIndexes map[string]bool
 	// convert is set by CONVERT TO CHARACTER SET, which redefines every string column.
 	convert bool
+	// droppedForeignKeys are the lower-case names of the foreign keys the ALTER drops.
+	droppedForeignKeys []string
 }
 
 // allowedSpecs are the specifications the copier applies to the shadow. Anything else —
@@ -130,6 +132,8 @@ func (p *alterPlan) read(spec *ast.AlterTableSpec) error {
 		p.droppedIndexes["primary"] = true
 	case ast.AlterTableDropIndex:
 		p.droppedIndexes[strings.ToLower(spec.Name)] = true
+	case ast.AlterTableDropForeignKey:
+		p.droppedForeignKeys = append(p.droppedForeignKeys, strings.ToLower(spec.Name))
 	case ast.AlterTableOption:
 		for _, o := range spec.Options {
 			if o.Tp == ast.TableOptionCharset && o.UintValue == ast.TableOptionCharsetWithConvertTo {

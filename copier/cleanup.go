@@ -206,6 +206,16 @@ func (r *run) afterCutover(ctx context.Context) error {
 	if err := dropObjects(ctx, r.conn, r.n, tables); err != nil {
 		return fmt.Errorf("after the cut-over, cleanup failed (run `schema-guard copy --cleanup`): %w", err)
 	}
+	switch {
+	case len(r.fks) == 0:
+	case r.res.OldTable != "":
+		r.res.Notes = append(r.res.Notes, foreignKeyNotes(r.n.table, r.fks, "the old table "+r.n.old+" keeps the name")...)
+	default:
+		if err := restoreForeignKeyNames(ctx, r.conn, r.n.table, r.fks); err != nil {
+			r.log.Warn("the foreign keys keep their temporary names", "table", r.n.table, "err", err)
+			r.res.Notes = append(r.res.Notes, foreignKeyNotes(r.n.table, r.fks, "renaming it back failed: "+err.Error())...)
+		}
+	}
 	if te != nil {
 		return fmt.Errorf("cut over, but the application's %s of row %s could not be applied to the new table: Error %d: %s; the original table is kept as %s",
 			te.op, te.key, te.errno, te.message, r.n.old)

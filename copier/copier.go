@@ -41,6 +41,10 @@ type Options struct {
 	// Workers is how many chunks are copied at once, each in its own session; 0 means 2.
 	// Chunks are disjoint key ranges, so workers never lock each other's rows.
 	Workers int
+	// NoForeignKeyChecks copies with foreign_key_checks off: for a table whose parent tables are
+	// not there (the dry run's scratch copy). Without it, every row copied is checked against
+	// its parents, so a foreign key the ALTER adds stops the copy at the first row that breaks it.
+	NoForeignKeyChecks bool
 	// Progress, when set, is told how the copy goes, about once a second.
 	Progress func(Progress)
 	Log      *slog.Logger
@@ -76,6 +80,9 @@ type Result struct {
 	CutOver       bool
 	// OldTable is the original table kept after the cut-over ("" when dropped or not cut over).
 	OldTable string
+	// Notes are what the user should know about a finished run: the foreign keys that keep
+	// their temporary names, and how to rename them.
+	Notes []string
 }
 
 // Refusal is the copier declining to start, or stopping safely, because the change cannot be

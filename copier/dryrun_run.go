@@ -54,7 +54,8 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 		return nil, fmt.Errorf("dry run: %w", err)
 	}
 	go w.run(ctx, d.copyConn)
-	res, runErr := Run(ctx, copyDB, Options{Table: table, Alter: stmt.clause, Execute: true, ChunkTime: dryRunChunkTime,
+	// The scratch databases hold the table alone, without the parents of its foreign keys.
+	res, runErr := Run(ctx, copyDB, Options{Table: table, Alter: stmt.clause, Execute: true, ChunkTime: dryRunChunkTime, NoForeignKeyChecks: true,
 		BeforeCutover: func(ctx context.Context) error {
 			// Let some writes happen even when the copy was quick, then stop them all.
 			w.waitFor(ctx, 50, 5*time.Second)

@@ -42,6 +42,7 @@ type run struct {
 	key, skey    *chunkKey
 	cols         *copyColumns
 	plan         *alterPlan
+	fks          []foreignKey // the table's own foreign keys
 	co           *coordinator
 
 	began, copyBegan time.Time
@@ -144,6 +145,9 @@ func (r *run) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
+		return err
+	}
 	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
@@ -210,7 +214,12 @@ func (r *run) preflight(ctx context.Context) error {
 		return referencedRefusal(t, incoming)
 	}
 	if len(own) > 0 {
-		return &Refusal{Reason: fmt.Sprintf("table %s has foreign keys (%s); CREATE TABLE … LIKE does not copy them and their names cannot be reused while the original exists, so the copier does not change such tables", t, joinNames(own))}
+		if r.fks, err = readForeignKeys(ctx, r.guard, t); err != nil {
+			return fmt.Errorf("copier: %w", err)
+		}
+		if err := checkForeignKeys(t, r.plan, r.fks); err != nil {
+			return err
+		}
 	}
 	triggers, err := tableTriggers(ctx, r.guard, t)
 	if err != nil {
@@ -248,7 +257,7 @@ func (r *run) openSession(ctx context.Context) (*sql.Conn, int64, error) {
 	}
 	stmts := []string{
 		"SET SESSION sql_mode = '" + strictSQLMode(r.f) + "', time_zone = '+00:00', sql_notes = 1, character_set_results = NULL, " +
-			"foreign_key_checks = 1, unique_checks = 1, autocommit = 1, " +
+			fmt.Sprintf("foreign_key_checks = %d, unique_checks = 1, autocommit = 1, ", fkChecks(r.opts.NoForeignKeyChecks)) +
 			fmt.Sprintf("innodb_lock_wait_timeout = %d, lock_wait_timeout = %d", chunkLockWait, r.lockWaitSeconds()),
 		"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 	}
@@ -259,6 +268,14 @@ func (r *run) openSession(ctx context.Context) (*sql.Conn, int64, error) {
 		}
 	}
 	return conn, id, nil
+}
+
+// fkChecks is the copy session's foreign_key_checks.
+func fkChecks(off bool) int {
+	if off {
+		return 0
+	}
+	return 1
 }
 
 // strictSQLMode is the copy session's sql_mode: strict for every table, division by zero an

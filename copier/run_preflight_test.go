@@ -31,7 +31,7 @@ func TestRunPreflightRefusals(t *testing.T) {
 		{"no key", Options{Table: "nokey", Alter: "ADD c INT"}, "no primary key and no NOT NULL unique key"},
 		{"float key only", Options{Table: "fkey", Alter: "ADD c INT"}, "no primary key"},
 		{"referenced by a foreign key", Options{Table: "parent", Alter: "ADD c INT"}, "referenced by foreign keys of"},
-		{"own foreign key", Options{Table: "child", Alter: "ADD c INT"}, "has foreign keys (fk_child_parent)"},
+		{"drops its own foreign key", Options{Table: "child", Alter: "DROP FOREIGN KEY fk_child_parent"}, "drop it in place first"},
 		{"triggers", Options{Table: "audited", Alter: "ADD c INT"}, "has triggers (audited_ai)"},
 		{"triggers and cut-over", Options{Table: "audited", Alter: "ADD c INT", AllowTriggers: true, Execute: true}, "would move them to the old table"},
 		{"MyISAM", Options{Table: "isam", Alter: "ADD c INT"}, "MyISAM engine"},

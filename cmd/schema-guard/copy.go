@@ -152,6 +152,9 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "copied %d rows of %s in %s (%.0f rows/s, %d chunks, %d recopied): %s\n",
 		res.Rows, table, res.Duration.Round(time.Millisecond), res.RowsPerSecond, res.Chunks, res.Recopied, what)
+	for _, note := range res.Notes {
+		fmt.Fprintf(stdout, "note: %s\n", note)
+	}
 	return exitOK
 }
 
