@@ -44,12 +44,17 @@ func readForeignKeys(ctx context.Context, q querier, table string) ([]foreignKey
 }
 
 // checkForeignKeys refuses what the copier cannot do with the table's foreign keys: an ALTER
-// that drops one (the shadow does not have it under that name), and a name too long for the
-// temporary prefix.
+// that drops one (the shadow does not have it under that name), a key that references the table
+// itself, and a name too long for the temporary prefix.
 func checkForeignKeys(table string, p *alterPlan, fks []foreignKey) error {
 	for _, fk := range fks {
 		if slices.Contains(p.droppedForeignKeys, strings.ToLower(fk.name)) {
 			return &Refusal{Reason: fmt.Sprintf("the ALTER drops foreign key %s of %s; drop it in place first (ALTER TABLE %s DROP FOREIGN KEY %s changes only metadata), then copy the rest", fk.name, table, qname(table), qname(fk.name))}
+		}
+		if strings.Contains(fk.body, "REFERENCES "+qname(table)+" ") {
+			// On the shadow it would reference the original, and the cut-over's RENAME would
+			// take the reference along to the old table.
+			return &Refusal{Reason: fmt.Sprintf("foreign key %s of %s references the table itself; the copier does not change self-referencing tables", fk.name, table)}
 		}
 		if len(fk.shadowName()) > 64 {
 			return &Refusal{Reason: fmt.Sprintf("foreign key %s of %s has a name of 64 characters, and the copier needs one more for its temporary name", fk.name, table)}

@@ -77,3 +77,17 @@ func TestRunForeignKeyAddedOverOrphans(t *testing.T) {
 	}
 	assertClean(t, db)
 }
+
+// TestRunSelfReferenceRefused: on the shadow a self-referencing key would point at the original,
+// and the RENAME would carry it to the old table.
+func TestRunSelfReferenceRefused(t *testing.T) {
+	db := scratch(t)
+	mustExec(t, db, "CREATE TABLE node (id INT PRIMARY KEY, up INT NULL, CONSTRAINT fk_node_up FOREIGN KEY (up) REFERENCES node (id)) ENGINE=InnoDB",
+		"INSERT INTO node VALUES (1, NULL), (2, 1)")
+	_, err := Run(context.Background(), db, Options{Table: "node", Alter: "ADD COLUMN x INT NULL", Execute: true})
+	var ref *Refusal
+	if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "references the table itself") {
+		t.Errorf("Run: %v, want a refusal for the self-reference", err)
+	}
+	assertClean(t, db)
+}
