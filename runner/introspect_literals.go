@@ -4,38 +4,12 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file reads and writes the SQL literals and expressions that information_schema returns,
 // for the normalisation in introspect_normalize.go.
-
-// quoteString writes s as a single-quoted literal escaped the way SHOW CREATE TABLE escapes
-// defaults and comments on both flavours: a quote is doubled, and backslash, NUL, newline and
-// carriage return get backslash escapes; nothing else is escaped. MariaDB's COLUMN_DEFAULT uses
-// exactly this form, so a MySQL value quoted here equals the MariaDB value of the same default.
-func quoteString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('\'')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\'':
-			b.WriteString("''")
-		case '\\':
-			b.WriteString(`\\`)
-		case 0:
-			b.WriteString(`\0`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
 
 // isQuotedLiteral reports whether s is exactly one single-quoted string literal, so that
 // 'a' || 'b' or 'a' + 1 (expressions) are not mistaken for one.
@@ -138,7 +112,7 @@ func hexLiteralToQuoted(s string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return quoteString(string(raw)), true
+	return schema.QuoteString(string(raw)), true
 }
 
 func evenHex(h string) string {

@@ -1,6 +1,10 @@
 package runner
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/schema-guard/schema-guard/schema"
+)
 
 func TestNormalizeQuoting(t *testing.T) {
 	quote := []struct{ in, want string }{
@@ -12,8 +16,8 @@ func TestNormalizeQuoting(t *testing.T) {
 		{"héllo", "'héllo'"},
 	}
 	for _, tt := range quote {
-		if got := quoteString(tt.in); got != tt.want {
-			t.Errorf("quoteString(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := schema.QuoteString(tt.in); got != tt.want {
+			t.Errorf("schema.QuoteString(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	literal := []struct {

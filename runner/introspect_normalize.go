@@ -175,7 +175,7 @@ func normalizeMySQLDefault(v, dataType string, expression bool) string {
 		"decimal", "numeric", "float", "double", "real", "year":
 		return v
 	}
-	return quoteString(v)
+	return schema.QuoteString(v)
 }
 
 // normalizeOnUpdate turns EXTRA's ON UPDATE expression into CURRENT_TIMESTAMP[(n)]. Some servers

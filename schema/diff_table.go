@@ -189,7 +189,7 @@ func (d *differ) compareOptions(td *tableDiff, ft, tt *Table) {
 		clauses = append(clauses, "ROW_FORMAT="+rf)
 	}
 	if fo.Comment != to.Comment {
-		clauses = append(clauses, "COMMENT="+quoteString(to.Comment))
+		clauses = append(clauses, "COMMENT="+QuoteString(to.Comment))
 	}
 	clauses = append(clauses, createOptionChanges(fo.CreateOptions, to.CreateOptions)...)
 	if len(clauses) == 0 && fo.Partitioned == to.Partitioned {

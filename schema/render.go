@@ -184,7 +184,7 @@ func (ctx colContext) columnDef(c *Column, check string) string {
 		b.WriteString(" INVISIBLE")
 	}
 	if c.Comment != "" {
-		b.WriteString(" COMMENT " + quoteString(c.Comment))
+		b.WriteString(" COMMENT " + QuoteString(c.Comment))
 	}
 	if check != "" {
 		b.WriteString(" CHECK (" + check + ")")
@@ -253,7 +253,7 @@ func indexDef(f Flavor, x *Index, engine string) string {
 		b.WriteString(" USING " + x.Type)
 	}
 	if x.Comment != "" {
-		b.WriteString(" COMMENT " + quoteString(x.Comment))
+		b.WriteString(" COMMENT " + QuoteString(x.Comment))
 	}
 	if x.Invisible {
 		b.WriteString(" " + invisibleKeyword(f))
@@ -335,7 +335,7 @@ func optionClauses(o TableOptions) []string {
 		opts = append(opts, "ROW_FORMAT="+o.RowFormat)
 	}
 	if o.Comment != "" {
-		opts = append(opts, "COMMENT="+quoteString(o.Comment))
+		opts = append(opts, "COMMENT="+QuoteString(o.Comment))
 	}
 	opts = append(opts, strings.Fields(o.CreateOptions)...)
 	return opts

@@ -86,7 +86,7 @@ func (s *Schema) CreateRoutine(r *Routine) string {
 		b.WriteString("\n  SQL SECURITY INVOKER")
 	}
 	if r.Comment != "" {
-		b.WriteString("\n  COMMENT " + quoteString(r.Comment))
+		b.WriteString("\n  COMMENT " + QuoteString(r.Comment))
 	}
 	b.WriteString("\n" + r.Body)
 	return b.String()

@@ -21,10 +21,12 @@ func quoteIdents(names []string) string {
 	return strings.Join(q, ",")
 }
 
-// quoteString writes s as a single-quoted literal the way SHOW CREATE TABLE writes comments: a
-// quote doubled, backslash, NUL, newline and carriage return backslash-escaped. The model keeps
-// comments unescaped, so this is the one place they turn back into SQL.
-func quoteString(s string) string {
+// QuoteString writes s as a single-quoted literal escaped the way SHOW CREATE TABLE escapes
+// defaults and comments on both flavours: a quote doubled, and backslash, NUL, newline and
+// carriage return backslash-escaped; nothing else is escaped. The model keeps comments
+// unescaped, so this is where they turn back into SQL; MariaDB's COLUMN_DEFAULT uses exactly
+// this form, so the runner quotes MySQL's defaults with it to compare them.
+func QuoteString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('\'')

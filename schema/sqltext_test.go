@@ -88,7 +88,7 @@ func TestQuoting(t *testing.T) {
 	if got := quoteIdent("a`b"); got != "`a``b`" {
 		t.Errorf("quoteIdent = %s", got)
 	}
-	if got := quoteString("it's \\ a\nb\r\x00"); got != `'it''s \\ a\nb\r\0'` {
+	if got := QuoteString("it's \\ a\nb\r\x00"); got != `'it''s \\ a\nb\r\0'` {
 		t.Errorf("quoteString = %s", got)
 	}
 	if got := quoteIdents([]string{"a", "b"}); got != "`a`,`b`" {
