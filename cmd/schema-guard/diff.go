@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/schema-guard/schema-guard/checker"
 	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/report"
 )
 
 const diffUsage = `Usage: schema-guard diff --schema PATH [flags]
@@ -52,16 +50,11 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer progress(&opts, stderr, f.quiet)()
 
-	s, err := checker.Start(ctx, opts)
-	if err != nil {
-		return failRun(ctx, stderr, err)
+	s, code := startFinal(ctx, opts, stderr)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
-	if s.Final == nil {
-		s.Report.Finish()
-		report.WriteText(stderr, s.Report, colorOK(stderr))
-		return exitFindings
-	}
 	d, err := s.Drift(ctx)
 	if err != nil {
 		return failRun(ctx, stderr, err)

@@ -47,16 +47,11 @@ func runDump(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer progress(&opts, stderr, f.quiet)()
 
-	s, err := checker.Start(ctx, opts)
-	if err != nil {
-		return failRun(ctx, stderr, err)
+	s, code := startFinal(ctx, opts, stderr)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
-	if s.Final == nil {
-		s.Report.Finish()
-		report.WriteText(stderr, s.Report, colorOK(stderr))
-		return exitFindings
-	}
 	files, err := s.Dump(ctx)
 	if err != nil {
 		return failRun(ctx, stderr, err)
@@ -115,4 +110,21 @@ func writeDir(out string, files []checker.DumpFile) error {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// startFinal replays the migrations for diff and dump, which work on the final state. When the
+// replay could not reach it (a statement failed), it prints the findings and returns no session
+// and exit code 1; when the replay could not be done, exit code 2.
+func startFinal(ctx context.Context, opts checker.Options, stderr io.Writer) (*checker.Session, int) {
+	s, err := checker.Start(ctx, opts)
+	if err != nil {
+		return nil, failRun(ctx, stderr, err)
+	}
+	if s.Final == nil {
+		s.Report.Finish()
+		report.WriteText(stderr, s.Report, colorOK(stderr))
+		s.Close()
+		return nil, exitFindings
+	}
+	return s, exitOK
 }
