@@ -133,6 +133,9 @@ func runCompatFixture(t *testing.T, fixture string, eng runner.Options) {
 		opts.ConfigFile, opts.Rules = path, cfg.Rules
 		opts.NoCopier = cfg.Copier == nil || !*cfg.Copier
 		opts.SampleRows = cfg.SampleRows
+		if opts.Engine.Session, err = runner.ParseSessionVars(cfg.Session); err != nil {
+			t.Fatal(err)
+		}
 		opts.Tables = map[string]rules.TableConfig{}
 		for name, tc := range cfg.Tables {
 			opts.Tables[name] = rules.TableConfig{Rows: tc.Rows}

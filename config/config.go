@@ -60,6 +60,10 @@ type Config struct {
 	SampleRows int `yaml:"sample_rows"`
 	// SampleDir holds the user's own samples: one <table>.csv per table.
 	SampleDir string `yaml:"sample_dir"`
+	// Session holds the session settings the migration tool applies before it runs migrations
+	// (Flyway's initSql, a DSN's parameters): sql_mode, time_zone, foreign_key_checks… The
+	// replay starts every session with them on top of the server's defaults.
+	Session map[string]string `yaml:"session"`
 }
 
 // Table is what the configuration says about one production table.

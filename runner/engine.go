@@ -60,6 +60,9 @@ type Options struct {
 	// RunID labels the containers of this run (org.schema-guard.run=<RunID>), which is how they
 	// are found and removed; random when empty.
 	RunID string
+	// Session are the settings every replay session starts with, beside the server's defaults
+	// (the migration tool's init SQL: `session:` in the configuration).
+	Session []SessionVar
 	// Log receives progress lines; nil discards them.
 	Log *slog.Logger
 }
@@ -72,10 +75,11 @@ type Server struct {
 	// Startup is how long the engine took to give a server that answers queries.
 	Startup time.Duration
 
-	cfg   *mysql.Config // connection settings without a database name
-	admin *sql.DB
-	log   *slog.Logger
-	stop  func(context.Context) error // removes the container; nil for the dsn engine
+	cfg     *mysql.Config // connection settings without a database name
+	session []SessionVar  // Options.Session
+	admin   *sql.DB
+	log     *slog.Logger
+	stop    func(context.Context) error // removes the container; nil for the dsn engine
 
 	mu        sync.Mutex
 	databases []*Database
@@ -108,19 +112,27 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			kind = Container
 		}
 	}
+	var s *Server
+	var err error
 	switch kind {
 	case DSN:
 		if opts.DSN == "" {
 			return nil, errors.New("dsn engine: no DSN given; pass --dsn user:password@tcp(host:3306)/")
 		}
-		return startDSN(ctx, opts)
+		s, err = startDSN(ctx, opts)
 	case Container:
 		if opts.Image == "" {
 			opts.Image = DefaultImage
 		}
-		return startContainer(ctx, opts)
+		s, err = startContainer(ctx, opts)
+	default:
+		return nil, fmt.Errorf("unknown engine %q", kind)
 	}
-	return nil, fmt.Errorf("unknown engine %q", kind)
+	if err != nil {
+		return nil, err
+	}
+	s.session = opts.Session
+	return s, nil
 }
 
 // connect opens a pool with cfg, checks that it answers and reads the server's flavour.

@@ -36,7 +36,7 @@ func (d *Database) Load(ctx context.Context, stmts []migrations.Statement) error
 	if err != nil {
 		return fmt.Errorf("load declared state: %w", err)
 	}
-	defer conn.Close()
+	defer discard(conn) // foreign key checks are off on it
 	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
 		return fmt.Errorf("load declared state: %w", err)
 	}

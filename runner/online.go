@@ -90,11 +90,13 @@ func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migr
 	}
 	res, err := measure(ctx, conn, db.Name, s.Flavor, write, append(slices.Clone(referenced), createTable))
 	// The copy is dropped whatever happened, so the next measurement starts from nothing. When
-	// that works the session is idle, and Drop need not kill it.
-	if cerr := clearDatabase(ctx, conn, db.Name); cerr != nil {
+	// that works the session is idle, and Drop need not kill it. The session toggled foreign
+	// key checks, so it is discarded, never pooled.
+	cerr := clearDatabase(ctx, conn, db.Name)
+	discard(conn)
+	if cerr != nil {
 		err = errors.Join(err, cerr)
-		conn.Close()
-	} else if cerr := conn.Close(); cerr == nil {
+	} else {
 		db.untrackThread(thread)
 	}
 	if err != nil {

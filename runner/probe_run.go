@@ -113,7 +113,7 @@ func (d *Database) openProbeSession(ctx context.Context) (*probeSession, error) 
 	}
 	s := &probeSession{d: d, conn: conn, thread: thread}
 	if err := s.prepare(ctx); err != nil {
-		conn.Close()
+		discard(conn)
 		return nil, fmt.Errorf("probe session: %w", err)
 	}
 	return s, nil
@@ -193,17 +193,15 @@ func (s *probeSession) canWrite(table string) bool {
 	return !ok || transactional(st.engine)
 }
 
-// close sets back the AUTO_INCREMENT counters the probes moved and ends the session.
+// close sets back the AUTO_INCREMENT counters the probes moved and ends the session. The
+// session's settings are the probes' own, so its connection is discarded, never pooled.
 func (s *probeSession) close(ctx context.Context) error {
-	if err := s.restore(ctx); err != nil {
-		s.conn.Close()
-		return err
+	err := s.restore(ctx)
+	discard(s.conn)
+	if err == nil {
+		s.d.untrackThread(s.thread)
 	}
-	if err := s.conn.Close(); err != nil {
-		return fmt.Errorf("probe session: %w", err)
-	}
-	s.d.untrackThread(s.thread)
-	return nil
+	return err
 }
 
 // restore sets back the AUTO_INCREMENT counters the probes moved.

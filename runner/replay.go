@@ -45,18 +45,19 @@ type Result struct {
 	Failed bool
 }
 
-// Replay runs the units' statements in order, one at a time, on one session of the database.
-// A statement the server rejects becomes a replay-failed finding at its file and line, and the
+// Replay runs the units' statements in order, one at a time, on a session of the database
+// opened for this replay alone (session.go): it starts with the server's defaults and the
+// configured settings, and no other stage's setting reaches it. A statement the server rejects becomes a replay-failed finding at its file and line, and the
 // replay stops there. The returned error is for what is not the migrations' fault: a lost
 // connection, ctx cancelled (SIGINT), or an error from one of the hooks, which stops the replay
 // where it is.
 func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Result, error) {
 	res := &Result{Units: make([]UnitResult, len(units))}
-	conn, err := d.Conn(ctx)
+	conn, err := d.openReplaySession(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("replay: open a session: %w", err)
 	}
-	defer conn.Close()
+	defer conn.close()
 	shared := d.server.Kind == DSN
 
 	for i := range units {

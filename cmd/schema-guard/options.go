@@ -138,6 +138,9 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.Engine.DSN = os.Getenv("SCHEMA_GUARD_DSN")
 	}
 	opts.Engine.Image = pick("image", f.image, cfg.Image)
+	if opts.Engine.Session, err = runner.ParseSessionVars(cfg.Session); err != nil {
+		return opts, nil, nil, fmt.Errorf("%s: %w", cfg.Path, err)
+	}
 
 	level := slog.LevelInfo
 	switch {
