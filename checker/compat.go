@@ -15,24 +15,22 @@ import (
 	"github.com/schema-guard/schema-guard/schema"
 )
 
-// compat judges the pending statements while they are replayed: the rules see each statement
-// with the touched tables just before and just after it, the server measures how an ALTER would
-// run online, and the deployed application's own statements (the probes) are run after each one
-// to find what breaks it in fact.
+// compat judges the pending statements while they are replayed: the rules see what each
+// statement did to the tables and views it touches (their models just before and just after
+// it), the server measures how an ALTER would run online, and the deployed application's own
+// statements (the probes) are run after each one to find what breaks it in fact.
 type compat struct {
 	s        *Session
 	reg      *rules.Registry
 	deployed *schema.Schema
-	ctx      rules.Context // the fields shared by every statement
+	// known is the deployed state less the tables and views the pending change has dropped or
+	// renamed away so far: a table of that name created again later is new, with no old
+	// readers and no old rows. It is what the rules see as deployed.
+	known *schema.Schema
+	ctx   rules.Context // the fields shared by every statement
 
 	probes  []runner.Probe
 	failing map[string]bool // probes (by SQL) that fail since an earlier statement
-
-	// the statement in progress
-	before      *schema.Schema
-	tables      []string
-	online      *runner.Online
-	createTable string // SHOW CREATE TABLE of the first touched table before the statement
 
 	copies     []report.Copier // the copier's dry-run verdicts
 	copierTime time.Duration
@@ -46,22 +44,9 @@ type compat struct {
 // table a pending statement touches, calibrated on the deployed state.
 func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compat, error) {
 	began := time.Now()
-	c := &compat{s: s, reg: s.rules, deployed: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
-	c.ctx = rules.Context{Deployed: deployed, Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables}
-	var touched []string
-	for i, st := range s.src.steps {
-		if st.State != migrations.Pending || st.Skip != "" {
-			continue
-		}
-		for _, stmt := range s.src.units[i] {
-			for _, t := range probeTables(&stmt) {
-				if deployed.Table(t) != nil && !slices.Contains(touched, t) {
-					touched = append(touched, t)
-				}
-			}
-		}
-	}
-	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, runner.DeriveProbes(withoutDeprecated(deployed, c.ctx.Deprecated), touched))
+	c := &compat{s: s, reg: s.rules, deployed: deployed, known: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
+	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables}
+	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, runner.DeriveProbes(withoutDeprecated(deployed, c.ctx.Deprecated), probed(s.src, deployed)))
 	if err != nil {
 		return nil, err
 	}
@@ -73,82 +58,131 @@ func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compa
 	return c, nil
 }
 
-// beforeStatement introspects what the statement touches and measures an ALTER online.
-func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) error {
-	defer c.timed(time.Now())
-	c.before, c.online, c.tables, c.createTable = nil, nil, nil, ""
-	if st.Node == nil {
-		return nil
-	}
-	c.tables = statementTables(st.Node)
-	if len(c.tables) == 0 {
-		return nil
-	}
-	var err error
-	if c.before, err = c.introspect(ctx, c.tables); err != nil {
-		return err
-	}
-	if onlineCandidate(st.Node) && c.deployed.Table(c.tables[0]) != nil && c.before.Table(c.tables[0]) != nil {
-		var create string
-		var referenced []string
-		create, err = c.s.Replayed.ShowCreateTable(ctx, c.tables[0])
-		c.createTable = create
-		for _, ref := range referencedTables(st.Node) {
-			if err != nil {
-				break
-			}
-			var r string
-			if r, err = c.s.Replayed.ShowCreateTable(ctx, ref); err == nil {
-				referenced = append(referenced, r)
-			}
-		}
-		if err == nil {
-			// Foreign keys are checked on the copy as in production, so what they point at
-			// must exist there too.
-			c.online, err = c.s.srv.MeasureOnline(ctx, create, st, referenced...)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			c.s.opts.Log.Debug("online DDL not measured", "file", st.File, "line", st.Line, "err", err)
-			c.online = nil
-		}
-	}
-	return nil
+// statement is one pending statement on its way through the judging: what the hook learnt
+// before it ran, handed to judge after it ran.
+type statement struct {
+	st     *migrations.Statement
+	scope  scope
+	before *schema.Schema
+	// createTable is the SHOW CREATE TABLE of the table an ALTER changes, before it: the
+	// online-DDL measurement and the copier's dry run start from it. "" when neither runs.
+	createTable string
 }
 
-// afterStatement runs the rules on the statement and the probes after it.
-func (c *compat) afterStatement(ctx context.Context, st *migrations.Statement) error {
+// beforeStatement reads what the statement may change, and returns the judging of the
+// statement for the replay to call once it ran.
+func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) (func(context.Context) error, error) {
 	defer c.timed(time.Now())
+	p := &statement{st: st, scope: scopeOf(st, c.known)}
+	var err error
+	if p.before, err = c.introspect(ctx, p.scope); err != nil {
+		return nil, err
+	}
+	if t := p.scope.measured; t != "" && p.before.Table(t) != nil {
+		if p.createTable, err = c.s.Replayed.ShowCreateTable(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context) error { return c.judge(ctx, p) }, nil
+}
+
+// judge runs the rules on what the statement did, the copier's dry run on an ALTER, and the
+// probes after it.
+func (c *compat) judge(ctx context.Context, p *statement) error {
+	defer c.timed(time.Now())
+	st := p.st
 	c.order = append(c.order, st)
+	after, err := c.introspect(ctx, p.scope)
+	if err != nil {
+		return err
+	}
+	rc := c.ctx
+	rc.Statement, rc.Before, rc.After, rc.Deployed = st, p.before, after, c.known
+	if rc.Online, rc.NotMeasured, err = c.measure(ctx, p, after); err != nil {
+		return err
+	}
+	for _, r := range c.reg.Rules() {
+		if r.Statement != nil {
+			for _, f := range r.Statement(&rc) {
+				c.add(st, f)
+			}
+		}
+	}
 	if st.Node == nil {
 		c.add(st, finding.Finding{
 			Rule: rules.OpaqueStatement, Severity: finding.Notice,
-			Message: "no rule checked this statement: the SQL parser cannot read it (" + st.ParseError + "); it was replayed, and the old-app probe still ran after it",
+			Message: "the SQL parser cannot read this statement (" + st.ParseError + "): the rules judged what the server did (the schema before and after it, where a rename looks like a drop and an add), not what only its text says; it was replayed, and the old-app probe ran after it",
 		})
-	} else if len(c.tables) > 0 {
-		after, err := c.introspect(ctx, c.tables)
-		if err != nil {
+	}
+	if t := p.scope.measured; !c.s.opts.NoCopier && p.createTable != "" && copierCandidate(st.Node) && after.Table(t) != nil {
+		if err := c.dryRun(ctx, st, t, p.before.Table(t), after.Table(t), p.createTable, rc.Online); err != nil {
 			return err
 		}
-		rc := c.ctx
-		rc.Statement, rc.Before, rc.After, rc.Online = st, c.before, after, c.online
-		for _, r := range c.reg.Rules() {
-			if r.Statement != nil {
-				for _, f := range r.Statement(&rc) {
-					c.add(st, f)
-				}
-			}
+	}
+	c.forget(&rc)
+	return c.probe(ctx, st)
+}
+
+// measure asks the server how an ALTER of a deployed table runs online. The reason it was not
+// measured is returned instead where the statement changed a deployed table and could not be:
+// the rules say so rather than stay silent.
+func (c *compat) measure(ctx context.Context, p *statement, after *schema.Schema) (*runner.Online, string, error) {
+	if p.createTable == "" {
+		if p.scope.whole && changedDeployed(p.before, after, c.known) {
+			return nil, "the statement's effect is only known once it ran (" + dynamicKind(p.st) + "), so how the server runs it was not measured", nil
 		}
-		t := c.tables[0]
-		if !c.s.opts.NoCopier && c.createTable != "" && copierCandidate(st.Node) && after.Table(t) != nil {
-			if err := c.dryRun(ctx, st, t, c.before.Table(t), after.Table(t), c.createTable); err != nil {
-				return err
+		return nil, "", nil
+	}
+	// Foreign keys are checked on the copy as in production, so the tables the changed table
+	// references must exist there too: as the statement leaves them, since it may add a key.
+	var referenced []string
+	if t := after.Table(p.scope.measured); t != nil {
+		for _, fk := range t.ForeignKeys {
+			if fk.RefSchema != "" || strings.EqualFold(fk.RefTable, t.Name) || slices.Contains(referenced, fk.RefTable) {
+				continue
+			}
+			referenced = append(referenced, fk.RefTable)
+		}
+	}
+	var creates []string
+	for _, ref := range referenced {
+		r, err := c.s.Replayed.ShowCreateTable(ctx, ref)
+		if err != nil {
+			return nil, "", err
+		}
+		creates = append(creates, r)
+	}
+	online, err := c.s.srv.MeasureOnline(ctx, p.createTable, p.st, creates...)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		c.s.opts.Log.Debug("online DDL not measured", "file", p.st.File, "line", p.st.Line, "err", err)
+		return nil, "how the server runs it was not measured: " + strings.TrimPrefix(err.Error(), "measure online: "), nil
+	}
+	return online, "", nil
+}
+
+// forget takes the tables and views the statement dropped or renamed away out of the state the
+// rules see as deployed.
+func (c *compat) forget(rc *rules.Context) {
+	var gone []string
+	for _, tc := range rc.TableChanges() {
+		if tc.Deployed != nil && (tc.Dropped() || tc.Renamed()) {
+			gone = append(gone, tc.Name)
+		}
+	}
+	var goneViews []string
+	if rc.Before != nil && rc.After != nil {
+		for _, v := range rc.Before.Views {
+			if c.known.View(v.Name) != nil && rc.After.View(v.Name) == nil {
+				goneViews = append(goneViews, v.Name)
 			}
 		}
 	}
-	return c.probe(ctx, st)
+	if len(gone)+len(goneViews) > 0 {
+		c.known = without(c.known, gone, goneViews)
+	}
 }
 
 // probe runs the deployed application's statements; a probe that starts failing after this
@@ -252,9 +286,27 @@ func (c *compat) finish(files map[string]*migrations.File, units map[string][]mi
 // timed adds the time since began to what judging took.
 func (c *compat) timed(began time.Time) { c.spent += time.Since(began) }
 
-// introspect reads the given tables of the replay database.
-func (c *compat) introspect(ctx context.Context, tables []string) (*schema.Schema, error) {
-	return runner.IntrospectTables(ctx, c.s.Replayed.DB, c.s.Replayed.Name, c.s.srv.Flavor, tables)
+// introspect reads what a statement may change of the replay database: everything, its tables,
+// its views, or nothing.
+func (c *compat) introspect(ctx context.Context, sc scope) (*schema.Schema, error) {
+	db, name, flavor := c.s.Replayed.DB, c.s.Replayed.Name, c.s.srv.Flavor
+	switch {
+	case sc.whole:
+		return runner.Introspect(ctx, db, name, flavor)
+	case len(sc.tables) > 0 || sc.views:
+		var out *schema.Schema
+		var err error
+		if len(sc.tables) > 0 {
+			out, err = runner.IntrospectTables(ctx, db, name, flavor, sc.tables)
+		} else {
+			out = &schema.Schema{Name: name, Flavor: flavor}
+		}
+		if err == nil && sc.views {
+			out.Views, err = runner.IntrospectViews(ctx, db, name, flavor)
+		}
+		return out, err
+	}
+	return &schema.Schema{Name: name, Flavor: flavor}, nil
 }
 
 func quoteList(names []string) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/rules"
+	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -32,7 +33,7 @@ func copierCandidate(node ast.StmtNode) bool {
 // dryRun runs the online copier on sampled data for a pending statement and records its
 // verdict: in the report's copier list, and as a finding when rows would be lost, the copy
 // would fail, or the copier would refuse.
-func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table string, before, after *schema.Table, createTable string) error {
+func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table string, before, after *schema.Table, createTable string, online *runner.Online) error {
 	began := time.Now()
 	s := c.s
 	referencedBy, err := copier.ReferencedBy(ctx, s.Replayed.DB, table)
@@ -94,7 +95,7 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 		f.Message = fmt.Sprintf("the online copy of `%s` failed in the dry run: %s", table, firstLine(v.Detail))
 		f.Fix = v.Detail
 	case copier.Refused:
-		if v.BeforeCopy && c.online != nil && !c.online.Blocking() {
+		if v.BeforeCopy && online != nil && !online.Blocking() {
 			// The server runs this ALTER online in place: production needs no copier, and a
 			// refusal for the table's shape (not its data) changes nothing there.
 			return nil

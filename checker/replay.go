@@ -64,7 +64,7 @@ func (s *Session) replay(ctx context.Context) error {
 			if c, err = newCompat(ctx, s, deployed); err != nil {
 				return err
 			}
-			hooks.Before, hooks.After = c.beforeStatement, c.afterStatement
+			hooks.Statement = c.beforeStatement
 		}
 		s.opts.Log.Info("replaying", "phase", string(phase), "migrations", len(units), "database", db.Name)
 		res, err := db.Replay(ctx, units, hooks)

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
@@ -37,30 +36,26 @@ Example:
 }
 
 func checkAddCheck(ctx *Context) []finding.Finding {
-	alt := alterOf(ctx)
-	if alt == nil {
-		return nil
-	}
-	table := tableName(alt.Table)
-	dt := ctx.deployedTable(table)
-	bt, at := tableIn(ctx.Before, table), tableIn(ctx.After, alterTarget(alt))
-	if dt == nil || bt == nil || at == nil {
-		return nil
-	}
 	var out []finding.Finding
-	for _, c := range at.Checks {
-		if c == nil || !c.Enforced || hasCheck(bt, c) || (c.Column != "" && dt.Column(c.Column) == nil) {
+	for _, tc := range ctx.deployedChanges() {
+		if tc.After == nil {
 			continue
 		}
-		out = append(out, finding.Finding{
-			Rule:     AddCheck,
-			Severity: finding.Warning,
-			Message: fmt.Sprintf("CHECK constraint %s (%s) is added to table %s, which holds data: a violating row makes the ALTER fail, and the deployed application's writes that violate it start failing.",
-				qi(c.Name), c.Expr, qi(table)),
-			Fix:        PlanAddCheck(table, c).Text(),
-			Table:      table,
-			ColumnName: c.Column,
-		})
+		for _, c := range tc.After.Checks {
+			// A check the table had when deployed, dropped and added again, is nothing new.
+			if c == nil || !c.Enforced || hasCheck(tc.Before, c) || hasCheck(tc.Deployed, c) || (c.Column != "" && tc.Deployed.Column(c.Column) == nil) {
+				continue
+			}
+			out = append(out, finding.Finding{
+				Rule:     AddCheck,
+				Severity: finding.Warning,
+				Message: fmt.Sprintf("CHECK constraint %s (%s) is added to table %s, which holds data: a violating row makes the ALTER fail, and the deployed application's writes that violate it start failing.",
+					qi(c.Name), c.Expr, qi(tc.Name)),
+				Fix:        PlanAddCheck(tc.Name, c).Text(),
+				Table:      tc.Name,
+				ColumnName: c.Column,
+			})
+		}
 	}
 	return out
 }
@@ -68,8 +63,13 @@ func checkAddCheck(ctx *Context) []finding.Finding {
 // hasCheck reports whether t has an enforced check of the same name (MariaDB names a column's
 // check after the column) and expression.
 func hasCheck(t *schema.Table, c *schema.Check) bool {
+	if t == nil {
+		return false
+	}
+	// By expression: a check dropped and added again under another name (or the server's
+	// generated one) enforces nothing new.
 	for _, old := range t.Checks {
-		if old != nil && old.Enforced && strings.EqualFold(old.Name, c.Name) && old.Expr == c.Expr {
+		if old != nil && old.Enforced && old.Expr == c.Expr {
 			return true
 		}
 	}

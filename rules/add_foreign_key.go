@@ -41,32 +41,103 @@ Example:
 }
 
 func checkAddForeignKey(ctx *Context) []finding.Finding {
-	alt := alterOf(ctx)
-	if alt == nil {
-		return nil
-	}
-	table := tableName(alt.Table)
-	dt := ctx.deployedTable(table)
-	bt, at := tableIn(ctx.Before, table), tableIn(ctx.After, alterTarget(alt))
-	if dt == nil || bt == nil || at == nil {
-		return nil
-	}
 	var out []finding.Finding
-	for _, fk := range at.ForeignKeys {
-		if fk == nil || hasForeignKey(bt, fk.Name) || !allColumnsIn(dt, fk.Columns) {
+	for _, tc := range ctx.deployedChanges() {
+		if tc.After == nil {
 			continue
 		}
-		out = append(out, finding.Finding{
-			Rule:     AddForeignKey,
-			Severity: finding.Warning,
-			Message: fmt.Sprintf("Foreign key %s from %s.(%s) to %s.(%s) is added to a table that holds data: orphan rows make the ALTER fail, it copies the table while blocking writes unless run in place, and the deployed application's writes of orphans or deletes of referenced rows start failing (1452, 1451).",
-				qi(fk.Name), qi(table), qis(fk.Columns), qi(fk.RefTable), qis(fk.RefColumns)),
-			Fix:        PlanAddForeignKey(table, fk).Text(),
-			Table:      table,
-			ColumnName: strings.Join(fk.Columns, ","),
-		})
+		table := tc.Name
+		for _, fk := range tc.After.ForeignKeys {
+			// A key the table had before, or when deployed (dropped and added again over the
+			// same columns), is nothing new.
+			if fk == nil || sameForeignKeyIn(tc.Before, fk) || sameForeignKeyIn(tc.Deployed, fk) {
+				continue
+			}
+			f := finding.Finding{
+				Rule:       AddForeignKey,
+				Severity:   finding.Warning,
+				Fix:        PlanAddForeignKey(table, fk).Text(),
+				Table:      table,
+				ColumnName: strings.Join(fk.Columns, ","),
+			}
+			switch {
+			case allColumnsIn(tc.Deployed, fk.Columns):
+				f.Message = fmt.Sprintf("Foreign key %s from %s.(%s) to %s.(%s) is added to a table that holds data: orphan rows make the ALTER fail, it copies the table while blocking writes unless run in place, and the deployed application's writes of orphans or deletes of referenced rows start failing (1452, 1451).",
+					qi(fk.Name), qi(table), qis(fk.Columns), qi(fk.RefTable), qis(fk.RefColumns))
+			case parentDeletesFail(ctx, fk):
+				// Over a column the change adds: no existing row is checked, but once the new
+				// application writes rows that reference a parent, the deployed application's
+				// DELETE of that parent fails.
+				f.Message = fmt.Sprintf("Foreign key %s from %s.(%s) to %s.(%s) is added over a new column: once rows reference a parent, the deployed application's DELETE of that %s row fails with error 1451 (ON DELETE %s), where it used to succeed.",
+					qi(fk.Name), qi(table), qis(fk.Columns), qi(fk.RefTable), qis(fk.RefColumns), qi(fk.RefTable), onDelete(fk))
+				f.Fix = planNewColumnForeignKey(table, fk)
+			default:
+				continue
+			}
+			out = append(out, f)
+		}
 	}
 	return out
+}
+
+// sameForeignKeyIn reports whether t has a foreign key over the same columns to the same
+// columns of the same table, whatever its name (the server names unnamed keys itself).
+func sameForeignKeyIn(t *schema.Table, fk *schema.ForeignKey) bool {
+	if t == nil {
+		return false
+	}
+	for _, old := range t.ForeignKeys {
+		if old != nil && strings.EqualFold(old.RefTable, fk.RefTable) && strings.EqualFold(old.RefSchema, fk.RefSchema) &&
+			equalFoldAll(old.Columns, fk.Columns) && equalFoldAll(old.RefColumns, fk.RefColumns) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldAll(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// parentDeletesFail reports whether the deployed application deletes rows of fk's parent table
+// (it is deployed, in this database) and the key makes such a DELETE fail rather than cascade.
+func parentDeletesFail(ctx *Context, fk *schema.ForeignKey) bool {
+	if fk.RefSchema != "" || ctx.deployedTable(fk.RefTable) == nil || ctx.Deprecated.Table(fk.RefTable) {
+		return false
+	}
+	switch strings.ToUpper(fk.OnDelete) {
+	case "CASCADE", "SET NULL", "SET DEFAULT":
+		return false
+	}
+	return true
+}
+
+func onDelete(fk *schema.ForeignKey) string {
+	if fk.OnDelete == "" {
+		return "RESTRICT"
+	}
+	return strings.ToUpper(fk.OnDelete)
+}
+
+// planNewColumnForeignKey is how to add a foreign key over a new column without breaking the
+// deployed application's deletes of parent rows.
+func planNewColumnForeignKey(table string, fk *schema.ForeignKey) string {
+	return Plan{
+		Summary: "Add the foreign key only once the deployed application deletes child rows before their parent:",
+		Phases: []Phase{
+			{Title: fmt.Sprintf("Add the column without the foreign key, and release the application that deletes (or re-points) the %s rows referencing a %s row before deleting it", qi(table), qi(fk.RefTable))},
+			{Title: "Add the foreign key in a later migration (its plan: find orphans, then add it in place)"},
+			{Title: fmt.Sprintf("Or declare what a parent's deletion does: ON DELETE CASCADE or ON DELETE SET NULL, if that is what %s rows should do", qi(table))},
+		},
+	}.Text()
 }
 
 func hasForeignKey(t *schema.Table, name string) bool {

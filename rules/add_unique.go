@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -38,45 +37,32 @@ Example:
 }
 
 func checkAddUnique(ctx *Context) []finding.Finding {
-	var table, after string
-	switch n := node(ctx).(type) {
-	case *ast.AlterTableStmt:
-		if n.Table == nil {
-			return nil
-		}
-		table, after = tableName(n.Table), alterTarget(n)
-	case *ast.CreateIndexStmt:
-		if n.KeyType != ast.IndexKeyTypeUnique {
-			return nil
-		}
-		table = tableName(n.Table)
-		after = table
-	default:
-		return nil
-	}
-	dt := ctx.deployedTable(table)
-	bt, at := tableIn(ctx.Before, table), tableIn(ctx.After, after)
-	if dt == nil || bt == nil || at == nil {
-		return nil
-	}
 	var out []finding.Finding
-	for _, x := range at.Indexes {
-		if x == nil || !x.Unique || impliedUnique(bt, x) || !allDeployed(dt, x) {
+	for _, tc := range ctx.deployedChanges() {
+		if tc.After == nil {
 			continue
 		}
-		kind := "unique key " + qi(x.Name)
-		if x.Primary {
-			kind = "primary key"
+		table := tc.Name
+		for _, x := range tc.After.Indexes {
+			// A key the table had before, or had when deployed (dropped and added again in
+			// this change, over the same columns), enforces nothing new.
+			if x == nil || !x.Unique || impliedUnique(tc.Before, x) || impliedUnique(tc.Deployed, x) || !allDeployed(tc.Deployed, x) {
+				continue
+			}
+			kind := "unique key " + qi(x.Name)
+			if x.Primary {
+				kind = "primary key"
+			}
+			out = append(out, finding.Finding{
+				Rule:     AddUnique,
+				Severity: finding.Warning,
+				Message: fmt.Sprintf("A %s over %s.(%s) is added to a table that holds data: the ALTER fails if rows already share a value, and the deployed application's writes of a duplicate start failing with error 1062.",
+					kind, qi(table), qis(x.Columns())),
+				Fix:        PlanAddUnique(table, x).Text(),
+				Table:      table,
+				ColumnName: strings.Join(x.Columns(), ","),
+			})
 		}
-		out = append(out, finding.Finding{
-			Rule:     AddUnique,
-			Severity: finding.Warning,
-			Message: fmt.Sprintf("A %s over %s.(%s) is added to a table that holds data: the ALTER fails if rows already share a value, and the deployed application's writes of a duplicate start failing with error 1062.",
-				kind, qi(table), qis(x.Columns())),
-			Fix:        PlanAddUnique(table, x).Text(),
-			Table:      table,
-			ColumnName: strings.Join(x.Columns(), ","),
-		})
 	}
 	return out
 }
@@ -84,6 +70,9 @@ func checkAddUnique(ctx *Context) []finding.Finding {
 // impliedUnique reports whether t already has a unique key whose whole-column parts are all in
 // x: then no two rows can share x's values either, and nothing new is enforced.
 func impliedUnique(t *schema.Table, x *schema.Index) bool {
+	if t == nil {
+		return false
+	}
 	have := map[string]bool{}
 	for _, p := range x.Parts {
 		if p.Column != "" && p.SubPart == 0 {

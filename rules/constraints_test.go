@@ -214,19 +214,4 @@ func TestMissingPrimaryKey(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, checkMissingPrimaryKey) })
 	}
-	t.Run("without models, from the AST", func(t *testing.T) {
-		for sql, want := range map[string]int{
-			"CREATE TABLE e (a int)":                         1,
-			"CREATE TABLE e (a int PRIMARY KEY)":             0,
-			"CREATE TABLE e (a int, PRIMARY KEY (a))":        0,
-			"CREATE TABLE e LIKE users":                      0,
-			"CREATE TABLE e AS SELECT 1 AS a":                0,
-			"CREATE TABLE e (a int, CONSTRAINT u UNIQUE(a))": 1,
-		} {
-			got := checkMissingPrimaryKey(&Context{Statement: parseOne(t, sql)})
-			if len(got) != want {
-				t.Errorf("%s: %d findings, want %d", sql, len(got), want)
-			}
-		}
-	})
 }

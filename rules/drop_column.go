@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/finding"
 )
 
@@ -41,33 +40,24 @@ Example:
 }
 
 func checkDropColumn(ctx *Context) []finding.Finding {
-	alt := alterOf(ctx)
-	if alt == nil {
-		return nil
-	}
-	table := tableName(alt.Table)
 	var out []finding.Finding
-	for _, s := range specs(alt) {
-		if s.Tp != ast.AlterTableDropColumn {
-			continue
+	for _, tc := range ctx.deployedChanges() {
+		table := tc.Name
+		for _, bc := range tc.DroppedColumns() {
+			c := columnIn(tc.Deployed, bc.Name)
+			if c == nil || ctx.Deprecated.Column(table, bc.Name) {
+				continue
+			}
+			out = append(out, finding.Finding{
+				Rule:     DropColumn,
+				Severity: finding.Error,
+				Message: fmt.Sprintf("Dropping column %s.%s breaks the deployed application, which still uses it (it is not listed under deprecated: at the base ref).",
+					qi(table), qi(bc.Name)),
+				Fix:        PlanDropColumn(ctx.planSchema(), tc.Before, bc).Text(),
+				Table:      table,
+				ColumnName: bc.Name,
+			})
 		}
-		name := columnName(s.OldColumnName)
-		c := ctx.deployedColumn(table, name)
-		if c == nil || ctx.Deprecated.Column(table, name) {
-			continue
-		}
-		if bc := columnIn(ctx.planTable(table), name); bc != nil {
-			c = bc
-		}
-		out = append(out, finding.Finding{
-			Rule:     DropColumn,
-			Severity: finding.Error,
-			Message: fmt.Sprintf("Dropping column %s.%s breaks the deployed application, which still uses it (it is not listed under deprecated: at the base ref).",
-				qi(table), qi(c.Name)),
-			Fix:        PlanDropColumn(ctx.planSchema(), ctx.planTable(table), c).Text(),
-			Table:      table,
-			ColumnName: c.Name,
-		})
 	}
 	return out
 }

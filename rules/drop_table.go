@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/finding"
 )
 
@@ -38,24 +37,18 @@ Example:
 }
 
 func checkDropTable(ctx *Context) []finding.Finding {
-	n, ok := node(ctx).(*ast.DropTableStmt)
-	if !ok || n == nil || n.IsView || n.TemporaryKeyword != ast.TemporaryNone {
-		return nil
-	}
 	var out []finding.Finding
-	for _, tn := range n.Tables {
-		name := tableName(tn)
-		t := ctx.deployedTable(name)
-		if t == nil || ctx.Deprecated.Table(name) {
+	for _, tc := range ctx.deployedChanges() {
+		if !tc.Dropped() || ctx.Deprecated.Table(tc.Name) {
 			continue
 		}
 		out = append(out, finding.Finding{
 			Rule:     DropTable,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Dropping table %s breaks the deployed application, which still queries it (it is not listed under deprecated: at the base ref).",
-				qi(t.Name)),
-			Fix:   PlanDropTable(ctx.Deployed, t).Text(),
-			Table: t.Name,
+				qi(tc.Deployed.Name)),
+			Fix:   PlanDropTable(ctx.Deployed, tc.Deployed).Text(),
+			Table: tc.Deployed.Name,
 		})
 	}
 	return out

@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/schema-guard/schema-guard/schema"
+import (
+	"slices"
+
+	"github.com/schema-guard/schema-guard/schema"
+)
 
 // users is the deployed table most rule tests change: a surrogate key, a NOT NULL column
 // without a default, a nullable one, and a NOT NULL one with a default.
@@ -37,5 +41,17 @@ func usersWith(name string, c *schema.Column) *schema.Table {
 func renamedTable(t *schema.Table, name string) *schema.Table {
 	c := clone(t)
 	c.Name = name
+	return c
+}
+
+// without returns t without the named columns.
+func without(t *schema.Table, names ...string) *schema.Table {
+	c := clone(t)
+	c.Columns = nil
+	for _, col := range t.Columns {
+		if !slices.Contains(names, col.Name) {
+			c.Columns = append(c.Columns, col)
+		}
+	}
 	return c
 }

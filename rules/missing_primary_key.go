@@ -38,30 +38,21 @@ Example:
 }
 
 func checkMissingPrimaryKey(ctx *Context) []finding.Finding {
-	n, ok := node(ctx).(*ast.CreateTableStmt)
-	if !ok || n == nil || n.Table == nil || n.TemporaryKeyword != ast.TemporaryNone {
-		return nil
+	var out []finding.Finding
+	for _, tc := range ctx.TableChanges() {
+		if !tc.Created() || tc.After.PrimaryKey() != nil {
+			continue
+		}
+		out = append(out, finding.Finding{
+			Rule:     MissingPrimaryKey,
+			Severity: finding.Warning,
+			Message: fmt.Sprintf("Table %s is created without a PRIMARY KEY: replicas apply its row changes with full table scans, and online schema change tools cannot copy it later.",
+				qi(tc.Name)),
+			Fix:   primaryKeyFix(ctx.After, tc.After, tc.Name),
+			Table: tc.Name,
+		})
 	}
-	name := tableName(n.Table)
-	if tableIn(ctx.Before, name) != nil {
-		return nil // CREATE TABLE IF NOT EXISTS of a table that exists: nothing was created
-	}
-	t := tableIn(ctx.After, name)
-	switch {
-	case t != nil && t.PrimaryKey() != nil:
-		return nil
-	case t == nil && (ctx.After != nil || astHasPrimaryKey(n) || n.ReferTable != nil || n.Select != nil):
-		// Not created after all, or only the server knows (LIKE, AS SELECT) and it was not read.
-		return nil
-	}
-	return []finding.Finding{{
-		Rule:     MissingPrimaryKey,
-		Severity: finding.Warning,
-		Message: fmt.Sprintf("Table %s is created without a PRIMARY KEY: replicas apply its row changes with full table scans, and online schema change tools cannot copy it later.",
-			qi(name)),
-		Fix:   primaryKeyFix(ctx.After, t, name),
-		Table: name,
-	}}
+	return out
 }
 
 // astHasPrimaryKey reports whether a CREATE TABLE declares a primary key, for when the table

@@ -78,36 +78,14 @@ type columnPair struct {
 	Before, After *schema.Column
 }
 
-// alteredColumns pairs the deployed columns of an ALTER TABLE's table before and after it, by
-// name, following the statement's renames (CHANGE, RENAME COLUMN, RENAME TO). Columns the
-// statement drops, and columns the deployed application does not know, are left out. Rules
-// compare the pairs to learn what the statement did; the AST only says where to look.
+// alteredColumns pairs the deployed columns of each deployed table the statement changed, as
+// they were before and after it (TableChanges: the models decide what changed, the text only
+// adds renames). Columns the statement drops, and columns the deployed application does not
+// know, are left out.
 func (ctx *Context) alteredColumns() []columnPair {
-	alt := alterOf(ctx)
-	if alt == nil {
-		return nil
-	}
-	name := tableName(alt.Table)
-	bt := tableIn(ctx.Before, name)
-	at := tableIn(ctx.After, alterTarget(alt))
-	if bt == nil || at == nil || ctx.deployedTable(name) == nil {
-		return nil
-	}
-	renames := columnRenames(alt)
 	var out []columnPair
-	for _, bc := range bt.Columns {
-		if bc == nil || ctx.deployedColumn(name, bc.Name) == nil {
-			continue
-		}
-		newName := bc.Name
-		if to, ok := renames[strings.ToLower(bc.Name)]; ok {
-			newName = to
-		}
-		ac := columnIn(at, newName)
-		if ac == nil {
-			continue
-		}
-		out = append(out, columnPair{Table: name, BeforeTable: bt, AfterTable: at, Before: bc, After: ac})
+	for _, c := range ctx.deployedChanges() {
+		out = append(out, c.columnPairs()...)
 	}
 	return out
 }

@@ -35,33 +35,22 @@ Example:
 }
 
 func checkNotNullWithoutDefault(ctx *Context) []finding.Finding {
-	alt := alterOf(ctx)
-	if alt == nil {
-		return nil
-	}
-	table := tableName(alt.Table)
-	if ctx.deployedTable(table) == nil {
-		return nil
-	}
-	at := tableIn(ctx.After, alterTarget(alt))
 	var out []finding.Finding
-	for _, name := range addedColumns(alt) {
-		if ctx.deployedColumn(table, name) != nil {
-			continue // ADD COLUMN IF NOT EXISTS of a column that is there: nothing was added
+	for _, tc := range ctx.deployedChanges() {
+		for _, c := range tc.AddedColumns() {
+			if c.Nullable || c.Default != nil || c.AutoIncrement || c.Generated != nil {
+				continue
+			}
+			out = append(out, finding.Finding{
+				Rule:     NotNullWithoutDefault,
+				Severity: finding.Error,
+				Message: fmt.Sprintf("Column %s.%s is added NOT NULL without a DEFAULT, so the deployed application's INSERTs into %s, which do not name it, fail with error 1364.",
+					qi(tc.Name), qi(c.Name), qi(tc.Name)),
+				Fix:        PlanAddNotNull(ctx.planSchema(), tc.After, c).Text(),
+				Table:      tc.Name,
+				ColumnName: c.Name,
+			})
 		}
-		c := columnIn(at, name)
-		if c == nil || c.Nullable || c.Default != nil || c.AutoIncrement || c.Generated != nil {
-			continue
-		}
-		out = append(out, finding.Finding{
-			Rule:     NotNullWithoutDefault,
-			Severity: finding.Error,
-			Message: fmt.Sprintf("Column %s.%s is added NOT NULL without a DEFAULT, so the deployed application's INSERTs into %s, which do not name it, fail with error 1364.",
-				qi(table), qi(c.Name), qi(table)),
-			Fix:        PlanAddNotNull(ctx.planSchema(), at, c).Text(),
-			Table:      table,
-			ColumnName: c.Name,
-		})
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
 )
@@ -39,42 +38,31 @@ Example:
 }
 
 func checkRenameColumn(ctx *Context) []finding.Finding {
-	alt := alterOf(ctx)
-	if alt == nil {
-		return nil
-	}
-	table := tableName(alt.Table)
 	var out []finding.Finding
-	for _, s := range specs(alt) {
-		from, to := renamedColumn(s)
-		if from == "" || to == "" || strings.EqualFold(from, to) {
-			// Column names are case-insensitive: a change of case renames nothing.
-			continue
+	for _, tc := range ctx.deployedChanges() {
+		table := tc.Name
+		for _, r := range tc.ColumnRenames() {
+			from, to := r[0], r[1]
+			if columnIn(tc.Deployed, from) == nil || ctx.Deprecated.Column(table, from) {
+				continue
+			}
+			fromCol := columnIn(tc.Before, from)
+			toCol := columnIn(tc.After, to)
+			if toCol == nil {
+				c := *fromCol
+				c.Name = to
+				toCol = &c
+			}
+			out = append(out, finding.Finding{
+				Rule:     RenameColumn,
+				Severity: finding.Error,
+				Message: fmt.Sprintf("Renaming column %s.%s to %s breaks the deployed application, which still reads and writes %s (error 1054, unknown column).",
+					qi(table), qi(from), qi(to), qi(from)),
+				Fix:        PlanRenameColumn(ctx.planSchema(), tc.Before, fromCol, toCol).Text(),
+				Table:      table,
+				ColumnName: from,
+			})
 		}
-		old := ctx.deployedColumn(table, from)
-		if old == nil || ctx.Deprecated.Column(table, from) {
-			continue
-		}
-		t := ctx.planTable(table)
-		fromCol := columnIn(t, from)
-		if fromCol == nil {
-			fromCol = old
-		}
-		toCol := columnIn(tableIn(ctx.After, alterTarget(alt)), to)
-		if toCol == nil {
-			c := *fromCol
-			c.Name = to
-			toCol = &c
-		}
-		out = append(out, finding.Finding{
-			Rule:     RenameColumn,
-			Severity: finding.Error,
-			Message: fmt.Sprintf("Renaming column %s.%s to %s breaks the deployed application, which still reads and writes %s (error 1054, unknown column).",
-				qi(table), qi(from), qi(to), qi(from)),
-			Fix:        PlanRenameColumn(ctx.planSchema(), t, fromCol, toCol).Text(),
-			Table:      table,
-			ColumnName: from,
-		})
 	}
 	return out
 }

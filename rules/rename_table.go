@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/finding"
 )
 
@@ -40,39 +39,18 @@ Example:
 }
 
 func checkRenameTable(ctx *Context) []finding.Finding {
-	type pair struct{ from, to string }
-	var pairs []pair
-	switch n := node(ctx).(type) {
-	case *ast.RenameTableStmt:
-		for _, tt := range n.TableToTables {
-			if tt != nil {
-				pairs = append(pairs, pair{tableName(tt.OldTable), tableName(tt.NewTable)})
-			}
-		}
-	case *ast.AlterTableStmt:
-		if n.Table != nil {
-			if to := alterTarget(n); to != tableName(n.Table) {
-				pairs = append(pairs, pair{tableName(n.Table), to})
-			}
-		}
-	}
 	var out []finding.Finding
-	for _, p := range pairs {
-		// Table names are case-sensitive on most servers, so only the same spelling is no rename.
-		if p.from == "" || p.to == "" || p.from == p.to {
-			continue
-		}
-		t := ctx.deployedTable(p.from)
-		if t == nil || ctx.Deprecated.Table(p.from) {
+	for _, tc := range ctx.deployedChanges() {
+		if !tc.Renamed() || ctx.Deprecated.Table(tc.Name) {
 			continue
 		}
 		out = append(out, finding.Finding{
 			Rule:     RenameTable,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Renaming table %s to %s breaks the deployed application, whose queries still name %s (error 1146, table doesn't exist).",
-				qi(p.from), qi(p.to), qi(p.from)),
-			Fix:   PlanRenameTable(t, p.to).Text(),
-			Table: p.from,
+				qi(tc.Name), qi(tc.NewName), qi(tc.Name)),
+			Fix:   PlanRenameTable(tc.Deployed, tc.NewName).Text(),
+			Table: tc.Name,
 		})
 	}
 	return out

@@ -17,8 +17,8 @@ import (
 
 // Context is what a statement rule sees of one pending statement.
 type Context struct {
-	// Statement is the pending statement; its Node is never nil here (opaque statements are not
-	// judged by rules).
+	// Statement is the pending statement. Its Node is nil when the parser cannot read it: rules
+	// then judge what the models say it did, and what only the text would say is unknown.
 	Statement *migrations.Statement
 	// Before and After hold the tables the statement touches, as they are just before and just
 	// after it ran, introspected from the replay. A table absent from Before did not exist yet;
@@ -35,6 +35,12 @@ type Context struct {
 	// Online is the measured online-DDL behaviour of the statement on this server, nil when the
 	// statement is not an ALTER of a deployed table (or could not be measured).
 	Online *runner.Online
+	// NotMeasured says why the online behaviour of a statement that changed a deployed table
+	// was not measured (a dynamic statement, a form the measurement does not support); "" when
+	// it was, or when there was nothing to measure.
+	NotMeasured string
+
+	changes []*TableChange // TableChanges, once derived
 }
 
 // FileContext is what a file rule sees: one pending migration file.

@@ -66,6 +66,11 @@ func IntrospectTables(ctx context.Context, q Querier, database string, flavor sc
 	return introspect(ctx, q, someTables(database, tables), flavor)
 }
 
+// IntrospectViews reads the views of database.
+func IntrospectViews(ctx context.Context, q Querier, database string, flavor schema.Flavor) ([]*schema.View, error) {
+	return introspectViews(ctx, q, database, flavor)
+}
+
 // introspect reads the database's defaults and the tables of sc with their triggers.
 func introspect(ctx context.Context, q Querier, sc scope, flavor schema.Flavor) (*schema.Schema, error) {
 	s := &schema.Schema{Name: sc.database, Flavor: flavor}

@@ -10,10 +10,11 @@ import (
 type Hooks struct {
 	// Progress is told about each unit just before it runs; i counts from 0.
 	Progress func(i int, u *Unit)
-	// Before is called just before each statement is sent, After just after it succeeded (not
-	// after a failure). An error from either stops the replay and is returned by Replay.
-	Before func(ctx context.Context, st *migrations.Statement) error
-	After  func(ctx context.Context, st *migrations.Statement) error
+	// Statement is called just before each statement is sent. The function it returns (nil
+	// for none) is called just after the statement succeeded, not after a failure: what the
+	// hook learnt before the statement reaches it as a value, never through shared fields. An
+	// error from either stops the replay and is returned by Replay.
+	Statement func(ctx context.Context, st *migrations.Statement) (after func(context.Context) error, err error)
 }
 
 // Online is what the server accepts for an ALTER, measured by running it on an empty copy of
@@ -26,6 +27,12 @@ type Online struct {
 	Refusal string
 	// Attempts are the forms tried, in order, up to and including the one accepted.
 	Attempts []OnlineAttempt
+	// Named is true when the statement names its own ALGORITHM or LOCK, which production
+	// honours: the answer is about the statement as written.
+	Named bool
+	// Rebuild says why the statement rebuilds the whole table whatever an empty copy answers
+	// (ENGINE=, FORCE, ORDER BY, partitioning); it was not run then, and is reported as a copy.
+	Rebuild string
 }
 
 // OnlineAttempt is one form of the statement MeasureOnline tried.

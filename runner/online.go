@@ -39,10 +39,11 @@ func (d *Database) ShowCreateTable(ctx context.Context, table string) (string, e
 	return create, rows.Close()
 }
 
-// onlineAttempts are the forms MeasureOnline tries, best first: INSTANT; an in-place change
-// with LOCK=NONE (on MariaDB first NOCOPY, which also avoids rebuilding the table); in-place
-// with a shared lock; a copy with a shared lock; a copy that blocks reads too. INSTANT names no
-// lock: MySQL accepts none but DEFAULT with it.
+// onlineAttempts are the forms MeasureOnline tries for a statement that names no algorithm and
+// no lock, best first: INSTANT; an in-place change with LOCK=NONE (on MariaDB first NOCOPY,
+// which also avoids rebuilding the table); in-place with a shared lock; a copy with a shared
+// lock; a copy that blocks reads too. INSTANT names no lock: MySQL accepts none but DEFAULT
+// with it.
 func onlineAttempts(f schema.Flavor) [][2]string {
 	attempts := [][2]string{{"INSTANT", ""}}
 	if f.MinMariaDB(10, 3, 7) {
@@ -55,12 +56,40 @@ func onlineAttempts(f schema.Flavor) [][2]string {
 		[2]string{"COPY", "EXCLUSIVE"})
 }
 
+// attempts are the forms to try for the statement as written: production runs it with its own
+// ALGORITHM and LOCK, so those bound the answer. A statement that names a lock, or ALGORITHM=
+// INSTANT or COPY, is run as it is (the server either takes it so or refuses it); one that
+// names only an in-place algorithm is tried with that algorithm and each lock, weakest last.
+// An empty SQL in an attempt means the statement as written.
+func (o *onlineForm) attempts(f schema.Flavor) [][2]string {
+	switch {
+	case o.lock != "":
+		return [][2]string{{or(o.algorithm, "DEFAULT"), o.lock}}
+	case o.algorithm == "INSTANT" || o.algorithm == "COPY":
+		return [][2]string{{o.algorithm, ""}}
+	case o.algorithm != "":
+		return [][2]string{{o.algorithm, "NONE"}, {o.algorithm, "SHARED"}, {o.algorithm, "EXCLUSIVE"}}
+	}
+	return onlineAttempts(f)
+}
+
+// sql is the statement for one attempt: the statement as written when it decides the form
+// itself, else the statement with the attempt's clauses.
+func (o *onlineForm) sql(a [2]string) string {
+	if o.lock != "" || o.algorithm == "INSTANT" || o.algorithm == "COPY" {
+		return o.text
+	}
+	return o.write(a[0], a[1])
+}
+
 // MeasureOnline asks the server how it would run st — an ALTER TABLE, CREATE INDEX or DROP
 // INDEX on the table createTable creates (the SHOW CREATE TABLE of the table in its state before
-// st) — without blocking writes or not. Each form of onlineAttempts is run, in order, on a
-// fresh empty copy of the table in a scratch database of the server's own; the first form the
-// server accepts is the answer. Only the server decides: nothing is inferred from rules about
-// which changes are online.
+// st) — without blocking writes or not. Each form of the statement (attempts) is run, in order,
+// on a fresh empty copy of the table in a scratch database of the server's own; the first form
+// the server accepts is the answer. Only the server decides: nothing is inferred from rules
+// about which changes are online — except that ENGINE=, FORCE, ORDER BY and partitioning
+// rebuild a table with rows whatever an empty copy answers, so those are reported as a copy
+// without asking (Online.Rebuild says why).
 //
 // The copy is created with foreign_key_checks=0, so references to tables that are not there
 // are accepted, but the forms run with foreign_key_checks=1, as in production, where adding a
@@ -68,12 +97,15 @@ func onlineAttempts(f schema.Flavor) [][2]string {
 // tables it references: pass their CREATE TABLE statements as referenced.
 //
 // What an empty copy cannot show: MySQL's limit on INSTANT column changes per table (its row
-// versions), and child tables' foreign keys to this one; see withClauses for the statements
-// that are not supported. Measurements are serialized per Server.
+// versions), and child tables' foreign keys to this one; readOnlineForm says which statements
+// are not supported. Measurements are serialized per Server.
 func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migrations.Statement, referenced ...string) (*Online, error) {
-	write, err := withClauses(st)
+	form, err := readOnlineForm(st)
 	if err != nil {
 		return nil, fmt.Errorf("measure online: %w", err)
+	}
+	if form.rebuild != "" {
+		return &Online{Algorithm: "COPY", Lock: "SHARED", Rebuild: form.rebuild}, nil
 	}
 	s.onlineMu.Lock()
 	defer s.onlineMu.Unlock()
@@ -88,7 +120,7 @@ func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migr
 	if err != nil {
 		return nil, fmt.Errorf("measure online: %w", err)
 	}
-	res, err := measure(ctx, conn, db.Name, s.Flavor, write, append(slices.Clone(referenced), createTable))
+	res, err := measure(ctx, conn, db.Name, form, form.attempts(s.Flavor), append(slices.Clone(referenced), createTable))
 	// The copy is dropped whatever happened, so the next measurement starts from nothing. When
 	// that works the session is idle, and Drop need not kill it. The session toggled foreign
 	// key checks, so it is discarded, never pooled.
@@ -107,18 +139,18 @@ func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migr
 
 // measure runs the attempts; creates are the CREATE TABLE statements of the copy, the table
 // itself last.
-func measure(ctx context.Context, conn *sql.Conn, database string, f schema.Flavor, write func(string, string) string, creates []string) (*Online, error) {
-	res := &Online{}
+func measure(ctx context.Context, conn *sql.Conn, database string, form *onlineForm, attempts [][2]string, creates []string) (*Online, error) {
+	res := &Online{Named: form.algorithm != "" || form.lock != ""}
 	var refusals []string
 	var last *mysql.MySQLError
-	for _, a := range onlineAttempts(f) {
+	for _, a := range attempts {
 		if err := clearDatabase(ctx, conn, database); err != nil {
 			return nil, err
 		}
 		if err := createCopy(ctx, conn, creates); err != nil {
 			return nil, err
 		}
-		attempt := OnlineAttempt{Algorithm: a[0], Lock: a[1], SQL: write(a[0], a[1])}
+		attempt := OnlineAttempt{Algorithm: a[0], Lock: a[1], SQL: form.sql(a)}
 		_, err := conn.ExecContext(ctx, attempt.SQL)
 		if err == nil {
 			res.Algorithm, res.Lock = a[0], a[1]

@@ -11,26 +11,39 @@ import (
 )
 
 // This file writes a DDL statement with a given ALGORITHM and LOCK, for MeasureOnline. The AST
-// decides what the statement is and whether it already names an algorithm or a lock; a small
-// tokenizer (quotes, comments and parentheses, nothing more) only locates those clauses in the
-// text, so the rest of the statement reaches the server exactly as the migration wrote it. When
-// the two disagree — a clause the tokenizer cannot place — the statement is refused with an
-// error rather than guessed at.
+// decides what the statement is and which algorithm and lock it names itself; a small tokenizer
+// (quotes, comments and parentheses, nothing more) only locates those clauses in the text, so the
+// rest of the statement reaches the server exactly as the migration wrote it. When the two
+// disagree — a clause the tokenizer cannot place — the statement is refused with an error
+// rather than guessed at.
 
-// withClauses returns a function that writes st with ALGORITHM=algorithm and, unless lock is "",
-// LOCK=lock, in the syntax of its kind:
+// onlineForm is a statement as MeasureOnline asks the server about it.
+type onlineForm struct {
+	text string // the statement as written
+	// Algorithm and Lock are the statement's own clauses (upper case), "" where it names none
+	// or DEFAULT. Production runs the statement with them, so they bound what is measured.
+	algorithm, lock string
+	// rebuild says why the statement rebuilds the whole table whatever an empty copy answers
+	// (ENGINE=, FORCE, ORDER BY, partitioning); "" otherwise.
+	rebuild string
+	// write returns the statement with ALGORITHM=algorithm and, unless lock is "", LOCK=lock in
+	// place of its own clauses.
+	write func(algorithm, lock string) string
+}
+
+// readOnlineForm reads st for MeasureOnline:
 //
-//   - ALTER TABLE: ", ALGORITHM=…, LOCK=…" after the last alter specification, once any
-//     ALGORITHM or LOCK clause of the statement is removed;
+//   - ALTER TABLE: the clauses go right after the table name ("ALTER TABLE t ALGORITHM=…,
+//     LOCK=…, <specifications>"), where the grammar always takes them, once the statement's own
+//     ALGORITHM and LOCK are removed;
 //   - CREATE INDEX: " ALGORITHM=… LOCK=…" at the end, once trailing ones are removed;
 //   - DROP INDEX: measured as the equivalent ALTER TABLE … DROP INDEX, because MariaDB's DROP
 //     INDEX takes neither clause (MySQL's does).
 //
-// Not supported, with an error: ALTER TABLE with a partitioning clause or partition operation
-// (PARTITION BY must come after the clauses, and partition operations take their own rules),
-// statements with executable comments (/*! … */, whose content the server runs), and
-// statements the TiDB parser cannot read (MariaDB's ALGORITHM=NOCOPY, ALTER ONLINE TABLE).
-func withClauses(st *migrations.Statement) (func(algorithm, lock string) string, error) {
+// Not supported, with an error: statements with executable comments (/*! … */, whose content
+// the server runs), and statements the TiDB parser cannot read (MariaDB's ALGORITHM=NOCOPY,
+// ALTER ONLINE TABLE).
+func readOnlineForm(st *migrations.Statement) (*onlineForm, error) {
 	if st == nil || st.Node == nil {
 		msg := "no statement"
 		if st != nil {
@@ -40,43 +53,61 @@ func withClauses(st *migrations.Statement) (func(algorithm, lock string) string,
 	}
 	text := st.Text
 	if strings.Contains(text, "/*!") || strings.Contains(text, "/*M!") {
-		return nil, errors.New("statements with executable comments (/*! … */) are not supported")
+		return nil, errors.New("it has executable comments (/*! … */), whose content only the server reads")
 	}
 	toks, err := sqlTokens(text)
 	if err != nil {
 		return nil, err
 	}
+	f := &onlineForm{text: text}
 	switch n := st.Node.(type) {
 	case *ast.AlterTableStmt:
-		return alterWithClauses(n, text, toks)
+		f.algorithm, f.lock, f.rebuild = alterClauses(n)
+		if f.write, err = alterWithClauses(n, text, toks); err != nil {
+			return nil, err
+		}
 	case *ast.CreateIndexStmt:
+		if n.LockAlg != nil {
+			f.algorithm, f.lock = algorithmName(n.LockAlg.AlgorithmTp), lockName(n.LockAlg.LockTp)
+		}
 		end, found := trailingClauses(toks)
 		if found != (n.LockAlg != nil) {
 			return nil, errors.New("cannot locate the statement's ALGORITHM or LOCK clause")
 		}
 		base := text[:end]
-		return func(algorithm, lock string) string {
+		f.write = func(algorithm, lock string) string {
 			s := base + " ALGORITHM=" + algorithm
 			if lock != "" {
 				s += " LOCK=" + lock
 			}
 			return s
-		}, nil
+		}
 	case *ast.DropIndexStmt:
 		if n.Table == nil {
 			return nil, errors.New("DROP INDEX without a table")
 		}
-		base := "ALTER TABLE " + quoteIdent(n.Table.Name.O) + " DROP INDEX "
-		if n.IfExists {
-			base += "IF EXISTS "
+		if n.LockAlg != nil {
+			f.algorithm, f.lock = algorithmName(n.LockAlg.AlgorithmTp), lockName(n.LockAlg.LockTp)
 		}
-		base += quoteIdent(n.IndexName)
-		return func(algorithm, lock string) string { return appendAlterClauses(base, true, algorithm, lock) }, nil
+		base := "ALTER TABLE " + quoteIdent(n.Table.Name.O)
+		spec := "DROP INDEX "
+		if n.IfExists {
+			spec += "IF EXISTS "
+		}
+		spec += quoteIdent(n.IndexName)
+		f.write = func(algorithm, lock string) string { return prefixClauses(base, spec, algorithm, lock) }
+		// As written, MariaDB's DROP INDEX takes no clause: the ALTER stands in for it.
+		f.text = base + " " + spec
+		if f.algorithm != "" || f.lock != "" {
+			f.text = f.write(or(f.algorithm, "DEFAULT"), f.lock)
+		}
+	default:
+		return nil, fmt.Errorf("not an ALTER TABLE, CREATE INDEX or DROP INDEX statement")
 	}
-	return nil, fmt.Errorf("not an ALTER TABLE, CREATE INDEX or DROP INDEX statement")
+	return f, nil
 }
 
-// partitionSpecs are the ALTER TABLE specifications withClauses does not support.
+// partitionSpecs are the ALTER TABLE specifications that change partitioning.
 var partitionSpecs = map[ast.AlterTableType]bool{
 	ast.AlterTablePartition: true, ast.AlterTableRemovePartitioning: true, ast.AlterTableAddPartitions: true,
 	ast.AlterTableCoalescePartitions: true, ast.AlterTableDropPartition: true, ast.AlterTableTruncatePartition: true,
@@ -86,17 +117,62 @@ var partitionSpecs = map[ast.AlterTableType]bool{
 	ast.AlterTablePartitionAttributes: true, ast.AlterTablePartitionOptions: true,
 	ast.AlterTableDropFirstPartition: true, ast.AlterTableAddLastPartition: true,
 	ast.AlterTableReorganizeLastPartition: true, ast.AlterTableReorganizeFirstPartition: true,
-	ast.AlterTableImportTablespace: true, ast.AlterTableDiscardTablespace: true,
+}
+
+// alterClauses returns an ALTER TABLE's own algorithm and lock ("" for none or DEFAULT), and
+// why it rebuilds the table whatever the server answers for an empty copy: ENGINE= (MariaDB
+// answers INSTANT for ENGINE=InnoDB on an empty InnoDB table, yet a table with rows is rebuilt),
+// FORCE, ORDER BY, and partitioning, which an empty copy cannot show either.
+func alterClauses(n *ast.AlterTableStmt) (algorithm, lock, rebuild string) {
+	for _, spec := range n.Specs {
+		switch {
+		case spec.Tp == ast.AlterTableAlgorithm:
+			algorithm = algorithmName(spec.Algorithm)
+		case spec.Tp == ast.AlterTableLock:
+			lock = lockName(spec.LockType)
+		case spec.Tp == ast.AlterTableForce:
+			rebuild = "FORCE rebuilds the table"
+		case spec.Tp == ast.AlterTableOrderByColumns:
+			rebuild = "ORDER BY rebuilds the table"
+		case partitionSpecs[spec.Tp] || spec.Partition != nil:
+			rebuild = "a partitioning change rewrites the table's partitions"
+		case spec.Tp == ast.AlterTableOption:
+			for _, o := range spec.Options {
+				if o.Tp == ast.TableOptionEngine {
+					rebuild = "ENGINE= rebuilds the table"
+				}
+			}
+		}
+	}
+	return algorithm, lock, rebuild
+}
+
+func algorithmName(a ast.AlgorithmType) string {
+	if a == ast.AlgorithmTypeDefault {
+		return ""
+	}
+	return a.String()
+}
+
+func lockName(l ast.LockType) string {
+	if l == ast.LockTypeDefault {
+		return ""
+	}
+	return l.String()
+}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 // alterWithClauses removes an ALTER TABLE's own ALGORITHM and LOCK clauses and returns the
-// writer that appends the measured ones.
+// writer that puts the measured ones in front of the specifications.
 func alterWithClauses(n *ast.AlterTableStmt, text string, toks []sqlToken) (func(string, string) string, error) {
 	clauses := 0
 	for _, spec := range n.Specs {
-		if partitionSpecs[spec.Tp] {
-			return nil, errors.New("ALTER TABLE with a partitioning clause or partition operation is not supported")
-		}
 		if spec.Tp == ast.AlterTableAlgorithm || spec.Tp == ast.AlterTableLock {
 			clauses++
 		}
@@ -121,24 +197,20 @@ func alterWithClauses(n *ast.AlterTableStmt, text string, toks []sqlToken) (func
 		return nil, errors.New("cannot locate the statement's ALGORITHM or LOCK clauses")
 	}
 	base := text[:toks[start-1].end]
-	if len(kept) > 0 {
-		base += " " + strings.Join(kept, ", ")
-	}
-	return func(algorithm, lock string) string {
-		return appendAlterClauses(base, len(kept) > 0, algorithm, lock)
-	}, nil
+	specs := strings.Join(kept, ", ")
+	return func(algorithm, lock string) string { return prefixClauses(base, specs, algorithm, lock) }, nil
 }
 
-// appendAlterClauses appends ALGORITHM and LOCK to an ALTER TABLE: after a comma when it has
-// specifications, else after the table name.
-func appendAlterClauses(base string, hasSpecs bool, algorithm, lock string) string {
-	sep := " "
-	if hasSpecs {
-		sep = ", "
-	}
-	s := base + sep + "ALGORITHM=" + algorithm
+// prefixClauses writes ALTER TABLE <base> ALGORITHM=…[, LOCK=…][, specs]: in front of the
+// specifications the clauses never meet a list that a comma would continue (ORDER BY a, b) or a
+// partitioning clause that must come last.
+func prefixClauses(base, specs, algorithm, lock string) string {
+	s := base + " ALGORITHM=" + algorithm
 	if lock != "" {
 		s += ", LOCK=" + lock
+	}
+	if specs != "" {
+		s += ", " + specs
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // statement parses one statement as the replay does.
@@ -16,47 +17,91 @@ func statement(t *testing.T, text string) *migrations.Statement {
 	return &sts[0]
 }
 
-func TestWithClauses(t *testing.T) {
+func TestOnlineForms(t *testing.T) {
 	cases := []struct{ in, want string }{
-		{"ALTER TABLE t ADD COLUMN c INT", "ALTER TABLE t ADD COLUMN c INT, ALGORITHM=INPLACE, LOCK=NONE"},
-		// The statement's own clauses go, wherever they are and however they are written.
-		{"ALTER TABLE t ALGORITHM=COPY, ADD COLUMN c INT, LOCK = SHARED", "ALTER TABLE t ADD COLUMN c INT, ALGORITHM=INPLACE, LOCK=NONE"},
-		{"ALTER TABLE `t` ADD COLUMN `lock` INT DEFAULT 1,\n  ALGORITHM INSTANT -- was instant",
-			"ALTER TABLE `t` ADD COLUMN `lock` INT DEFAULT 1, ALGORITHM=INPLACE, LOCK=NONE"},
-		{"ALTER TABLE t ALGORITHM=COPY", "ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE"},
-		// Commas inside parentheses and strings are not specification separators.
+		{"ALTER TABLE t ADD COLUMN c INT", "ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE, ADD COLUMN c INT"},
+		// The clauses go in front of the specifications, where a comma never continues a list.
 		{"ALTER TABLE t ADD INDEX i (a, b), COMMENT 'x, ALGORITHM=COPY'",
-			"ALTER TABLE t ADD INDEX i (a, b), COMMENT 'x, ALGORITHM=COPY', ALGORITHM=INPLACE, LOCK=NONE"},
-		{"ALTER TABLE t ENGINE=InnoDB ROW_FORMAT=DYNAMIC", "ALTER TABLE t ENGINE=InnoDB ROW_FORMAT=DYNAMIC, ALGORITHM=INPLACE, LOCK=NONE"},
-		{"CREATE INDEX i ON t (a) COMMENT 'lock' ALGORITHM=COPY LOCK=SHARED", "CREATE INDEX i ON t (a) COMMENT 'lock' ALGORITHM=INPLACE LOCK=NONE"},
+			"ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE, ADD INDEX i (a, b), COMMENT 'x, ALGORITHM=COPY'"},
+		{"ALTER TABLE `t` ADD COLUMN `lock` INT DEFAULT 1,\n  ALGORITHM INPLACE -- in place",
+			"ALTER TABLE `t` ALGORITHM=INPLACE, LOCK=NONE, ADD COLUMN `lock` INT DEFAULT 1"},
+		{"ALTER TABLE t ROW_FORMAT=DYNAMIC", "ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE, ROW_FORMAT=DYNAMIC"},
 		{"CREATE UNIQUE INDEX algorithm ON t (a) USING BTREE", "CREATE UNIQUE INDEX algorithm ON t (a) USING BTREE ALGORITHM=INPLACE LOCK=NONE"},
-		{"DROP INDEX i ON t", "ALTER TABLE `t` DROP INDEX `i`, ALGORITHM=INPLACE, LOCK=NONE"},
-		{"DROP INDEX i ON t ALGORITHM=COPY", "ALTER TABLE `t` DROP INDEX `i`, ALGORITHM=INPLACE, LOCK=NONE"},
+		{"CREATE INDEX i ON t (a) COMMENT 'lock' ALGORITHM=INPLACE", "CREATE INDEX i ON t (a) COMMENT 'lock' ALGORITHM=INPLACE LOCK=NONE"},
+		{"DROP INDEX i ON t", "ALTER TABLE `t` ALGORITHM=INPLACE, LOCK=NONE, DROP INDEX `i`"},
 	}
 	for _, c := range cases {
-		write, err := withClauses(statement(t, c.in))
+		f, err := readOnlineForm(statement(t, c.in))
 		if err != nil {
 			t.Errorf("%s: %v", c.in, err)
 			continue
 		}
-		if got := write("INPLACE", "NONE"); got != c.want {
+		if got := f.write("INPLACE", "NONE"); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
 		}
 	}
-	if write, err := withClauses(statement(t, "CREATE INDEX i ON t (a)")); err != nil || write("INSTANT", "") != "CREATE INDEX i ON t (a) ALGORITHM=INSTANT" {
+	if f, err := readOnlineForm(statement(t, "CREATE INDEX i ON t (a)")); err != nil || f.write("INSTANT", "") != "CREATE INDEX i ON t (a) ALGORITHM=INSTANT" {
 		t.Errorf("INSTANT without a lock: %v", err)
 	}
 
+	// The statement's own ALGORITHM and LOCK are what production runs: they bound the forms.
+	mariadb := schema.Flavor{Kind: schema.MariaDB, Major: 10, Minor: 11}
+	bounded := []struct {
+		in       string
+		attempts string
+		sql      string // the first attempt's statement
+	}{
+		{"ALTER TABLE t ALGORITHM=COPY, ADD COLUMN c INT", "COPY/", "ALTER TABLE t ALGORITHM=COPY, ADD COLUMN c INT"},
+		{"ALTER TABLE t ADD COLUMN c INT, LOCK = SHARED", "DEFAULT/SHARED", "ALTER TABLE t ADD COLUMN c INT, LOCK = SHARED"},
+		{"ALTER TABLE t ADD COLUMN c INT, ALGORITHM=INSTANT", "INSTANT/", "ALTER TABLE t ADD COLUMN c INT, ALGORITHM=INSTANT"},
+		{"ALTER TABLE t ADD INDEX i (a), ALGORITHM=INPLACE", "INPLACE/NONE INPLACE/SHARED INPLACE/EXCLUSIVE", "ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE, ADD INDEX i (a)"},
+		{"ALTER TABLE t ADD INDEX i (a), ALGORITHM=DEFAULT, LOCK=DEFAULT", "INSTANT/ NOCOPY/NONE INPLACE/NONE INPLACE/SHARED COPY/SHARED COPY/EXCLUSIVE", "ALTER TABLE t ALGORITHM=INSTANT, ADD INDEX i (a)"},
+		{"CREATE INDEX i ON t (a) ALGORITHM=COPY LOCK=SHARED", "COPY/SHARED", "CREATE INDEX i ON t (a) ALGORITHM=COPY LOCK=SHARED"},
+		{"DROP INDEX i ON t ALGORITHM=COPY", "COPY/", "ALTER TABLE `t` ALGORITHM=COPY, DROP INDEX `i`"},
+	}
+	for _, c := range bounded {
+		f, err := readOnlineForm(statement(t, c.in))
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		var got []string
+		for _, a := range f.attempts(mariadb) {
+			got = append(got, a[0]+"/"+a[1])
+		}
+		if strings.Join(got, " ") != c.attempts {
+			t.Errorf("%s: attempts %v, want %s", c.in, got, c.attempts)
+		}
+		if sql := f.sql(f.attempts(mariadb)[0]); sql != c.sql {
+			t.Errorf("%s: first attempt %s, want %s", c.in, sql, c.sql)
+		}
+	}
+
+	// What rebuilds a table with rows is a copy, whatever an empty copy answers.
+	rebuilds := map[string]string{
+		"ALTER TABLE t ENGINE=InnoDB":                                      "ENGINE=",
+		"ALTER TABLE t ADD COLUMN c INT, ENGINE=InnoDB":                    "ENGINE=",
+		"ALTER TABLE t FORCE":                                              "FORCE",
+		"ALTER TABLE t ORDER BY a, b":                                      "ORDER BY",
+		"ALTER TABLE t PARTITION BY HASH(id) PARTITIONS 2":                 "partitioning",
+		"ALTER TABLE t ADD COLUMN c INT PARTITION BY HASH(c) PARTITIONS 2": "partitioning",
+		"ALTER TABLE t DROP PARTITION p0":                                  "partitioning",
+	}
+	for in, want := range rebuilds {
+		f, err := readOnlineForm(statement(t, in))
+		if err != nil || !strings.Contains(f.rebuild, want) {
+			t.Errorf("%s: rebuild %q (%v), want %q", in, f.rebuild, err, want)
+		}
+	}
+
 	refused := map[string]string{
-		"ALTER TABLE t ADD COLUMN c INT PARTITION BY HASH(c) PARTITIONS 2": "partition",
-		"ALTER TABLE t DROP PARTITION p0":                                  "partition",
-		"ALTER TABLE t ADD COLUMN c INT /*!, ALGORITHM=COPY */":            "executable comments",
-		"ALTER TABLE t ADD COLUMN c INT, ALGORITHM=NOCOPY":                 "parser cannot read",
+		"ALTER TABLE t ADD COLUMN c INT /*!, ALGORITHM=COPY */": "executable comments",
+		"ALTER TABLE t ADD COLUMN c INT, ALGORITHM=NOCOPY":      "parser cannot read",
 		"SELECT 1":                 "not an ALTER TABLE",
 		"CREATE TABLE t2 (id INT)": "not an ALTER TABLE",
 	}
 	for in, want := range refused {
-		_, err := withClauses(statement(t, in))
+		_, err := readOnlineForm(statement(t, in))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", in, err, want)
 		}
@@ -94,11 +139,13 @@ func TestMeasureOnline(t *testing.T) {
 		{"ALTER TABLE orders MODIFY note VARCHAR(100) CHARACTER SET latin1", "COPY", "SHARED"},
 		{"ALTER TABLE orders CONVERT TO CHARACTER SET latin1", "COPY", "SHARED"},
 		{"ALTER TABLE orders ADD FULLTEXT INDEX ft_body (body)", "INPLACE", "SHARED"},
-		// The statement's own ALGORITHM=COPY is replaced: what the server could do is measured.
-		{"ALTER TABLE orders ADD COLUMN extra INT, ALGORITHM=COPY", "INSTANT", ""},
-		{"ALTER TABLE orders ALGORITHM=COPY, LOCK=EXCLUSIVE, ADD COLUMN extra INT", "INSTANT", ""},
+		// The statement's own ALGORITHM and LOCK are what production runs.
+		{"ALTER TABLE orders ADD COLUMN extra INT, ALGORITHM=COPY", "COPY", ""},
+		{"ALTER TABLE orders ALGORITHM=COPY, LOCK=EXCLUSIVE, ADD COLUMN extra INT", "COPY", "EXCLUSIVE"},
+		{"ALTER TABLE orders ADD INDEX idx_note (note), ALGORITHM=INPLACE", "INPLACE", "NONE"},
+		{"ALTER TABLE orders MODIFY qty BIGINT NOT NULL DEFAULT 0, LOCK=NONE", "", ""},
 		{"CREATE INDEX idx_note ON orders (note)", "NOCOPY", "NONE"},
-		{"CREATE INDEX idx_note ON orders (note) ALGORITHM=COPY LOCK=SHARED", "NOCOPY", "NONE"},
+		{"CREATE INDEX idx_note ON orders (note) ALGORITHM=COPY LOCK=SHARED", "COPY", "SHARED"},
 		{"CREATE FULLTEXT INDEX ft_body ON orders (body)", "INPLACE", "SHARED"},
 		{"DROP INDEX idx_qty ON orders", "NOCOPY", "NONE"},
 		// With foreign_key_checks on, as in production, a foreign key is added by copying.
@@ -108,6 +155,14 @@ func TestMeasureOnline(t *testing.T) {
 	}
 	for _, c := range cases {
 		o, err := srv.MeasureOnline(ctx, onlineCreate, statement(t, c.stmt), onlineParent)
+		if c.algorithm == "" {
+			// LOCK=NONE on a change the server cannot make online: it refuses the statement
+			// itself, which the replay reports.
+			if err == nil || !strings.Contains(err.Error(), "rejects every form") {
+				t.Errorf("%s: %+v, %v; want the server's refusal", c.stmt, o, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %v", c.stmt, err)
 			continue
@@ -119,12 +174,18 @@ func TestMeasureOnline(t *testing.T) {
 		if last.Number != 0 || last.Algorithm != o.Algorithm {
 			t.Errorf("%s: attempts %+v", c.stmt, o.Attempts)
 		}
-		if blocking := o.Blocking(); blocking != (c.lock == "SHARED" || c.lock == "EXCLUSIVE") {
+		if blocking := o.Blocking(); blocking != (c.algorithm == "COPY" || c.lock == "SHARED" || c.lock == "EXCLUSIVE") {
 			t.Errorf("%s: Blocking() = %v", c.stmt, blocking)
 		}
-		if (o.Algorithm == "INSTANT") != (o.Refusal == "") {
+		if !o.Named && (o.Algorithm == "INSTANT") != (o.Refusal == "") {
 			t.Errorf("%s: refusal %q", c.stmt, o.Refusal)
 		}
+	}
+	// ENGINE= is a rebuild however the empty copy answers (MariaDB says INSTANT for
+	// ENGINE=InnoDB on an InnoDB table; a table with rows is copied).
+	if o, err := srv.MeasureOnline(ctx, onlineCreate, statement(t, "ALTER TABLE orders ENGINE=InnoDB"), onlineParent); err != nil ||
+		!o.Blocking() || !strings.Contains(o.Rebuild, "ENGINE=") {
+		t.Errorf("ENGINE=InnoDB: %+v, %v", o, err)
 	}
 
 	// The server's own refusal of the statement itself is an error, not an answer: here, the

@@ -82,15 +82,16 @@ func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Resu
 				res.Findings = append(res.Findings, f)
 				continue
 			}
-			if hooks.Before != nil {
-				if err := hooks.Before(ctx, st); err != nil {
+			var after func(context.Context) error
+			if hooks.Statement != nil {
+				if after, err = hooks.Statement(ctx, st); err != nil {
 					ur.Duration = time.Since(began)
 					return nil, fmt.Errorf("replay: before %s:%d: %w", st.File, st.Line, err)
 				}
 			}
 			// Definers name production accounts; on a shared server creating a view or trigger
 			// for another account needs privileges schema-guard's account should not have.
-			_, err := conn.ExecContext(ctx, migrations.StripDefiner(st.Text))
+			_, err = conn.ExecContext(ctx, migrations.StripDefiner(st.Text))
 			if err != nil {
 				ur.Duration = time.Since(began)
 				if ctx.Err() != nil {
@@ -105,8 +106,8 @@ func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Resu
 				return res, nil
 			}
 			ur.Executed++
-			if hooks.After != nil {
-				if err := hooks.After(ctx, st); err != nil {
+			if after != nil {
+				if err := after(ctx); err != nil {
 					ur.Duration = time.Since(began)
 					return nil, fmt.Errorf("replay: after %s:%d: %w", st.File, st.Line, err)
 				}

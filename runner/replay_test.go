@@ -149,16 +149,15 @@ func TestReplayHooks(t *testing.T) {
 	}
 	var calls []string
 	hooks := Hooks{
-		Before: func(ctx context.Context, st *migrations.Statement) error {
-			// Before sees the state the statement starts from: the table exists only after line 2.
+		Statement: func(ctx context.Context, st *migrations.Statement) (func(context.Context) error, error) {
+			// The hook sees the state the statement starts from: the table exists only after line 2.
 			var n int
 			err := db.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'a'").Scan(&n)
 			calls = append(calls, fmt.Sprintf("before %s:%d tables=%d", st.File, st.Line, n))
-			return err
-		},
-		After: func(ctx context.Context, st *migrations.Statement) error {
-			calls = append(calls, fmt.Sprintf("after %s:%d", st.File, st.Line))
-			return nil
+			return func(context.Context) error {
+				calls = append(calls, fmt.Sprintf("after %s:%d tables=%d", st.File, st.Line, n))
+				return nil
+			}, err
 		},
 	}
 	res, err := db.Replay(ctx, units, hooks)
@@ -167,8 +166,8 @@ func TestReplayHooks(t *testing.T) {
 	}
 	// USE is skipped (no hooks); the failing duplicate INSERT gets Before but no After.
 	want := []string{
-		"before m/1.sql:2 tables=0", "after m/1.sql:2",
-		"before m/1.sql:3 tables=1", "after m/1.sql:3",
+		"before m/1.sql:2 tables=0", "after m/1.sql:2 tables=0",
+		"before m/1.sql:3 tables=1", "after m/1.sql:3 tables=1",
 		"before m/2.sql:1 tables=1",
 	}
 	if !res.Failed || strings.Join(calls, "\n") != strings.Join(want, "\n") {
@@ -182,14 +181,18 @@ func TestReplayHooks(t *testing.T) {
 	}
 	stop := errors.New("stop here")
 	ran := 0
-	_, err = db2.Replay(ctx, units[:1], Hooks{After: func(context.Context, *migrations.Statement) error {
-		ran++
-		return stop
+	_, err = db2.Replay(ctx, units[:1], Hooks{Statement: func(context.Context, *migrations.Statement) (func(context.Context) error, error) {
+		return func(context.Context) error {
+			ran++
+			return stop
+		}, nil
 	}})
 	if !errors.Is(err, stop) || ran != 1 {
 		t.Errorf("after-hook error: err = %v, ran %d", err, ran)
 	}
-	_, err = db2.Replay(ctx, units[:1], Hooks{Before: func(context.Context, *migrations.Statement) error { return stop }})
+	_, err = db2.Replay(ctx, units[:1], Hooks{Statement: func(context.Context, *migrations.Statement) (func(context.Context) error, error) {
+		return nil, stop
+	}})
 	if !errors.Is(err, stop) {
 		t.Errorf("before-hook error: err = %v", err)
 	}

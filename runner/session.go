@@ -105,11 +105,11 @@ func (d *Database) openReplaySession(ctx context.Context) (*replaySession, error
 	return s, nil
 }
 
-// close ends the session and its one-connection pool.
+// close ends the session and its one-connection pool. The thread stays tracked: a statement
+// interrupted on the client side (SIGINT) keeps running on the server until Drop kills it.
 func (s *replaySession) close() {
 	s.Conn.Close()
 	s.pool.Close()
-	s.d.untrackThread(s.thread)
 }
 
 // discard ends a session whose settings a stage changed: the connection is closed rather than
