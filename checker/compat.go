@@ -45,8 +45,10 @@ type compat struct {
 func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compat, error) {
 	began := time.Now()
 	c := &compat{s: s, reg: s.rules, deployed: deployed, known: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
-	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables}
-	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, runner.DeriveProbes(withoutDeprecated(deployed, c.ctx.Deprecated), probed(s.src, deployed)))
+	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables, SeedTables: s.opts.SeedTables}
+	used := withoutDeprecated(deployed, c.ctx.Deprecated)
+	derived := append(runner.DeriveProbes(used, probed(s.src, deployed)), runner.DeriveViewProbes(used)...)
+	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, derived)
 	if err != nil {
 		return nil, err
 	}
@@ -334,6 +336,12 @@ func withoutDeprecated(s *schema.Schema, dep *rules.Deprecated) *schema.Schema {
 			}
 		}
 		out.Tables = append(out.Tables, &tc)
+	}
+	out.Views = nil
+	for _, v := range s.Views {
+		if !dep.Table(v.Name) {
+			out.Views = append(out.Views, v)
+		}
 	}
 	return &out
 }

@@ -91,29 +91,22 @@ func compatRepo(t *testing.T, fixture string) (dir string, want []string, exit i
 	return dir, want, exit
 }
 
+// TestCompatibilityFixtures runs every scenario on each engine: on a shared server through the
+// dsn engine, and on a server the container engine starts (the copier's scratch databases,
+// triggers and cut-over included).
 func TestCompatibilityFixtures(t *testing.T) {
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "*.txtar"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	for _, fixture := range fixtures {
-		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
-			runCompatFixture(t, fixture, dsnEngine(t))
-		})
-	}
-}
-
-// TestCopierFixturesInContainer runs the copier's scenarios on the container engine too: the
-// dry run's scratch databases, triggers and cut-over on a server schema-guard started itself.
-func TestCopierFixturesInContainer(t *testing.T) {
-	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "copier-*.txtar"))
-	if err != nil || len(fixtures) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	eng := engines[1].opts(t)
-	for _, fixture := range fixtures {
-		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
-			runCompatFixture(t, fixture, eng)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			eng := e.opts(t)
+			for _, fixture := range fixtures {
+				t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
+					runCompatFixture(t, fixture, eng)
+				})
+			}
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -153,7 +154,7 @@ func probed(src *source, deployed *schema.Schema) []string {
 	}
 	words := map[string]bool{}
 	for _, text := range texts {
-		for _, w := range identifierWords(text) {
+		for _, w := range sqllex.Words(text) {
 			words[strings.ToLower(w)] = true
 		}
 	}
@@ -163,12 +164,4 @@ func probed(src *source, deployed *schema.Schema) []string {
 		}
 	}
 	return out
-}
-
-// identifierWords splits text into the runs of characters an unquoted identifier may hold,
-// inside quotes and backticks too.
-func identifierWords(text string) []string {
-	return strings.FieldsFunc(text, func(r rune) bool {
-		return !(r == '_' || r == '$' || r >= 0x80 || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z'))
-	})
 }

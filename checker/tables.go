@@ -1,8 +1,6 @@
 package checker
 
 import (
-	"strings"
-
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
@@ -60,21 +58,4 @@ func onlineCandidate(node ast.StmtNode) bool {
 		return true
 	}
 	return false
-}
-
-// referencedTables names the other tables the foreign keys a statement adds point at.
-func referencedTables(node ast.StmtNode) []string {
-	alter, ok := node.(*ast.AlterTableStmt)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, spec := range alter.Specs {
-		if c := spec.Constraint; spec.Tp == ast.AlterTableAddConstraint && c != nil && c.Refer != nil && c.Refer.Table != nil {
-			if name := c.Refer.Table.Name.O; !strings.EqualFold(name, alter.Table.Name.O) {
-				out = append(out, name)
-			}
-		}
-	}
-	return out
 }

@@ -140,15 +140,6 @@ func planNewColumnForeignKey(table string, fk *schema.ForeignKey) string {
 	}.Text()
 }
 
-func hasForeignKey(t *schema.Table, name string) bool {
-	for _, fk := range t.ForeignKeys {
-		if fk != nil && strings.EqualFold(fk.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 func allColumnsIn(t *schema.Table, cols []string) bool {
 	for _, c := range cols {
 		if t.Column(c) == nil {

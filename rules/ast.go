@@ -19,15 +19,6 @@ func node(ctx *Context) ast.StmtNode {
 	return ctx.Statement.Node
 }
 
-// alterOf returns the statement as an ALTER TABLE, or nil.
-func alterOf(ctx *Context) *ast.AlterTableStmt {
-	alt, _ := node(ctx).(*ast.AlterTableStmt)
-	if alt == nil || alt.Table == nil {
-		return nil
-	}
-	return alt
-}
-
 // tableName is the table's name without a database qualifier: migrations run in the database
 // they migrate, and the models hold one database.
 func tableName(tn *ast.TableName) string {
@@ -103,22 +94,6 @@ func renamedColumn(s *ast.AlterTableSpec) (from, to string) {
 		}
 	}
 	return "", ""
-}
-
-// addedColumns returns the names of the columns an ALTER adds, in the statement's order.
-func addedColumns(alt *ast.AlterTableStmt) []string {
-	var out []string
-	for _, s := range specs(alt) {
-		if s.Tp != ast.AlterTableAddColumns {
-			continue
-		}
-		for _, cd := range s.NewColumns {
-			if n := colDefName(cd); n != "" {
-				out = append(out, n)
-			}
-		}
-	}
-	return out
 }
 
 // statementKind sorts statements for mixed-ddl-dml: schema changes, which commit implicitly,

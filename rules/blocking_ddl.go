@@ -19,12 +19,16 @@ func blockingDDLRule() *Rule {
 		Summary:   "an ALTER of a deployed table blocks writes while it runs",
 		Statement: checkBlockingDDL,
 		Doc: `Catches: an ALTER TABLE, CREATE INDEX or DROP INDEX on a deployed table that this server
-cannot run online. schema-guard measures it on an empty copy of the table: it tries
+cannot run online, as written. schema-guard measures it on an empty copy of the table: a
+statement that names its own ALGORITHM or LOCK is run as written (production honours them:
+ALGORITHM=COPY blocks writes even where INSTANT would do); otherwise it tries
 ALGORITHM=INSTANT, then ALGORITHM=INPLACE (MariaDB: also NOCOPY) with LOCK=NONE, then weaker
-combinations, and reports the first the server accepts. Blocking means neither INSTANT nor an
-in-place form with LOCK=NONE was accepted. An error when the table has at least 1,000,000 rows
-in production (tables: {<table>: {rows: N}} in .schema-guard.yaml), a notice otherwise or
-when the row count is not configured.
+combinations, and reports the first the server accepts. ENGINE=, FORCE, ORDER BY and
+partitioning rebuild a table with rows whatever an empty copy answers, so they count as a
+copy. Blocking means neither INSTANT nor an in-place form with LOCK=NONE: an error when the
+table has at least 1,000,000 rows in production (tables: {<table>: {rows: N}}), a notice
+otherwise. A change of a deployed table that could not be measured (EXECUTE, CALL, SQL the
+parser cannot read) says so and why: a notice, a warning on a big table.
 
 Why it matters: with LOCK=SHARED or EXCLUSIVE (or ALGORITHM=COPY) the running application's
 writes to the table wait for the whole rebuild, minutes to hours on a large table; requests
@@ -46,22 +50,89 @@ Example:
 }
 
 func checkBlockingDDL(ctx *Context) []finding.Finding {
-	if ctx.Online == nil || !ctx.Online.Blocking() {
+	if ctx.Online == nil {
+		return notMeasured(ctx)
+	}
+	if !ctx.Online.Blocking() {
 		return nil
 	}
-	var table, alter string
+	table, alter := blockingClause(ctx)
+	if table == "" || ctx.deployedTable(table) == nil {
+		return nil
+	}
+	form := "ALGORITHM=" + ctx.Online.Algorithm
+	if ctx.Online.Lock != "" {
+		form += ", LOCK=" + ctx.Online.Lock
+	}
+	how := "it takes " + form
+	switch {
+	case ctx.Online.Rebuild != "":
+		how = "it rebuilds the whole table (" + ctx.Online.Rebuild + "), copying every row, which an empty copy of the table cannot show"
+	case ctx.Online.Named:
+		how = "it asks for " + form + " itself, and the server runs it so"
+	}
+	refused := ""
+	if r := strings.TrimSpace(ctx.Online.Refusal); r != "" {
+		refused = fmt.Sprintf("; it refused the online forms: %s", r)
+	}
+	f, size := sized(ctx, table, finding.Error)
+	f.Message = fmt.Sprintf("This change of %s cannot run online on this server: %s, so the application's writes to %s wait until it has gone through the whole table (%s%s).",
+		qi(table), how, qi(table), size, refused)
+	f.Fix = onlinePlan(table, alter).Text()
+	return []finding.Finding{f}
+}
+
+// notMeasured says that a change of a deployed table was not measured, and why: a notice, a
+// warning on a table configured as big. Silence would read as "online".
+func notMeasured(ctx *Context) []finding.Finding {
+	if ctx.NotMeasured == "" {
+		return nil
+	}
+	table, _ := blockingClause(ctx)
+	if table == "" || ctx.deployedTable(table) == nil {
+		for _, tc := range ctx.deployedChanges() {
+			if tc.After != nil {
+				table = tc.Name
+				break
+			}
+		}
+	}
+	if table == "" {
+		return nil
+	}
+	f, size := sized(ctx, table, finding.Warning)
+	f.Message = fmt.Sprintf("Whether this change of %s blocks writes is not known: %s; review it as if it copied the table (%s).", qi(table), ctx.NotMeasured, size)
+	f.Fix = "Write the change as a plain ALTER TABLE the server can be asked about, with its own ALGORITHM=INSTANT or ALGORITHM=INPLACE, LOCK=NONE (the server then refuses rather than blocks), or run it with an online schema change tool on a large table."
+	return []finding.Finding{f}
+}
+
+// sized starts a blocking-ddl finding on table: a notice, or big on a table configured with at
+// least bigTable rows; size says what is known of its size.
+func sized(ctx *Context, table string, big finding.Severity) (finding.Finding, string) {
+	f := finding.Finding{Rule: BlockingDDL, Table: table, Severity: finding.Notice}
+	rows, known := ctx.rows(table)
+	if !known {
+		return f, fmt.Sprintf("its row count in production is not configured (tables: {%s: {rows: N}}), so this is a notice", table)
+	}
+	if rows >= bigTable {
+		f.Severity = big
+	}
+	return f, fmt.Sprintf("%d rows in production", rows)
+}
+
+// blockingClause returns the table an ALTER TABLE, CREATE INDEX or DROP INDEX changes and the
+// change as an ALTER TABLE clause, for the fix.
+func blockingClause(ctx *Context) (table, alter string) {
 	switch n := node(ctx).(type) {
 	case *ast.AlterTableStmt:
-		table = tableName(n.Table)
 		var parts []string
 		for _, s := range specs(n) {
 			if s.Tp != ast.AlterTableAlgorithm && s.Tp != ast.AlterTableLock {
 				parts = append(parts, restore(s))
 			}
 		}
-		alter = strings.Join(parts, ", ")
+		return tableName(n.Table), strings.Join(parts, ", ")
 	case *ast.CreateIndexStmt:
-		table = tableName(n.Table)
 		kind := "INDEX"
 		switch n.KeyType {
 		case ast.IndexKeyTypeUnique:
@@ -75,37 +146,11 @@ func checkBlockingDDL(ctx *Context) []finding.Finding {
 		for _, p := range n.IndexPartSpecifications {
 			parts = append(parts, restore(p))
 		}
-		alter = fmt.Sprintf("ADD %s %s (%s)", kind, qi(n.IndexName), strings.Join(parts, ", "))
+		return tableName(n.Table), fmt.Sprintf("ADD %s %s (%s)", kind, qi(n.IndexName), strings.Join(parts, ", "))
 	case *ast.DropIndexStmt:
-		table = tableName(n.Table)
-		alter = "DROP INDEX " + qi(n.IndexName)
-	default:
-		return nil
+		return tableName(n.Table), "DROP INDEX " + qi(n.IndexName)
 	}
-	if ctx.deployedTable(table) == nil {
-		return nil
-	}
-	form := "ALGORITHM=" + ctx.Online.Algorithm
-	if ctx.Online.Lock != "" {
-		form += ", LOCK=" + ctx.Online.Lock
-	}
-	refused := ""
-	if r := strings.TrimSpace(ctx.Online.Refusal); r != "" {
-		refused = fmt.Sprintf("; it refused the online forms: %s", r)
-	}
-	rows, known := ctx.rows(table)
-	f := finding.Finding{Rule: BlockingDDL, Table: table, Severity: finding.Notice}
-	size := fmt.Sprintf("its row count in production is not configured (tables: {%s: {rows: N}}), so this is a notice", table)
-	if known {
-		size = fmt.Sprintf("%d rows in production", rows)
-		if rows >= bigTable {
-			f.Severity = finding.Error
-		}
-	}
-	f.Message = fmt.Sprintf("This change of %s cannot run online on this server: it takes %s, so the application's writes to %s wait until it has gone through the whole table (%s%s).",
-		qi(table), form, qi(table), size, refused)
-	f.Fix = onlinePlan(table, alter).Text()
-	return []finding.Finding{f}
+	return "", ""
 }
 
 // onlinePlan is how to run the ALTER clause alter of table without blocking writes.

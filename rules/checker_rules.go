@@ -43,22 +43,26 @@ func opaqueStatementRule() *Rule {
 	return &Rule{
 		ID:       OpaqueStatement,
 		Severity: finding.Notice,
-		Summary:  "the SQL parser could not read the statement, so no rule judged it",
+		Summary:  "the SQL parser could not read the statement: it was judged by what the server did, not by its text",
 		Doc: `Catches: a pending statement the SQL parser cannot read: CREATE TRIGGER, CREATE EVENT,
-some MariaDB-only syntax (CREATE OR REPLACE TABLE, SEQUENCE, WITH SYSTEM VERSIONING).
+some MariaDB-only syntax (CREATE OR REPLACE TABLE, SEQUENCE, WITH SYSTEM VERSIONING,
+ALGORITHM=NOCOPY), ADD SPATIAL INDEX.
 
-Why it matters: the rules decide from the parsed statement, so none of them judged this one.
-It was still replayed on the real server, so a syntax or semantic error would have failed the
-check, and the old-app probes still ran after it: a break of the deployed application is still
-caught. What is not caught is a rule's finer judgement (a rename, a narrowing).
+Why it matters: the rules still judged what the server did — the whole schema is read just
+before and just after such a statement, and a dropped column, a new NOT NULL column or a new
+unique key are reported like those of any ALTER — but not what only the text says: a rename
+looks like a drop and an add, and how the server runs it (ALGORITHM, LOCK) is not measured.
+It was replayed on the real server, so a syntax or semantic error would have failed the
+check, and the old-app probes ran after it.
 
-How to do it safely: review the statement by hand. When it is a stored program that
-schema-guard's own fixes produce (sync triggers, backfill procedures), nothing more is needed.
-Turn the rule off (rules: {opaque-statement: off}) if such notices are noise for the project.
+How to do it safely: review the statement by hand for what its text says. When it is a
+stored program that schema-guard's own fixes produce (sync triggers, backfill procedures),
+nothing more is needed. Turn the rule off (rules: {opaque-statement: off}) if such notices
+are noise for the project.
 
 Example:
   CREATE TRIGGER users_bi BEFORE INSERT ON users FOR EACH ROW SET NEW.email = LOWER(NEW.email);
-  -- notice: replayed and probed, but not judged by the rules`,
+  -- notice: replayed and probed, judged by what it did, not by its text`,
 	}
 }
 

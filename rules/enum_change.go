@@ -11,7 +11,7 @@ func enumChangeRule() *Rule {
 	return &Rule{
 		ID:        EnumChange,
 		Severity:  finding.Error,
-		Summary:   "an ENUM or SET member of a deployed column is removed, renamed or reordered",
+		Summary:   "an ENUM or SET member of a deployed column is removed or renamed (error), or the members are renumbered (warning)",
 		Statement: checkEnumChange,
 		Doc: `Catches: an ALTER TABLE after which the members of a deployed ENUM or SET column are not
 the old members, in the old order, followed by new ones: a member removed, renamed (spelt
@@ -20,9 +20,11 @@ Appending at the end is fine.
 
 Why it breaks the old application and the data: the running release still writes the old
 members; a removed or renamed one is rejected with 1265 (data truncated) in strict mode, or
-stored as '' without it. Rows holding it make the ALTER fail, or become ''. Reordering changes
-the numbers behind the values, so ORDER BY on the column and any numeric use change meaning,
-and the change is a full table copy where an append is instant.
+stored as '' without it. Rows holding it make the ALTER fail, or become ''. That is an error.
+Reordering, or inserting a member before existing ones, keeps every old member: old writes
+work and the server copies the rows by their values, but the numbers behind the values
+change, so ORDER BY on the column and any numeric use change meaning, and the change is a
+full table copy where an append is instant. That is a warning.
 
 How to do it safely:
   - new values: append them at the end of the list;
@@ -50,11 +52,20 @@ func checkEnumChange(ctx *Context) []finding.Finding {
 		if what == "" {
 			continue
 		}
+		sev := finding.Error
+		msg := fmt.Sprintf("Column %s.%s %s (%s to %s): the deployed application's writes of the old members fail, and rows holding them make the ALTER fail or become ''.",
+			qi(p.Table), qi(p.Before.Name), what, from, to)
+		if what == renumbered {
+			// Every old member is still there: old writes work, and the server copies rows by
+			// their values. What changes is the numbers behind them.
+			sev = finding.Warning
+			msg = fmt.Sprintf("Column %s.%s %s (%s to %s): the deployed application's writes still work and rows keep their values, but the members are renumbered, so ORDER BY on the column and its numeric value change meaning, and the server copies the whole table.",
+				qi(p.Table), qi(p.Before.Name), what, from, to)
+		}
 		out = append(out, finding.Finding{
-			Rule:     EnumChange,
-			Severity: finding.Error,
-			Message: fmt.Sprintf("Column %s.%s %s (%s to %s): the deployed application's writes of the old members fail, and rows holding them make the ALTER fail or become ''.",
-				qi(p.Table), qi(p.Before.Name), what, from, to),
+			Rule:       EnumChange,
+			Severity:   sev,
+			Message:    msg,
 			Fix:        PlanEnumChange(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
@@ -62,6 +73,9 @@ func checkEnumChange(ctx *Context) []finding.Finding {
 	}
 	return out
 }
+
+// renumbered is memberChange's answer when every old member is kept but not as a prefix.
+const renumbered = "reorders its members or inserts new ones before existing ones"
 
 // memberChange says how the members changed, or "" when the old ones are a prefix of the new
 // ones (an append, which is safe).
@@ -97,7 +111,7 @@ func memberChange(old, new []string) string {
 		parts = append(parts, "renames "+strings.Join(renamed, ", "))
 	}
 	if len(parts) == 0 {
-		return "reorders its members or inserts new ones before existing ones"
+		return renumbered
 	}
 	return strings.Join(parts, " and ")
 }

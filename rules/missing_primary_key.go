@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -53,27 +52,6 @@ func checkMissingPrimaryKey(ctx *Context) []finding.Finding {
 		})
 	}
 	return out
-}
-
-// astHasPrimaryKey reports whether a CREATE TABLE declares a primary key, for when the table
-// could not be read back.
-func astHasPrimaryKey(n *ast.CreateTableStmt) bool {
-	for _, c := range n.Constraints {
-		if c != nil && c.Tp == ast.ConstraintPrimaryKey {
-			return true
-		}
-	}
-	for _, cd := range n.Cols {
-		if cd == nil {
-			continue
-		}
-		for _, o := range cd.Options {
-			if o != nil && o.Tp == ast.ColumnOptionPrimaryKey {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // primaryKeyFix writes the CREATE TABLE with a primary key: the first unique key over NOT NULL

@@ -32,11 +32,6 @@ func (ctx *Context) deployedTable(name string) *schema.Table {
 	return tableIn(ctx.Deployed, name)
 }
 
-// deployedColumn returns the column as deployed, or nil when the table or the column is new.
-func (ctx *Context) deployedColumn(table, column string) *schema.Column {
-	return columnIn(ctx.deployedTable(table), column)
-}
-
 // rows returns the configured production row count of a table, and whether it is configured.
 // The configuration's table names are matched case-insensitively, like the models' names.
 func (ctx *Context) rows(table string) (int64, bool) {
@@ -59,15 +54,6 @@ func (ctx *Context) planSchema() *schema.Schema {
 		return ctx.Deployed
 	}
 	return ctx.Before
-}
-
-// planTable is the table a fix is written for: as it was just before the statement, else as
-// deployed.
-func (ctx *Context) planTable(name string) *schema.Table {
-	if t := tableIn(ctx.Before, name); t != nil {
-		return t
-	}
-	return ctx.deployedTable(name)
 }
 
 // columnPair is one deployed column as it was before a statement and as it is after it.

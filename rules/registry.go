@@ -15,15 +15,22 @@ const (
 	RenameTable           = "rename-table"
 	DropColumn            = "drop-column"
 	DropTable             = "drop-table"
+	DropView              = "drop-view"
+	DependentObject       = "dependent-object"
 	NotNullWithoutDefault = "not-null-without-default"
 	TightenNotNull        = "tighten-not-null"
 	DropDefault           = "drop-default"
 	NarrowType            = "narrow-type"
 	EnumChange            = "enum-change"
+	CollationChange       = "collation-change"
+	DropPrimaryKey        = "drop-primary-key"
+	EngineChange          = "engine-change"
+	TruncateTable         = "truncate-table"
 	AddUnique             = "add-unique"
 	AddForeignKey         = "add-foreign-key"
 	AddCheck              = "add-check"
 	BlockingDDL           = "blocking-ddl"
+	UnboundedDML          = "unbounded-dml"
 	MixedDDLDML           = "mixed-ddl-dml"
 	MissingPrimaryKey     = "missing-primary-key"
 
@@ -53,15 +60,22 @@ func allRules() []*Rule {
 		renameTableRule(),
 		dropColumnRule(),
 		dropTableRule(),
+		dropViewRule(),
+		dependentObjectRule(),
 		notNullWithoutDefaultRule(),
 		tightenNotNullRule(),
 		dropDefaultRule(),
 		narrowTypeRule(),
 		enumChangeRule(),
+		collationChangeRule(),
+		dropPrimaryKeyRule(),
+		engineChangeRule(),
+		truncateTableRule(),
 		addUniqueRule(),
 		addForeignKeyRule(),
 		addCheckRule(),
 		blockingDDLRule(),
+		unboundedDMLRule(),
 		mixedDDLDMLRule(),
 		missingPrimaryKeyRule(),
 		oldAppBreakRule(),
@@ -124,9 +138,11 @@ func NewRegistry(levels map[string]string) (*Registry, error) {
 }
 
 // Rules returns every rule, enabled or not, in a stable order: rename-column, rename-table,
-// drop-column, drop-table, not-null-without-default, tighten-not-null, drop-default,
-// narrow-type, enum-change, add-unique, add-foreign-key, add-check, blocking-ddl, mixed-ddl-dml,
-// missing-primary-key, old-app-break, opaque-statement, bad-suppression. The slice is the
+// drop-column, drop-table, drop-view, dependent-object, not-null-without-default,
+// tighten-not-null, drop-default, narrow-type, enum-change, collation-change,
+// drop-primary-key, engine-change, truncate-table, add-unique, add-foreign-key, add-check,
+// blocking-ddl, unbounded-dml, mixed-ddl-dml, missing-primary-key, old-app-break,
+// opaque-statement, bad-suppression, then the copier's. The slice is the
 // caller's; the rules are the registry's and must not be changed.
 func (r *Registry) Rules() []*Rule {
 	return slices.Clone(r.rules)

@@ -19,8 +19,9 @@ func TestRegistry(t *testing.T) {
 	for _, rule := range r.Rules() {
 		ids = append(ids, rule.ID)
 	}
-	want := []string{RenameColumn, RenameTable, DropColumn, DropTable, NotNullWithoutDefault, TightenNotNull, DropDefault,
-		NarrowType, EnumChange, AddUnique, AddForeignKey, AddCheck, BlockingDDL, MixedDDLDML, MissingPrimaryKey,
+	want := []string{RenameColumn, RenameTable, DropColumn, DropTable, DropView, DependentObject, NotNullWithoutDefault,
+		TightenNotNull, DropDefault, NarrowType, EnumChange, CollationChange, DropPrimaryKey, EngineChange, TruncateTable,
+		AddUnique, AddForeignKey, AddCheck, BlockingDDL, UnboundedDML, MixedDDLDML, MissingPrimaryKey,
 		OldAppBreak, OpaqueStatement, BadSuppression, CopierDataLoss, CopierFailed, CopierRefused}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("Rules() = %v, want %v", ids, want)

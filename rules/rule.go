@@ -32,6 +32,8 @@ type Context struct {
 	Deprecated *Deprecated
 	// Tables is the configuration's knowledge of production tables (row counts).
 	Tables map[string]TableConfig
+	// SeedTables are the tables whose rows the migrations own (seed_tables:).
+	SeedTables []string
 	// Online is the measured online-DDL behaviour of the statement on this server, nil when the
 	// statement is not an ALTER of a deployed table (or could not be measured).
 	Online *runner.Online

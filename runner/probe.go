@@ -103,6 +103,17 @@ func DeriveProbes(deployed *schema.Schema, tables []string) []Probe {
 	return probes
 }
 
+// DeriveViewProbes writes a SELECT of every column of each view of the deployed schema: the
+// deployed application reads its views, and a view whose table or column a pending statement
+// drops or renames fails (1356) on every read, while the server accepted the statement.
+func DeriveViewProbes(deployed *schema.Schema) []Probe {
+	var probes []Probe
+	for _, v := range deployed.Views {
+		probes = append(probes, Probe{Table: v.Name, Kind: ProbeSelect, SQL: "SELECT * FROM " + quoteIdent(v.Name) + " LIMIT 1"})
+	}
+	return probes
+}
+
 // transactional reports whether a table engine undoes a rolled-back transaction.
 func transactional(engine string) bool {
 	return strings.EqualFold(engine, "InnoDB") || strings.EqualFold(engine, "RocksDB")
