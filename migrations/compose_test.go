@@ -174,8 +174,8 @@ func TestComposeRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range files {
-				if _, ok := fsys[f.Path]; ok {
-					t.Fatalf("%s already exists", f.Path)
+				if _, ok := fsys[f.Path]; ok != f.Replaces {
+					t.Fatalf("%s: exists %v, replaces %v", f.Path, ok, f.Replaces)
 				}
 				fsys[f.Path] = &fstest.MapFile{Data: f.Content}
 			}
