@@ -10,8 +10,8 @@ import (
 
 // customPattern is a compiled Layout.Pattern.
 type customPattern struct {
-	re, ignore      *regexp.Regexp
-	version, desc   int // submatch indexes; desc is -1 without a description group
+	re, ignore           *regexp.Regexp
+	version, desc        int // submatch indexes; desc is -1 without a description group
 	source, ignoreSource string
 }
 

@@ -50,11 +50,11 @@ func init() {
 
 // changesetPart is where a changeset's SQL lies in its file and how it is split.
 type changesetPart struct {
-	masked   []byte // the file with every line that is not the changeset's SQL blanked out
-	from, to int    // the changeset's body in masked
-	delim    string // endDelimiter; "" for ";"
-	whole    bool   // splitStatements:false
-	logical  string // logicalFilePath, which identifies the changeset instead of its path
+	masked   []byte       // the file with every line that is not the changeset's SQL blanked out
+	from, to int          // the changeset's body in masked
+	delim    string       // endDelimiter; "" for ";"
+	whole    bool         // splitStatements:false
+	logical  string       // logicalFilePath, which identifies the changeset instead of its path
 	sql      bytes.Buffer // the SQL lines as Liquibase collects them, for the checksum
 	// rollback is the changeset's rollback SQL (never replayed; diff --write checks what it
 	// wrote there), and rollbackDelim its rollbackEndDelimiter.
