@@ -53,7 +53,9 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 	order := replayOrder(head.Format)
 	headByKey := map[string]*File{}
 	for _, f := range head.Files {
-		headByKey[f.Key()] = f
+		if headByKey[f.Key()] == nil { // a second one of the same key is a duplicate, reported below
+			headByKey[f.Key()] = f
+		}
 	}
 	var deployed []*File
 	if base != nil {
@@ -99,6 +101,9 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 	// Pending, in head's order (where Flyway's repeatables already come last).
 	var pending []*File
 	for _, f := range head.Files {
+		if headByKey[f.Key()] != f {
+			continue // a duplicate of an earlier migration: the tool refuses it
+		}
 		old := baseByKey[f.Key()]
 		switch {
 		case old == nil:

@@ -113,8 +113,11 @@ type File struct {
 
 // Key identifies the migration in its history: its path, and its ID when the file holds several.
 func (f *File) Key() string {
-	if f.ID == "" {
+	switch {
+	case f.ID == "":
 		return f.Path
+	case f.part != nil && f.part.logical != "":
+		return f.part.logical + "::" + f.ID // Liquibase's logicalFilePath stands for the path
 	}
 	return f.Path + "::" + f.ID
 }
