@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -120,6 +121,10 @@ func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.R
 		steps, history := migrations.Plan(head, deployed)
 		src.steps, src.history = append(src.steps, steps...), append(src.history, history...)
 	}
+	// Replay order: what production ran, history after history, then what the change adds.
+	slices.SortStableFunc(src.steps, func(a, b migrations.Step) int {
+		return cmp.Compare(phase(a.State), phase(b.State))
+	})
 
 	parser := migrations.NewParser()
 	src.units = make([][]migrations.Statement, len(src.steps))
@@ -143,6 +148,13 @@ func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.R
 			len(src.steps), src.heads[0].Format)
 	}
 	return src, nil
+}
+
+func phase(s migrations.State) int {
+	if s == migrations.Deployed {
+		return 0
+	}
+	return 1
 }
 
 // commonDir is the deepest directory that holds every one of dirs.
