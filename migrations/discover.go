@@ -228,6 +228,12 @@ func (d *dirReader) detect() (Format, error) {
 	} else if len(dirs) > 0 {
 		return Temporal, nil
 	}
+	if deep, err := d.nestedFiles(); err != nil {
+		return "", err
+	} else if i := slices.IndexFunc(deep, isTemporalBelow(d.root)); i >= 0 {
+		return "", fmt.Errorf("migrations directory %q holds Temporal's version folders one level down (%s): "+
+			"point migrations at that folder, as temporal-sql-tool update-schema --schema-dir does", d.dir, d.rel(path.Dir(path.Dir(deep[i]))))
+	}
 	for _, p := range d.sql {
 		if _, ok := golangMigrateName(path.Base(p)); ok {
 			return GolangMigrate, nil

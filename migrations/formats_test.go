@@ -226,6 +226,12 @@ NOT SQL EITHER
 	if _, notes, err := f.Split(); err != nil || len(notes) != 1 || notes[0].Rule != RuleClientCommand || notes[0].Line != 3 {
 		t.Errorf("DELIMITER in a changeset: %v %+v", err, notes)
 	}
+	// A master changelog's include order is not followed, and says so.
+	withMaster := discoverIn(t, Layout{Format: Liquibase}, map[string]string{"a.sql": "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n",
+		"changelog.xml": "<databaseChangeLog><include file=\"a.sql\"/></databaseChangeLog>"})
+	if len(withMaster.Ignored) != 1 || !strings.Contains(withMaster.Ignored[0].Message, "does not follow the include order") {
+		t.Errorf("master changelog: %+v", withMaster.Ignored)
+	}
 	// A .sql file without the header is one changeset of the whole file, as includeAll reads it.
 	raw := discoverIn(t, Layout{Format: Liquibase}, map[string]string{"a.sql": "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n", "b.sql": "SELECT 2;\nSELECT 3;\n"})
 	if len(raw.Files) != 2 || raw.Files[1].ID != "includeAll:raw" {
@@ -395,6 +401,11 @@ func TestTemporal(t *testing.T) {
 		{name: "two folders of one version", change: map[string]string{"v0.9.0/manifest.json": manifest("0.9.0", "e.sql"), "v0.9.0/e.sql": "SELECT 1;\n"},
 			findings: "out-of-order@v0.9.0/e.sql:1 duplicate-version@v0.9.0/e.sql:1"},
 	})
+	parent := fstest.MapFS{"m/schema.sql": {Data: []byte("SELECT 1;")}, "m/versioned/v1.0/manifest.json": {Data: []byte(manifest("1.0", "a.sql"))},
+		"m/versioned/v1.0/a.sql": {Data: []byte("SELECT 1;")}}
+	if _, err := Discover(parent, "m", Auto); err == nil || !strings.Contains(err.Error(), "holds Temporal's version folders one level down (versioned): point migrations at that folder") {
+		t.Errorf("the schema folder above versioned/: %v", err)
+	}
 	for name, c := range map[string]struct {
 		files map[string]string
 		want  string

@@ -3,6 +3,7 @@ package migrations
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -93,6 +94,20 @@ func (d *dirReader) collectLiquibase(set *Set) error {
 		}
 		set.Files = append(set.Files, files...)
 		set.Ignored = append(set.Ignored, notes...)
+	}
+	// A master changelog may include the files in another order than includeAll's.
+	for _, p := range d.others {
+		ext := path.Ext(p)
+		if ext != ".xml" && ext != ".yaml" && ext != ".yml" && ext != ".json" {
+			continue
+		}
+		b, err := d.read(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte("databaseChangeLog")) {
+			set.Ignored = append(set.Ignored, ignored(p, fmt.Sprintf("%s is a Liquibase changelog: schema-guard runs the formatted SQL files in path order, as includeAll does, and does not follow the include order of this file", d.rel(p))))
+		}
 	}
 	return nil
 }

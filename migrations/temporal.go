@@ -100,3 +100,16 @@ func (d *dirReader) collectTemporal(set *Set) error {
 	}
 	return nil
 }
+
+// isTemporalBelow matches a manifest two levels below root (<root>/versioned/v1.0/manifest.json),
+// where Temporal keeps its version folders next to the schema.sql of setup-schema.
+func isTemporalBelow(root string) func(string) bool {
+	return func(p string) bool {
+		if path.Base(p) != temporalManifest {
+			return false
+		}
+		ver := path.Dir(p)
+		parent := path.Dir(ver)
+		return temporalDirName.MatchString(path.Base(ver)) && parent != root && path.Dir(parent) == root
+	}
+}
