@@ -59,13 +59,14 @@ func (d *dirReader) collectPrisma(set *Set) error {
 			return err
 		}
 	}
-	for _, sub := range d.subdirs {
+	deep, err := d.nestedFiles()
+	if err != nil {
+		return err
+	}
+	for _, p := range deep {
+		sub := path.Join(d.root, strings.SplitN(d.rel(p), "/", 2)[0])
 		if !scripts[path.Join(sub, prismaScript)] {
-			if has, err := d.holdsFiles(sub); err != nil {
-				return err
-			} else if has {
-				return fmt.Errorf("prisma migration folder %s has no %s: prisma migrate deploy fails on it", sub, prismaScript)
-			}
+			return fmt.Errorf("prisma migration folder %s has no %s: prisma migrate deploy fails on it", sub, prismaScript)
 		}
 	}
 	for _, p := range all {
@@ -74,20 +75,6 @@ func (d *dirReader) collectPrisma(set *Set) error {
 		}
 	}
 	return nil
-}
-
-// holdsFiles reports whether any file lies in or below the subdirectory sub.
-func (d *dirReader) holdsFiles(sub string) (bool, error) {
-	deep, err := d.nestedFiles()
-	if err != nil {
-		return false, err
-	}
-	for _, p := range deep {
-		if strings.HasPrefix(p, sub+"/") {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 // prismaProvider reads `provider = "…"` from a migration_lock.toml, with the line it is on.
