@@ -305,6 +305,9 @@ func (d *dirReader) noSQL() error {
 func (d *dirReader) nestedHint(nested []string) string {
 	example := d.rel(nested[0])
 	if path.Base(example) == prismaScript {
+		if parent := path.Dir(path.Dir(example)); parent != "." {
+			return fmt.Sprintf("the .sql files are in subdirectories (%s): is this Prisma? point migrations at %s", example, path.Join(d.dir, parent))
+		}
 		return fmt.Sprintf("the .sql files are in subdirectories (%s): is this Prisma? set format: prisma", example)
 	}
 	return fmt.Sprintf("the .sql files are in subdirectories (%s), where no format but Flyway, Liquibase, "+
@@ -416,6 +419,9 @@ func (d *dirReader) nothingRecognised(set *Set) error {
 	fresh := &dirReader{fsys: d.fsys, dir: d.dir, root: d.root, contents: d.contents}
 	if fresh.list() == nil {
 		if f, err := fresh.detect(); err == nil && f != set.Format {
+			if f == Prisma && len(d.sql) == 0 {
+				return fmt.Errorf("%s; %s", msg, d.nestedHint(all))
+			}
 			return fmt.Errorf("%s; they look like %s files: set format: %s", msg, f, f)
 		}
 	}

@@ -196,7 +196,9 @@ func TestDiscoverErrors(t *testing.T) {
 		{"sql only in a subdirectory", mapFS(map[string]string{"sub/1_a.sql": ""}), dir, Auto,
 			`migrations directory "db/migrations": the .sql files are in subdirectories (sub/1_a.sql), where no format but Flyway, Liquibase, Prisma and Temporal look; if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^sub/(?P<version>\d+)_(?P<description>.+)\.sql$'`},
 		{"prisma folders, format given", mapFS(map[string]string{"01_init/migration.sql": "", "02_more/migration.sql": ""}), dir, Plain,
-			`migrations directory "db/migrations": format plain recognises none of its 2 .sql files (such as 01_init/migration.sql); they look like prisma files: set format: prisma`},
+			`migrations directory "db/migrations": format plain recognises none of its 2 .sql files (such as 01_init/migration.sql); the .sql files are in subdirectories (01_init/migration.sql): is this Prisma? set format: prisma`},
+		{"prisma folders one level too deep", mapFS(map[string]string{"migrations/01_init/migration.sql": ""}), dir, Auto,
+			`migrations directory "db/migrations": the .sql files are in subdirectories (migrations/01_init/migration.sql): is this Prisma? point migrations at db/migrations/migrations`},
 		{"nothing recognisable", mapFS(map[string]string{"schema.sql": "", "seed.sql": ""}), dir, Auto,
 			`migrations directory "db/migrations": cannot tell which tool its .sql files are for (schema.sql matches no format schema-guard knows); if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^(?P<version>\d+)_(?P<description>.+)\.sql$'`},
 		// A check that would replay nothing fails instead (issue 9): Authelia's names.
