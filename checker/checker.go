@@ -26,7 +26,13 @@ type Options struct {
 	WorkDir string
 	// Migrations is the migration directory; "" looks for DefaultDirs.
 	Migrations string
-	Format     migrations.Format
+	// MigrationDirs, when set, are several migration directories instead of Migrations: each
+	// is its own history (its own versions), and they are replayed in this order into one
+	// database, the deployed migrations of all of them before the pending ones.
+	MigrationDirs []string
+	Format        migrations.Format
+	// Pattern and Ignore are the custom format's regular expressions (migrations.Layout).
+	Pattern, Ignore string
 	// Base is the base ref; "" chooses it (see resolveBase), NoBase means none.
 	Base string
 	// Schema is the declared state (a directory of .sql files or a dump file); "" skips drift.
@@ -86,8 +92,11 @@ type Session struct {
 	Report *report.Report
 	// Final is the schema the migrations produce; nil when the replay stopped at a failure.
 	Final *schema.Schema
-	// Migrations is the migration directory as read from the working tree.
+	// Migrations is the migration directory as read from the working tree; with several
+	// histories, the last one, which replays last (diff --write adds to it).
 	Migrations *migrations.Set
+	// Histories are all the migration directories, in replay order.
+	Histories []*migrations.Set
 	// Replayed is the database the migrations were replayed into.
 	Replayed *runner.Database
 	// Root is the directory the paths of Migrations (and of findings) are relative to.
@@ -118,13 +127,22 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 	if s.deprecated, err = deprecatedAtBase(ctx, src, opts.ConfigFile); err != nil {
 		return nil, err
 	}
-	s.src, s.Migrations, s.Root = src, src.head, src.root
+	s.src, s.Histories, s.Root = src, src.heads, src.root
+	s.Migrations = src.heads[len(src.heads)-1]
 	rep := report.New()
-	rep.Source = report.Source{Dir: src.head.Dir, Format: string(src.head.Format)}
+	rep.Source = report.Source{Dir: src.heads[0].Dir, Format: string(src.heads[0].Format)}
+	if len(src.heads) > 1 {
+		for _, h := range src.heads {
+			rep.Source.Histories = append(rep.Source.Histories, report.History{Dir: h.Dir, Format: string(h.Format)})
+		}
+	}
 	if src.base != nil {
 		rep.Source.BaseRef, rep.Source.BaseSHA = src.base.ref, src.base.sha
 	}
-	rep.Add(src.head.Ignored...)
+	for _, h := range src.heads {
+		rep.Add(h.Ignored...)
+		rep.Add(h.Notes...)
+	}
 	rep.Add(src.history...)
 	s.Report = rep
 
@@ -140,6 +158,12 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 	if err := s.replay(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	// A Liquibase changeset is named by its id too: one file holds several migrations.
+	for i := range rep.Migrations {
+		if i < len(src.steps) {
+			rep.Migrations[i].ID = src.steps[i].File.ID
+		}
 	}
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,4 +116,51 @@ func must[T any](v T, err error) T {
 		panic(fmt.Sprint(err))
 	}
 	return v
+}
+
+// migrationKey is how order.txt names a migration: its path, and a Liquibase changeset's id.
+func migrationKey(file, id string) string {
+	if id == "" {
+		return file
+	}
+	return file + "::" + id
+}
+
+// fixtureFiles are the distinct files of an order.txt, in order.
+func fixtureFiles(order []string) []string {
+	var out []string
+	for _, o := range order {
+		f, _, _ := strings.Cut(o, "::")
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// copyFixtureFile copies a migration of a fixture with what its tool keeps beside it: a Prisma
+// lock file, a Temporal version folder's manifest.
+func copyFixtureFile(t *testing.T, src, dst, rel string) {
+	t.Helper()
+	copyFile(t, filepath.Join(src, rel), filepath.Join(dst, rel))
+	for _, side := range []string{filepath.Join(filepath.Dir(rel), "manifest.json"), "db/migrations/migration_lock.toml"} {
+		if _, err := os.Stat(filepath.Join(src, side)); err == nil {
+			copyFile(t, filepath.Join(src, side), filepath.Join(dst, side))
+		}
+	}
+}
+
+// writeAtlasSum hashes an Atlas directory as `atlas migrate hash` does.
+func writeAtlasSum(t *testing.T, format migrations.Format, dir string) {
+	t.Helper()
+	if format != migrations.Atlas {
+		return
+	}
+	root := filepath.Join(dir, "db", "migrations")
+	os.Remove(filepath.Join(root, "atlas.sum"))
+	set, err := migrations.Discover(os.DirFS(dir), "db/migrations", migrations.Atlas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.WriteFile(t, filepath.Join(root, "atlas.sum"), string(migrations.FormatAtlasSum(migrations.AtlasSum(set.Files))))
 }

@@ -1,12 +1,14 @@
 package checker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/schema-guard/schema-guard/config"
@@ -19,10 +21,10 @@ type source struct {
 	// root is the directory paths in findings are relative to: the repository root, else the
 	// working directory (or the migrations directory when it lies outside it).
 	root    string
-	repo    *migrations.Repo // nil outside a git working tree
-	head    *migrations.Set
+	repo    *migrations.Repo  // nil outside a git working tree
+	heads   []*migrations.Set // each history as in the working tree, in replay order
 	base    *base
-	steps   []migrations.Step
+	steps   []migrations.Step // every history's steps, one history after the other
 	history []finding.Finding
 	units   [][]migrations.Statement // statements of each step, parsed
 }
@@ -37,11 +39,27 @@ func load(ctx context.Context, opts Options) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := migrationsDir(work, opts.Migrations)
-	if err != nil {
-		return nil, err
+	given := opts.MigrationDirs
+	if len(given) == 0 {
+		given = []string{opts.Migrations}
 	}
-	repo, err := migrations.OpenRepo(ctx, dir)
+	var dirs []string
+	for _, g := range given {
+		dir, err := migrationsDir(work, g)
+		if err != nil {
+			return nil, err
+		}
+		for _, other := range dirs {
+			if rel, err := filepath.Rel(other, dir); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+				return nil, fmt.Errorf("migrations directory %s is listed twice, or lies inside %s: each history needs a directory of its own", g, other)
+			}
+			if rel, err := filepath.Rel(dir, other); err == nil && filepath.IsLocal(rel) {
+				return nil, fmt.Errorf("migrations directory %s holds %s, which is listed too: each history needs a directory of its own", g, other)
+			}
+		}
+		dirs = append(dirs, dir)
+	}
+	repo, err := migrations.OpenRepo(ctx, dirs[0])
 	if err != nil && !errors.Is(err, migrations.ErrNotGit) {
 		return nil, err
 	}
@@ -51,39 +69,66 @@ func load(ctx context.Context, opts Options) (*source, error) {
 	if repo != nil {
 		root = repo.Root
 	}
-	rel, err := filepath.Rel(root, dir)
-	if err != nil || !filepath.IsLocal(rel) && rel != "." {
-		if repo != nil {
-			return nil, fmt.Errorf("migrations directory %s is outside the repository %s", dir, root)
+	rels := make([]string, len(dirs))
+	for i, dir := range dirs {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || !filepath.IsLocal(rel) && rel != "." {
+			if repo != nil {
+				return nil, fmt.Errorf("migrations directory %s is outside the repository %s", dir, root)
+			}
+			root = commonDir(append(slices.Clone(dirs), work))
+			if len(dirs) == 1 {
+				root = dir
+			}
+			return loadFrom(ctx, opts, root, nil, dirs)
 		}
-		root, rel = dir, "."
+		rels[i] = filepath.ToSlash(rel)
 	}
-	rel = filepath.ToSlash(rel)
+	return loadFrom(ctx, opts, root, repo, dirs)
+}
 
-	format := opts.Format
-	if format == "" {
-		format = migrations.Auto
+// loadFrom reads the histories in dirs (absolute) relative to root.
+func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.Repo, dirs []string) (*source, error) {
+	layout := migrations.Layout{Format: opts.Format, Pattern: opts.Pattern, Ignore: opts.Ignore}
+	if layout.Format == "" {
+		layout.Format = migrations.Auto
 	}
-	head, err := migrations.Discover(os.DirFS(root), rel, format)
-	if err != nil {
-		return nil, err
-	}
-	src := &source{root: root, repo: repo, head: head}
+	src := &source{root: root, repo: repo}
+	var err error
 	if src.base, err = resolveBase(ctx, repo, opts.Base); err != nil {
 		return nil, err
 	}
-	var deployed *migrations.Set
-	if src.base != nil {
-		if deployed, err = baseSet(ctx, repo, src.base.sha, rel, head.Format); err != nil {
-			return nil, err
-		}
-	} else {
+	if src.base == nil {
 		opts.Log.Info("no base ref: every migration is pending; pass --base to check the history")
 	}
-	src.steps, src.history = migrations.Plan(head, deployed)
+	for _, dir := range dirs {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil {
+			return nil, err
+		}
+		rel = filepath.ToSlash(rel)
+		head, err := migrations.DiscoverLayout(os.DirFS(root), rel, layout)
+		if err != nil {
+			return nil, err
+		}
+		src.heads = append(src.heads, head)
+		var deployed *migrations.Set
+		if src.base != nil {
+			if deployed, err = baseSet(ctx, repo, src.base.sha, rel, head.Layout); err != nil {
+				return nil, err
+			}
+		}
+		steps, history := migrations.Plan(head, deployed)
+		src.steps, src.history = append(src.steps, steps...), append(src.history, history...)
+	}
+	// Replay order: what production ran, history after history, then what the change adds.
+	slices.SortStableFunc(src.steps, func(a, b migrations.Step) int {
+		return cmp.Compare(phase(a.State), phase(b.State))
+	})
 
 	parser := migrations.NewParser()
 	src.units = make([][]migrations.Statement, len(src.steps))
+	total, files := 0, 0
 	for i, st := range src.steps {
 		if st.Skip != "" {
 			continue
@@ -95,8 +140,39 @@ func load(ctx context.Context, opts Options) (*source, error) {
 		src.history = append(src.history, notes...)
 		parser.Parse(stmts)
 		src.units[i] = stmts
+		total, files = total+len(stmts), files+1
+	}
+	if total == 0 {
+		// A check that replays nothing would pass whatever the files say.
+		return nil, fmt.Errorf("the migrations hold no statement to replay (%d migrations, every one empty or never run by %s): nothing would be checked",
+			len(src.steps), src.heads[0].Format)
 	}
 	return src, nil
+}
+
+func phase(s migrations.State) int {
+	if s == migrations.Deployed {
+		return 0
+	}
+	return 1
+}
+
+// commonDir is the deepest directory that holds every one of dirs.
+func commonDir(dirs []string) string {
+	common := dirs[0]
+	for _, d := range dirs[1:] {
+		for {
+			if rel, err := filepath.Rel(common, d); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+				break
+			}
+			parent := filepath.Dir(common)
+			if parent == common {
+				break
+			}
+			common = parent
+		}
+	}
+	return common
 }
 
 // migrationsDir resolves the migration directory: the one given, else the first of DefaultDirs
@@ -129,19 +205,33 @@ func migrationsDir(work, given string) (string, error) {
 
 // baseSet reads the migrations as they are at the base commit. A directory that does not exist
 // there, or holds no migrations yet, means nothing is deployed.
-func baseSet(ctx context.Context, repo *migrations.Repo, sha, dir string, format migrations.Format) (*migrations.Set, error) {
+func baseSet(ctx context.Context, repo *migrations.Repo, sha, dir string, layout migrations.Layout) (*migrations.Set, error) {
 	tree, err := repo.TreeFS(ctx, sha, dir)
 	if err != nil {
 		return nil, err
 	}
-	if entries, err := fs.ReadDir(tree, dir); err != nil || len(entries) == 0 {
-		return &migrations.Set{Dir: dir, Format: format}, nil
+	if !holdsSQL(tree, dir) {
+		// Nothing deployed yet (the directory may already hold a lock file or a README).
+		return &migrations.Set{Dir: dir, Format: layout.Format, Layout: layout}, nil
 	}
-	set, err := migrations.Discover(tree, dir, format)
+	set, err := migrations.DiscoverLayout(tree, dir, layout)
 	if err != nil {
 		return nil, fmt.Errorf("at base %.12s: %w", sha, err)
 	}
 	return set, nil
+}
+
+// holdsSQL reports whether dir of fsys holds a .sql file, at any depth.
+func holdsSQL(fsys fs.FS, dir string) bool {
+	found := false
+	_ = fs.WalkDir(fsys, dir, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".sql") {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 // within resolves path (relative to work, or absolute) as a file system and a slash path inside

@@ -26,9 +26,17 @@ type Config struct {
 	// Path is the file the configuration was read from, "" when none was.
 	Path string `yaml:"-"`
 
-	Migrations string `yaml:"migrations"`
+	// Migrations is the migration directory, or a list of them: each is its own history (its
+	// own versions, its own history table), replayed in the order listed into one database.
+	Migrations Dirs   `yaml:"migrations"`
 	Format     string `yaml:"format"`
-	Engine     string `yaml:"engine"`
+	// Pattern is the custom format's regular expression over each file's path relative to the
+	// migrations directory, with a named group version (and optionally description).
+	Pattern string `yaml:"pattern"`
+	// Ignore is, with the custom format, a regular expression for files in the directory that
+	// are not migrations (down files), left out without a warning.
+	Ignore string `yaml:"ignore"`
+	Engine string `yaml:"engine"`
 	// DSN may refer to environment variables as ${NAME}, to keep passwords out of the file.
 	DSN        string `yaml:"dsn"`
 	Image      string `yaml:"image"`
@@ -66,6 +74,40 @@ type Config struct {
 	Session map[string]string `yaml:"session"`
 }
 
+// Dirs is a directory or a list of directories: `migrations: db/migrations` and
+// `migrations: [db/a, db/b]` both read.
+type Dirs []string
+
+// UnmarshalYAML reads one string or a list of strings.
+func (d *Dirs) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		var s string
+		if err := n.Decode(&s); err != nil {
+			return err
+		}
+		if s == "" {
+			*d = nil
+			return nil
+		}
+		*d = Dirs{s}
+		return nil
+	case yaml.SequenceNode:
+		var list []string
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		for _, s := range list {
+			if s == "" {
+				return fmt.Errorf("line %d: an empty directory in the list", n.Line)
+			}
+		}
+		*d = list
+		return nil
+	}
+	return fmt.Errorf("line %d: want a directory or a list of directories", n.Line)
+}
+
 // Table is what the configuration says about one production table.
 type Table struct {
 	// Rows is the approximate row count in production.
@@ -87,7 +129,11 @@ func Load(path string, required bool) (*Config, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
-	for _, p := range []*string{&cfg.Migrations, &cfg.OutputFile, &cfg.SARIFFile, &cfg.Schema, &cfg.SampleDir} {
+	paths := []*string{&cfg.OutputFile, &cfg.SARIFFile, &cfg.Schema, &cfg.SampleDir}
+	for i := range cfg.Migrations {
+		paths = append(paths, &cfg.Migrations[i])
+	}
+	for _, p := range paths {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

@@ -16,7 +16,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Path: "c.yaml", Migrations: "db/migrations", Format: "flyway", Engine: "dsn",
+	want := Config{Path: "c.yaml", Migrations: Dirs{"db/migrations"}, Format: "flyway", Engine: "dsn",
 		DSN: "app:s3cret@tcp(127.0.0.1:3306)/", Image: "mariadb:11", Base: "origin/main", Output: "json", OutputFile: "r.json",
 		Schema: "db/schema", SeedTables: []string{"countries", "plans"}}
 	if !reflect.DeepEqual(*cfg, want) {
@@ -24,6 +24,27 @@ func TestParse(t *testing.T) {
 	}
 	if cfg, err := Parse("empty.yaml", nil); err != nil || !reflect.DeepEqual(*cfg, Config{Path: "empty.yaml"}) {
 		t.Errorf("empty file: %+v, %v", cfg, err)
+	}
+}
+
+func TestParseMigrationsList(t *testing.T) {
+	for src, want := range map[string]Dirs{
+		"migrations: db/a\n":         {"db/a"},
+		"migrations: [db/a, db/b]\n": {"db/a", "db/b"},
+		"migrations:\n  - db/b\n  - db/a\nformat: custom\npattern: '^(?P<version>\\d+)'\n": {"db/b", "db/a"},
+		"migrations: ''\n": nil,
+	} {
+		cfg, err := Parse("c.yaml", []byte(src))
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if !reflect.DeepEqual(cfg.Migrations, want) {
+			t.Errorf("%q: migrations %q, want %q", src, cfg.Migrations, want)
+		}
+	}
+	cfg, err := Parse("c.yaml", []byte("format: custom\npattern: '^V(?P<version>\\d+)\\.'\nignore: '\\.down\\.sql$'\n"))
+	if err != nil || cfg.Pattern != `^V(?P<version>\d+)\.` || cfg.Ignore != `\.down\.sql$` {
+		t.Errorf("pattern: %+v %v", cfg, err)
 	}
 }
 
@@ -36,6 +57,8 @@ func TestParseErrors(t *testing.T) {
 		{"not UTF-8", "format: flyway\n# caf\xe9\n", "c.yaml:2: not valid UTF-8"},
 		{"two documents", "format: flyway\n---\nformat: goose\n", "c.yaml: holds more than one YAML document"},
 		{"tab indentation", "format: flyway\n\tengine: dsn\n", "c.yaml:2: "},
+		{"empty directory in the list", "migrations: [db/a, '']\n", "c.yaml:1: an empty directory in the list"},
+		{"migrations as a mapping", "migrations: {a: b}\n", "c.yaml:1: want a directory or a list of directories"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -53,14 +76,14 @@ func TestParseErrors(t *testing.T) {
 func TestLoadResolvesPathsAgainstTheFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, FileName)
-	if err := os.WriteFile(path, []byte("migrations: sql\noutput_file: out/r.json\nschema: decl\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("migrations: [sql, /abs/other]\noutput_file: out/r.json\nschema: decl\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := Load(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Migrations != filepath.Join(dir, "sql") || cfg.OutputFile != filepath.Join(dir, "out/r.json") || cfg.Schema != filepath.Join(dir, "decl") {
+	if !reflect.DeepEqual(cfg.Migrations, Dirs{filepath.Join(dir, "sql"), "/abs/other"}) || cfg.OutputFile != filepath.Join(dir, "out/r.json") || cfg.Schema != filepath.Join(dir, "decl") {
 		t.Errorf("paths not resolved: %+v", cfg)
 	}
 	if _, err := Load(filepath.Join(dir, "missing.yaml"), true); err == nil {

@@ -14,6 +14,9 @@ import (
 type NewFile struct {
 	Path    string // slash path from the file system root, in the set's directory
 	Content []byte
+	// Replaces marks a file that already exists and is rewritten whole: Atlas's atlas.sum, or a
+	// Liquibase changelog that gets the new changeset appended. It is written last.
+	Replaces bool
 }
 
 // Compose returns the file(s) of a new migration that comes after every migration in s: named
@@ -32,14 +35,15 @@ func (s *Set) Compose(desc string, up, down []string, now time.Time) ([]NewFile,
 	if len(up) == 0 {
 		return nil, fmt.Errorf("compose a migration: no up statements")
 	}
-	if !slices.Contains(Formats, s.Format) {
+	if !slices.Contains(Formats, s.Format) && s.Format != Custom {
 		return nil, fmt.Errorf("compose a migration: unknown format %q", s.Format)
 	}
 	slug, err := slugOf(desc)
 	if err != nil {
 		return nil, fmt.Errorf("compose a migration: %w", err)
 	}
-	if s.Format == Flyway || s.Format == Plain {
+	switch s.Format {
+	case Flyway, Plain, Prisma, Atlas, Temporal, Custom:
 		down = nil
 	}
 	upText, err := expected(up, "up")
@@ -49,6 +53,10 @@ func (s *Set) Compose(desc string, up, down []string, now time.Time) ([]NewFile,
 	downText, err := expected(down, "down")
 	if err != nil {
 		return nil, err
+	}
+	switch s.Format {
+	case Prisma, Liquibase, Atlas, Temporal, Custom:
+		return s.composeOwn(slug, up, down, upText, downText, now)
 	}
 	version := s.nextVersion(now)
 	files, err := s.newFiles(version, slug, up, down)
@@ -241,6 +249,11 @@ func verify(format Format, nf NewFile, want []string, section string) error {
 	if len(notes) > 0 {
 		return fmt.Errorf("compose a migration: %s", notes[0].Message)
 	}
+	return sameStatements(got, want, format)
+}
+
+// sameStatements checks that what the splitter read back is what was asked for.
+func sameStatements(got []Statement, want []string, format Format) error {
 	for i := range max(len(got), len(want)) {
 		if i >= len(got) || i >= len(want) || got[i].Text != want[i] {
 			which := min(i, len(want)-1)

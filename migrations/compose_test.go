@@ -174,8 +174,8 @@ func TestComposeRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range files {
-				if _, ok := fsys[f.Path]; ok {
-					t.Fatalf("%s already exists", f.Path)
+				if _, ok := fsys[f.Path]; ok != f.Replaces {
+					t.Fatalf("%s: exists %v, replaces %v", f.Path, ok, f.Replaces)
 				}
 				fsys[f.Path] = &fstest.MapFile{Data: f.Content}
 			}
@@ -397,4 +397,38 @@ func FuzzCompose(f *testing.F) {
 			t.Fatalf("read back %q, want %q\n%s", got, want, files[0].Content)
 		}
 	})
+}
+
+// TestComposeLiquibaseAppends: changelogs whose names carry no number get the changeset
+// appended to the last one, with its rollback, and the result reads back as one new changeset.
+func TestComposeLiquibaseAppends(t *testing.T) {
+	fsys := fstest.MapFS{"db/changelog.sql": {Data: []byte("--liquibase formatted sql\n--changeset a:1\nCREATE TABLE t (id INT);")}}
+	set, err := Discover(fsys, "db", Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := []string{"CREATE TABLE audit (id INT)", composeTrigger}
+	files, err := set.Compose("audit", up, []string{"DROP TRIGGER comments_ai", "DROP TABLE audit"}, composeNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Path != "db/changelog.sql" || !files[0].Replaces {
+		t.Fatalf("files %+v", files)
+	}
+	content := string(files[0].Content)
+	for _, want := range []string{"CREATE TABLE t (id INT);\n\n--changeset schema-guard:20250304040607-audit endDelimiter:$$\n",
+		"--rollback DROP TRIGGER comments_ai;\n--rollback DROP TABLE audit;\n"} {
+		if !strings.Contains(content, want) {
+			t.Errorf("no %q in\n%s", want, content)
+		}
+	}
+	fsys["db/changelog.sql"] = &fstest.MapFile{Data: files[0].Content}
+	again, err := Discover(fsys, "db", Liquibase)
+	if err != nil || len(again.Files) != 2 || again.Files[0].Checksum != set.Files[0].Checksum {
+		t.Fatalf("read back: %v %+v", err, again)
+	}
+	stmts, err := again.Files[1].Statements()
+	if err != nil || len(stmts) != 2 || !strings.HasPrefix(stmts[1].Text, "CREATE TRIGGER") {
+		t.Errorf("new changeset reads as %+v (%v)", stmts, err)
+	}
 }

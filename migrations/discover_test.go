@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"io/fs"
 	"os"
 	"path"
 	"slices"
@@ -186,14 +187,27 @@ func TestDiscoverErrors(t *testing.T) {
 		{"missing dir", mapFS(nil), "nope/migrations", Auto, `migrations directory "nope/migrations" does not exist`},
 		{"file not dir", mapFS(map[string]string{"1.sql": ""}), "db/migrations/1.sql", Auto,
 			`migrations directory "db/migrations/1.sql" is not a directory`},
+		{"empty", fstest.MapFS{dir: {Mode: fs.ModeDir | 0o755}}, dir, Auto,
+			`migrations directory "db/migrations" holds no .sql migration files`},
 		{"no sql", mapFS(map[string]string{"README.md": ""}), dir, Auto,
-			`migrations directory "db/migrations" holds no .sql migration files`},
+			`migrations directory "db/migrations" holds no .sql migration files (it has 1 other files, such as README.md)`},
 		{"no sql, format given", mapFS(map[string]string{"README.md": ""}), dir, Goose,
-			`migrations directory "db/migrations" holds no .sql migration files`},
+			`migrations directory "db/migrations" holds no .sql migration files (it has 1 other files, such as README.md)`},
 		{"sql only in a subdirectory", mapFS(map[string]string{"sub/1_a.sql": ""}), dir, Auto,
-			`migrations directory "db/migrations" holds no .sql migration files`},
+			`migrations directory "db/migrations": the .sql files are in subdirectories (sub/1_a.sql), where no format but Flyway, Liquibase, Prisma and Temporal look; if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^sub/(?P<version>\d+)_(?P<description>.+)\.sql$'`},
+		{"prisma folders, format given", mapFS(map[string]string{"01_init/migration.sql": "", "02_more/migration.sql": ""}), dir, Plain,
+			`migrations directory "db/migrations": format plain recognises none of its 2 .sql files (such as 01_init/migration.sql); the .sql files are in subdirectories (01_init/migration.sql): is this Prisma? set format: prisma`},
+		{"prisma folders one level too deep", mapFS(map[string]string{"migrations/01_init/migration.sql": ""}), dir, Auto,
+			`migrations directory "db/migrations": the .sql files are in subdirectories (migrations/01_init/migration.sql): is this Prisma? point migrations at db/migrations/migrations`},
 		{"nothing recognisable", mapFS(map[string]string{"schema.sql": "", "seed.sql": ""}), dir, Auto,
-			`migrations directory "db/migrations": cannot tell which tool its .sql files are for (no golang-migrate, Flyway, goose, dbmate or numbered names); set the format`},
+			`migrations directory "db/migrations": cannot tell which tool its .sql files are for (schema.sql matches no format schema-guard knows); if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^(?P<version>\d+)_(?P<description>.+)\.sql$'`},
+		// A check that would replay nothing fails instead (issue 9): Authelia's names.
+		{"none recognised by the format given", mapFS(map[string]string{"V0001.Initial_Schema.up.sql": "", "V0001.Initial_Schema.down.sql": ""}), dir, GolangMigrate,
+			`migrations directory "db/migrations": format golang-migrate recognises none of its 2 .sql files (V0001.Initial_Schema.down.sql: V0001.Initial_Schema.down.sql is not a golang-migrate migration name (<version>_<title>.up.sql): golang-migrate would silently skip it); if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^V(?P<version>\d+)\.(?P<description>.+)\.up\.sql$'`},
+		{"none recognised, detected", mapFS(map[string]string{"V0001.Initial_Schema.up.sql": ""}), dir, Auto,
+			`migrations directory "db/migrations": cannot tell which tool its .sql files are for (V0001.Initial_Schema.up.sql matches no format schema-guard knows); if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^V(?P<version>\d+)\.(?P<description>.+)\.up\.sql$'`},
+		{"nested only, flyway given", mapFS(map[string]string{"a/b.sql": ""}), dir, Flyway,
+			`migrations directory "db/migrations": format flyway recognises none of its 1 .sql files (a/b.sql: b.sql is not a Flyway migration name (V<version>__<description>.sql): Flyway would silently skip it); the .sql files are in subdirectories (a/b.sql), where no format but Flyway, Liquibase, Prisma and Temporal look; if your tool orders them by a number in the name, set format: custom with a pattern that names the version, e.g. pattern: '^(?P<version>\d+)_(?P<description>.+)\.sql$'`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -247,7 +261,7 @@ func TestFixtureOrder(t *testing.T) {
 				}
 				var got []string
 				for _, f := range set.Files {
-					got = append(got, f.Path)
+					got = append(got, f.Key())
 				}
 				if !slices.Equal(got, want) {
 					t.Errorf("order:\n got %q\nwant %q", got, want)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"path"
 	"slices"
+	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
 )
@@ -48,93 +50,164 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 		steps    []Step
 		findings []finding.Finding
 	)
-	headByPath := map[string]*File{}
+	order := replayOrder(head.Format)
+	headByKey := map[string]*File{}
 	for _, f := range head.Files {
-		headByPath[f.Path] = f
+		if headByKey[f.Key()] == nil { // a second one of the same key is a duplicate, reported below
+			headByKey[f.Key()] = f
+		}
 	}
 	var deployed []*File
 	if base != nil {
 		deployed = base.Files
 	}
-	baseByPath := map[string]*File{}
+	baseByKey := map[string]*File{}
 	for _, f := range deployed {
-		baseByPath[f.Path] = f
+		baseByKey[f.Key()] = f
 	}
 
 	// Deployed: production ran these, with the content they had at the base ref.
-	steps = append(steps, baselineSteps(deployed, Deployed)...)
-	var newest Version
-	for _, f := range deployed {
-		if f.Kind != Repeatable && f.Version.Compare(newest) > 0 {
-			newest = f.Version
+	steps = append(steps, baselineSteps(deployed, Deployed, order)...)
+	// The newest deployed migration, where it now sits in head (a Liquibase changeset's line
+	// moves when lines are added above it).
+	var newest *File
+	for _, old := range deployed {
+		if positionless(old) || old.Skip != "" {
+			continue
+		}
+		at := old
+		if h := headByKey[old.Key()]; h != nil {
+			at = h
+		}
+		if newest == nil || order(at, newest) > 0 {
+			newest = at
 		}
 	}
 
 	// Files of head that are new (not at the base ref, and not a deployed file renamed).
-	renamedTo := map[string]*File{} // deployed path → the head file with its content
+	renamedTo := map[string]*File{} // deployed key → the head file with its content
 	for _, old := range deployed {
-		if headByPath[old.Path] != nil {
+		if headByKey[old.Key()] != nil {
 			continue
 		}
 		for _, f := range head.Files {
-			if baseByPath[f.Path] == nil && f.Checksum == old.Checksum && renamedFrom(renamedTo, f) == "" {
-				renamedTo[old.Path] = f
+			if baseByKey[f.Key()] == nil && f.Checksum == old.Checksum && renamedFrom(renamedTo, f) == "" {
+				renamedTo[old.Key()] = f
 				break
 			}
 		}
 	}
 
-	var versioned, repeatable []*File
+	// Pending, in head's order (where Flyway's repeatables already come last).
+	var pending []*File
 	for _, f := range head.Files {
-		old := baseByPath[f.Path]
+		if headByKey[f.Key()] != f {
+			continue // a duplicate of an earlier migration: the tool refuses it
+		}
+		old := baseByKey[f.Key()]
 		switch {
 		case old == nil:
-			if from := renamedFrom(renamedTo, f); from != "" && baseByPath[from].Version.Compare(f.Version) == 0 {
+			if from := renamedFrom(renamedTo, f); from != "" && baseByKey[from].Version.Compare(f.Version) == 0 && keepsIdentity(f.Format) {
 				// A rename that keeps the version: the tool sees a migration it already ran.
 				continue
 			}
-			if f.Kind == Repeatable {
-				repeatable = append(repeatable, f)
-			} else {
-				versioned = append(versioned, f)
-			}
-		case old.Checksum == f.Checksum:
+			pending = append(pending, f)
+		case old.Checksum == f.Checksum && !f.Always:
 			// Deployed and unchanged.
 		case f.Kind == Repeatable:
 			// A changed repeatable migration runs again: that is what repeatables are for.
-			repeatable = append(repeatable, f)
+			pending = append(pending, f)
 		default:
 			findings = append(findings, edited(old, f))
 		}
 	}
-	pending := append(versioned, repeatable...)
-	steps = append(steps, baselinePending(pending, len(deployed) > 0)...)
+	steps = append(steps, baselinePending(pending, len(deployed) > 0, order)...)
 
-	for _, f := range versioned {
-		if f.Kind == Versioned && !newest.IsZero() && f.Version.Compare(newest) < 0 {
+	for _, f := range pending {
+		if f.Kind == Baseline || positionless(f) || f.Skip != "" || newest == nil || baseByKey[f.Key()] != nil {
+			continue
+		}
+		late := order(f, newest) < 0 && historyKey(f) != historyKey(newest)
+		if f.Format == Temporal && f.Version.Compare(newest.Version) == 0 {
+			late = true // a file added to a deployed version folder never runs where that version is
+		}
+		if late {
 			findings = append(findings, finding.Finding{
-				Rule: RuleOutOfOrder, Severity: finding.Error, File: f.Path, Line: 1,
-				Message: fmt.Sprintf("pending migration version %s sorts before %s, the newest deployed version; environments that already ran %s would skip it or refuse to migrate", f.Version, newest, newest),
-				Fix:     fmt.Sprintf("Rename the file to a version after %s.", newest),
+				Rule: RuleOutOfOrder, Severity: finding.Error, File: f.Path, Line: f.startLine(),
+				Message: fmt.Sprintf("pending %s sorts before %s, the newest deployed one; environments that already ran it would skip it, run it out of order or refuse to migrate", describeMigration(f), describeMigration(newest)),
+				Fix:     fmt.Sprintf("Move it after %s: %s.", describeMigration(newest), laterHow(f.Format)),
 			})
 		}
 	}
 	for _, old := range deployed {
-		if headByPath[old.Path] != nil {
+		if headByKey[old.Key()] != nil {
 			continue
 		}
-		f := finding.Finding{Rule: RuleDeletedMigration, Severity: finding.Error, File: old.Path, Line: 1}
-		if to := renamedTo[old.Path]; to != nil {
-			f.Message = fmt.Sprintf("deployed migration %s was renamed to %s; the migration history of every environment still names the old file", old.Path, to.Path)
-			f.Fix = fmt.Sprintf("Restore the name %s; change the schema in a new migration instead.", old.Path)
+		f := finding.Finding{Rule: RuleDeletedMigration, Severity: finding.Error, File: old.Path, Line: old.startLine()}
+		if to := renamedTo[old.Key()]; to != nil {
+			f.Message = fmt.Sprintf("deployed migration %s was renamed to %s; the migration history of every environment still names the old one", old.Name(), to.Name())
+			f.Fix = fmt.Sprintf("Restore %s; change the schema in a new migration instead.", old.Name())
 		} else {
-			f.Message = fmt.Sprintf("deployed migration %s was removed; environments already ran it and new ones would no longer build the same schema", old.Path)
-			f.Fix = fmt.Sprintf("Restore %s as it is at the base ref; undo its effect in a new migration instead.", old.Path)
+			f.Message = fmt.Sprintf("deployed migration %s was removed; environments already ran it and new ones would no longer build the same schema", old.Name())
+			f.Fix = fmt.Sprintf("Restore %s as it is at the base ref; undo its effect in a new migration instead.", old.Name())
 		}
 		findings = append(findings, f)
 	}
-	findings = append(findings, duplicates(steps)...)
+	if head.Format == Liquibase {
+		findings = append(findings, duplicates(fileSteps(head.Files))...)
+	} else {
+		findings = append(findings, duplicates(steps)...)
+	}
 	return steps, findings
+}
+
+// positionless reports whether a migration has no place in the order: Flyway's repeatables run
+// after all versioned ones, whatever their names.
+func positionless(f *File) bool { return f.Format == Flyway && f.Kind == Repeatable }
+
+// keepsIdentity reports whether the tool knows a migration by its version, so that a rename
+// that keeps the version is not a new migration to it. Tools that know migrations by file name
+// (Prisma's folders, Liquibase's changelog path, Atlas's and dbmate's versions are names too)
+// run a renamed file again.
+func keepsIdentity(f Format) bool {
+	switch f {
+	case Prisma, Liquibase:
+		return false
+	}
+	return true
+}
+
+// describeMigration names a migration in a history message: by version where versions order,
+// else by name.
+func describeMigration(f *File) string {
+	switch f.Format {
+	case Liquibase:
+		return f.Name()
+	case Prisma:
+		return "migration " + path.Base(path.Dir(f.Path))
+	}
+	return "version " + f.Version.String()
+}
+
+// laterHow says how to move a migration later in the format's order.
+func laterHow(f Format) string {
+	switch f {
+	case Liquibase:
+		return "put the changeset after the deployed ones, in the last changelog file or a new one that sorts last"
+	case Prisma:
+		return "rename its folder with a newer timestamp"
+	case Temporal:
+		return "put it in a new version folder"
+	}
+	return "rename the file to a later version"
+}
+
+func fileSteps(files []*File) []Step {
+	out := make([]Step, len(files))
+	for i, f := range files {
+		out[i] = Step{File: f, State: Pending}
+	}
+	return out
 }
 
 // renamedFrom returns the deployed path that f is a rename of, or "".
@@ -147,14 +220,30 @@ func renamedFrom(renamedTo map[string]*File, f *File) string {
 	return ""
 }
 
-// edited reports a deployed file whose content changed, at the first line that differs.
+// edited reports a deployed migration whose content changed, at the first line that differs.
 func edited(old, f *File) finding.Finding {
-	line := firstDifferentLine(old.Content, f.Content)
+	line := f.startLine() - 1 + firstDifferentLine(old.region(), f.region())
+	what := "deployed migration was edited"
+	if f.ID != "" {
+		what = fmt.Sprintf("deployed changeset %s was edited", f.ID)
+	}
 	return finding.Finding{
 		Rule: RuleEditedMigration, Severity: finding.Error, File: f.Path, Line: line,
-		Message: fmt.Sprintf("deployed migration was edited (first change at line %d); environments that already ran it keep the old version, so they now differ from new ones", line),
+		Message: fmt.Sprintf("%s (first change at line %d); environments that already ran it keep the old version, so they now differ from new ones", what, line),
 		Fix:     "Revert the edit and put the change in a new migration.",
 	}
+}
+
+// region is the part of the file that is the migration: from its first line to its end.
+func (f *File) region() []byte {
+	if f.part == nil {
+		return f.Content
+	}
+	start := 0
+	for l := 1; l < f.Line; l++ {
+		start += bytes.IndexByte(f.Content[start:], '\n') + 1
+	}
+	return f.Content[start:f.part.to]
 }
 
 func firstDifferentLine(a, b []byte) int {
@@ -167,23 +256,24 @@ func firstDifferentLine(a, b []byte) int {
 	return min(len(al), len(bl))
 }
 
-// baselineSteps turns files into steps, applying Flyway's baseline rule for an empty database:
-// the newest baseline migration runs, and no versioned migration up to its version does.
-func baselineSteps(files []*File, state State) []Step {
+// baselineSteps turns files into steps, applying the baseline rule for an empty database
+// (Flyway's baselines, Atlas's checkpoints): the newest baseline migration runs, and no
+// migration before it does.
+func baselineSteps(files []*File, state State, order func(a, b *File) int) []Step {
 	var newest *File
 	for _, f := range files {
-		if f.Kind == Baseline && (newest == nil || f.Version.Compare(newest.Version) > 0) {
+		if f.Kind == Baseline && (newest == nil || order(f, newest) > 0) {
 			newest = f
 		}
 	}
 	steps := make([]Step, 0, len(files))
 	for _, f := range files {
-		s := Step{File: f, State: state}
+		s := Step{File: f, State: state, Skip: f.Skip}
 		switch {
-		case newest == nil:
+		case s.Skip != "" || newest == nil:
 		case f.Kind == Baseline && f != newest:
 			s.Skip = fmt.Sprintf("a newer baseline, %s, is used", newest.Path)
-		case f.Kind == Versioned && f.Version.Compare(newest.Version) <= 0:
+		case f.Kind == Versioned && order(f, newest) < 0:
 			s.Skip = fmt.Sprintf("baseline %s covers it", newest.Path)
 		}
 		steps = append(steps, s)
@@ -193,13 +283,13 @@ func baselineSteps(files []*File, state State) []Step {
 
 // baselinePending is baselineSteps for pending files; a pending baseline on a database that
 // already has deployed migrations does not run, as Flyway runs baselines only on empty databases.
-func baselinePending(files []*File, hasDeployed bool) []Step {
+func baselinePending(files []*File, hasDeployed bool, order func(a, b *File) int) []Step {
 	if !hasDeployed {
-		return baselineSteps(files, Pending)
+		return baselineSteps(files, Pending, order)
 	}
 	steps := make([]Step, 0, len(files))
 	for _, f := range files {
-		s := Step{File: f, State: Pending}
+		s := Step{File: f, State: Pending, Skip: f.Skip}
 		if f.Kind == Baseline {
 			s.Skip = "baseline migrations run only on an empty database, and deployed migrations exist"
 		}
@@ -208,13 +298,12 @@ func baselinePending(files []*File, hasDeployed bool) []Step {
 	return steps
 }
 
-// duplicates reports every file whose version an earlier file already has. Repeatables have no
+// duplicates reports every migration whose identity an earlier one already has: the version
+// for most tools, the folder name (ignoring case, which checkouts on macOS and Windows fold)
+// for Prisma, the file and author:id for a Liquibase changeset. Flyway's repeatables have no
 // version; a baseline may share its version with the versioned migration it stands in for.
 func duplicates(steps []Step) []finding.Finding {
-	type seen struct {
-		kind Kind
-		path string
-	}
+	type seen struct{ group, path string }
 	var out []finding.Finding
 	first := map[string]seen{}
 	ordered := slices.Clone(steps)
@@ -224,25 +313,62 @@ func duplicates(steps []Step) []finding.Finding {
 	})
 	for _, s := range ordered {
 		f := s.File
-		if f.Kind == Repeatable {
+		if positionless(f) {
 			continue
 		}
-		key := fmt.Sprintf("%d/%s", f.Kind, canonical(f.Version))
-		if prev, ok := first[key]; ok && prev.path != f.Path {
+		key, group := historyKey(f), duplicateGroup(f)
+		if prev, ok := first[key]; ok && prev.group != group {
+			msg := fmt.Sprintf("version %s is also the version of %s; migration tools refuse two migrations with one version, or run only one of them", f.Version, prev.path)
+			fix := "Give this migration the next free version."
+			switch f.Format {
+			case Liquibase:
+				msg = fmt.Sprintf("changeset %s is also at line %s of %s; Liquibase refuses a changelog with two changesets of one author and id", f.ID, strings.TrimPrefix(prev.group, f.Path+":"), f.Path)
+				fix = "Give this changeset an id of its own."
+			case Prisma:
+				msg = fmt.Sprintf("migration folder %s differs from %s only in case; on a case-insensitive checkout they are one folder", path.Dir(f.Path), path.Dir(prev.path))
+				fix = "Rename the folder."
+			}
 			out = append(out, finding.Finding{
-				Rule: RuleDuplicateVersion, Severity: finding.Error, File: f.Path, Line: 1,
-				Message: fmt.Sprintf("version %s is also the version of %s; migration tools refuse two migrations with one version, or run only one of them", f.Version, prev.path),
-				Fix:     "Give this migration the next free version.",
+				Rule: RuleDuplicateVersion, Severity: finding.Error, File: f.Path, Line: f.startLine(),
+				Message: msg, Fix: fix,
 			})
 			continue
 		}
-		first[key] = seen{kind: f.Kind, path: f.Path}
+		first[key] = seen{group: group, path: f.Path}
 	}
 	return out
 }
 
+// historyKey is what must be unique among a history's migrations.
+func historyKey(f *File) string {
+	switch f.Format {
+	case Liquibase:
+		return "changeset:" + f.Key()
+	case Prisma:
+		return "folder:" + strings.ToLower(path.Dir(f.Path))
+	}
+	return fmt.Sprintf("%d/%s", f.Kind, canonical(f.Version))
+}
+
+// duplicateGroup says which migrations may share a history key: the files of one Temporal
+// version folder share its version; otherwise only a migration with itself.
+func duplicateGroup(f *File) string {
+	switch f.Format {
+	case Temporal:
+		return path.Dir(f.Path)
+	case Liquibase:
+		return fmt.Sprintf("%s:%d", f.Path, f.Line)
+	}
+	return f.Path
+}
+
 // canonical is a version's comparable form: 1.0 and 1, 001 and 1 give the same string.
-func canonical(v Version) string { return fmt.Sprint(v.parts) }
+func canonical(v Version) string {
+	if v.text {
+		return "text:" + v.raw
+	}
+	return fmt.Sprint(v.parts)
+}
 
 func stateRank(s State) int {
 	if s == Deployed {

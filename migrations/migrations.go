@@ -25,10 +25,17 @@ const (
 	Goose         Format = "goose"
 	Dbmate        Format = "dbmate"
 	Plain         Format = "plain"
+	Prisma        Format = "prisma"
+	Liquibase     Format = "liquibase"
+	Atlas         Format = "atlas"
+	Temporal      Format = "temporal"
+	// Custom reads names with the user's own pattern (Layout.Pattern); it is never detected.
+	Custom Format = "custom"
 )
 
-// Formats lists the concrete formats, in the order auto-detection tries them.
-var Formats = []Format{GolangMigrate, Flyway, Goose, Dbmate, Plain}
+// Formats lists the formats auto-detection can tell (every concrete one but Custom, which needs
+// a pattern), each with a fixture in testdata/formats.
+var Formats = []Format{GolangMigrate, Flyway, Goose, Dbmate, Plain, Prisma, Liquibase, Atlas, Temporal}
 
 // ParseFormat checks a --format value.
 func ParseFormat(s string) (Format, error) {
@@ -36,7 +43,7 @@ func ParseFormat(s string) (Format, error) {
 		return Auto, nil
 	}
 	f := Format(strings.ToLower(s))
-	if f == Auto {
+	if f == Auto || f == Custom {
 		return f, nil
 	}
 	for _, known := range Formats {
@@ -48,17 +55,19 @@ func ParseFormat(s string) (Format, error) {
 	for _, known := range Formats {
 		names = append(names, string(known))
 	}
+	names = append(names, string(Custom))
 	return "", fmt.Errorf("unknown format %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
 // Kind is the role of a migration file.
 type Kind int
 
-// The kinds of migration files. Only Flyway has repeatable and baseline migrations.
+// The kinds of migrations. Flyway has repeatable and baseline migrations, Liquibase repeatable
+// ones (runOnChange, runAlways), Atlas baseline ones (checkpoints).
 const (
 	Versioned  Kind = iota // runs once, in version order
-	Repeatable             // Flyway R__: runs after all versioned ones, again whenever it changes
-	Baseline               // Flyway B<version>__: stands in for all versions up to its own on an empty database
+	Repeatable             // Flyway R__, Liquibase runOnChange: runs again whenever it changes
+	Baseline               // Flyway B<version>__, Atlas checkpoint: stands in for all migrations before it on an empty database
 )
 
 func (k Kind) String() string {
@@ -72,18 +81,57 @@ func (k Kind) String() string {
 	}
 }
 
-// File is one migration file.
+// File is one migration: a file, or one Liquibase changeset of a file.
 type File struct {
 	// Path is slash-separated and relative to the root of the file system it was read from, which
 	// is the repository root: it is what findings and annotations show.
 	Path        string
 	Format      Format
 	Kind        Kind
-	Version     Version // zero for repeatable migrations
+	Version     Version // zero for Flyway repeatables; a Liquibase changeset's is its "author:id"
 	Description string  // from the name: "add email" for V3__add_email.sql
-	Content     []byte  // the bytes as read, BOM included
-	Checksum    string  // hex SHA-256 of Content
+	Content     []byte  // the bytes of the file as read, BOM included
+	// Checksum is the hex SHA-256 of what the tool counts as the migration: Content, or the
+	// changeset's SQL for Liquibase (its rollback and comment lines do not count).
+	Checksum string
+	// ID names the migration inside its file when one file holds several: a Liquibase
+	// changeset's "author:id". Empty otherwise.
+	ID string
+	// Line is the 1-based line where the migration starts in its file (a changeset's header);
+	// 1 for whole files.
+	Line int
+	// Skip, when not empty, says why the tool never runs this migration (a Liquibase changeset
+	// for another dbms, or marked ignore:true).
+	Skip string
+	// Always marks a migration that runs on every deploy (Liquibase runAlways:true).
+	Always bool
+
+	seq      int            // position among migrations of one version (a Temporal manifest's list)
+	manifest []byte         // the version folder's manifest.json (Temporal)
+	part     *changesetPart // the changeset's place in the file (Liquibase)
 }
+
+// Key identifies the migration in its history: its path, and its ID when the file holds several.
+func (f *File) Key() string {
+	switch {
+	case f.ID == "":
+		return f.Path
+	case f.part != nil && f.part.logical != "":
+		return f.part.logical + "::" + f.ID // Liquibase's logicalFilePath stands for the path
+	}
+	return f.Path + "::" + f.ID
+}
+
+// Name is how messages name the migration: its path, with the changeset when there is one.
+func (f *File) Name() string {
+	if f.ID == "" {
+		return f.Path
+	}
+	return fmt.Sprintf("changeset %s of %s", f.ID, f.Path)
+}
+
+// startLine is the line findings about the migration as a whole point at.
+func (f *File) startLine() int { return max(f.Line, 1) }
 
 // Statement is one SQL statement of a migration, as it will be sent to the server.
 type Statement struct {

@@ -65,6 +65,9 @@ func TestParseFixtures(t *testing.T) {
 		}
 		parsed := 0
 		for _, f := range set.Files {
+			if f.Skip != "" {
+				continue // Liquibase's changeset for PostgreSQL only
+			}
 			stmts, err := p.ParseFile(f)
 			if err != nil {
 				t.Fatal(err)

@@ -24,6 +24,9 @@ func (f *File) Statements() ([]Statement, error) {
 // golang-migrate, goose or dbmate file. Those tools send SQL to the server, which does not know
 // the mysql client's commands, so the deploy would fail where schema-guard's replay succeeds.
 func (f *File) Split() ([]Statement, []finding.Finding, error) {
+	if f.Format == Liquibase && f.part == nil {
+		return splitChangelog(f)
+	}
 	s := newSplitter(f.Path, f.Content)
 	if err := checkUTF8(f.Path, f.Content, s.lines); err != nil {
 		return nil, nil, err
@@ -35,6 +38,13 @@ func (f *File) Split() ([]Statement, []finding.Finding, error) {
 		err = s.splitGoose(from)
 	case Dbmate:
 		err = s.splitDbmate(from)
+	case Liquibase:
+		s.src, s.delim0 = f.part.masked, f.part.delim
+		err = s.splitRange(f.part.from, f.part.to, f.part.whole)
+	case Atlas:
+		d, start := atlasDelimiter(f.Content[from:])
+		s.delim0 = d
+		err = s.splitRange(from+start, len(f.Content), false)
 	default:
 		err = s.splitRange(from, len(f.Content), false)
 	}
@@ -42,7 +52,7 @@ func (f *File) Split() ([]Statement, []finding.Finding, error) {
 		return nil, nil, err
 	}
 	var notes []finding.Finding
-	if f.Format == GolangMigrate || f.Format == Goose || f.Format == Dbmate {
+	if sendsToServer(f.Format) {
 		for _, off := range s.delimiters {
 			line, col := s.lines.pos(off)
 			notes = append(notes, finding.Finding{
@@ -53,6 +63,38 @@ func (f *File) Split() ([]Statement, []finding.Finding, error) {
 		}
 	}
 	return s.stmts, notes, nil
+}
+
+// sendsToServer reports whether the format's tool sends the SQL to the server (whole, or split
+// by its own rules) rather than through the mysql client, so that DELIMITER is an error there.
+func sendsToServer(f Format) bool {
+	switch f {
+	case GolangMigrate, Goose, Dbmate, Prisma, Liquibase, Temporal:
+		return true
+	}
+	return false
+}
+
+// splitChangelog splits every changeset of a Liquibase file that Discover did not cut into
+// changesets (a file composed or fuzzed on its own).
+func splitChangelog(f *File) ([]Statement, []finding.Finding, error) {
+	if err := checkUTF8(f.Path, f.Content, newLineIndex(f.Content)); err != nil {
+		return nil, nil, err
+	}
+	sets, _, err := liquibaseChangesets(f.Path, f.Content)
+	if err != nil {
+		return nil, nil, err
+	}
+	var stmts []Statement
+	var notes []finding.Finding
+	for _, cs := range sets {
+		st, n, err := cs.Split()
+		if err != nil {
+			return nil, nil, err
+		}
+		stmts, notes = append(stmts, st...), append(notes, n...)
+	}
+	return stmts, notes, nil
 }
 
 func gooseHint(f Format) string {

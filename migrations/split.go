@@ -16,6 +16,9 @@ type splitter struct {
 	stmts []Statement
 	// delimiters are the offsets of the DELIMITER commands met, for tools that do not know them.
 	delimiters []int
+	// delim0 is the delimiter a range starts with when it is not ";" (Liquibase's endDelimiter,
+	// Atlas's atlas:delimiter directive).
+	delim0 string
 }
 
 func newSplitter(path string, src []byte) *splitter {
@@ -45,6 +48,9 @@ func (s *splitter) emit(start, end int) {
 func (s *splitter) splitRange(from, to int, whole bool) error {
 	src := s.src[:to]
 	delim, delimLine := []byte(";"), 0
+	if s.delim0 != "" {
+		delim = []byte(s.delim0)
+	}
 	start, last := -1, -1 // the pending statement: its first byte and the end of its last token
 	execStart := -1       // the "/*!", "/*M!" or "/*+" we are inside, if any
 	var block compound    // stored-program blocks of the pending statement
@@ -156,7 +162,9 @@ func (s *splitter) splitRange(from, to int, whole bool) error {
 			last--
 		}
 		s.emit(start, last)
-	case string(delim) == ";":
+	case string(delim) == ";" || s.delim0 != "" && string(delim) == s.delim0:
+		// A statement may end at the end of the file without its delimiter, unless a
+		// DELIMITER command changed it and was never set back.
 		s.emit(start, last)
 	default:
 		return s.errorAt(start, "statement never ends with %q (DELIMITER set at line %d)", delim, delimLine)

@@ -12,7 +12,13 @@ import (
 type Version struct {
 	raw   string
 	parts []string // decimal digits without leading zeros ("" for zero); trailing zero parts removed
+	// text marks a version compared as a string, as Atlas and Prisma compare theirs.
+	text bool
 }
+
+// TextVersion is a version that compares as text, byte by byte: Atlas orders "10" before "9",
+// Prisma orders folder names, and a Liquibase changeset's version is its "author:id".
+func TextVersion(s string) Version { return Version{raw: s, text: true} }
 
 // ParseVersion reads a version whose parts are separated by '.' or '_' (Flyway's V1_2 is 1.2).
 func ParseVersion(s string) (Version, error) {
@@ -43,11 +49,19 @@ func ParseVersion(s string) (Version, error) {
 func (v Version) IsZero() bool { return v.raw == "" }
 
 // String is the version as written in the file name, with Flyway's underscores shown as dots.
-func (v Version) String() string { return strings.ReplaceAll(v.raw, "_", ".") }
+func (v Version) String() string {
+	if v.text {
+		return v.raw
+	}
+	return strings.ReplaceAll(v.raw, "_", ".")
+}
 
 // Compare returns -1, 0 or +1 as v sorts before, equal to or after w. Equal versions may be
 // written differently: 1.0 and 1, 001 and 1.
 func (v Version) Compare(w Version) int {
+	if v.text || w.text {
+		return cmp.Compare(v.raw, w.raw)
+	}
 	for i := 0; i < max(len(v.parts), len(w.parts)); i++ {
 		var a, b string
 		if i < len(v.parts) {

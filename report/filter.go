@@ -20,6 +20,7 @@ var AlwaysReported = map[string]bool{
 	"deleted-migration": true,
 	"out-of-order":      true,
 	"duplicate-version": true,
+	"checksum-mismatch": true, // atlas.sum: about the directory, not the lines of atlas.sum
 	"replay-failed":     true,
 	"foreign-database":  true,
 }

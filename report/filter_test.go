@@ -15,7 +15,7 @@ func TestAlwaysReportedMatchesTheProducers(t *testing.T) {
 	want := []string{
 		checker.RuleDrift, checker.RuleSeedDrift,
 		migrations.RuleEditedMigration, migrations.RuleDeletedMigration, migrations.RuleOutOfOrder, migrations.RuleDuplicateVersion,
-		runner.RuleReplayFailed, runner.RuleForeignDatabase,
+		migrations.RuleChecksumMismatch, runner.RuleReplayFailed, runner.RuleForeignDatabase,
 	}
 	for _, id := range want {
 		if !report.AlwaysReported[id] {

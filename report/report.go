@@ -63,11 +63,22 @@ type Source struct {
 	BaseSHA string `json:"base_sha,omitempty"`
 	// Schema is the declared state compared with, when there is one.
 	Schema string `json:"schema,omitempty"`
+	// Histories lists every migration directory when there are several (Dir and Format are the
+	// first's), in replay order.
+	Histories []History `json:"histories,omitempty"`
+}
+
+// History is one migration directory of a check that replays several.
+type History struct {
+	Dir    string `json:"dir"`
+	Format string `json:"format"`
 }
 
 // Migration is one replay step.
 type Migration struct {
-	File        string `json:"file"`
+	File string `json:"file"`
+	// ID names a Liquibase changeset ("author:id"), one of several migrations of its file.
+	ID          string `json:"id,omitempty"`
 	Version     string `json:"version"`
 	Kind        string `json:"kind"`  // versioned | repeatable | baseline
 	State       string `json:"state"` // deployed | pending

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/schema-guard/schema-guard/migrations"
@@ -18,7 +20,11 @@ const diffUsage = `Usage: schema-guard diff --schema PATH [flags]
 Replays the migrations, compares the result with the declared schema and prints the SQL that
 brings the migrations' result to the declared state, ordered so that it applies. With --write,
 writes it as the next migration of the directory instead, in the directory's own format and
-numbering, with a down migration that reverts it where the format has one.
+numbering, with a down migration that reverts it where the format has one: a Prisma folder, a
+Liquibase changeset with --rollback lines (a new numbered changelog, or appended to the last
+one), an Atlas file with atlas.sum rehashed, a Temporal version folder with its manifest.json,
+a file named after the newest one for a custom pattern. With several migration directories,
+the migration goes into the last one listed, which replays last.
 
 A declared rename cannot be told from a drop and an add; say it with a comment in the declared
 file, on the line before the CREATE TABLE or the column:  -- schema-guard:renamed-from old_name
@@ -76,18 +82,45 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	var written []string
+	// Files that replace existing ones (atlas.sum, a changelog that gets a changeset appended)
+	// are written after the new ones, so that a failure leaves them as they were.
+	slices.SortStableFunc(files, func(a, b migrations.NewFile) int {
+		return cmp.Compare(boolRank(a.Replaces), boolRank(b.Replaces))
+	})
+	var written, made []string
 	for _, nf := range files {
 		path := filepath.Join(s.Root, filepath.FromSlash(nf.Path))
+		// A Prisma migration or a Temporal version is a new folder.
+		for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+			if _, err := os.Stat(dir); err == nil || dir == filepath.Dir(dir) {
+				break
+			}
+			made = append([]string{dir}, made...)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fail(stderr, fmt.Errorf("write %s: %w", nf.Path, err))
+		}
 		err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(nf.Content); return err })
 		if err != nil {
-			for _, p := range written { // all files of the migration, or none
+			for _, p := range written { // all new files of the migration, or none
 				os.Remove(p)
+			}
+			for i := len(made) - 1; i >= 0; i-- {
+				os.Remove(made[i])
 			}
 			return fail(stderr, fmt.Errorf("write %s: %w", nf.Path, err))
 		}
-		written = append(written, path)
+		if !nf.Replaces {
+			written = append(written, path)
+		}
 		fmt.Fprintf(stderr, "schema-guard: wrote %s\n", nf.Path)
 	}
 	return exitOK
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

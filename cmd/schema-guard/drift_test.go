@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,10 +74,16 @@ ALTER TABLE users ADD COLUMN nickname VARCHAR(30) NULL;
 
 func TestDiffWriteEveryFormat(t *testing.T) {
 	dsn := testenv.DSN(t)
-	for _, format := range []string{"flyway", "golang-migrate", "goose", "dbmate", "plain"} {
+	for _, format := range []string{"flyway", "golang-migrate", "goose", "dbmate", "plain", "prisma", "liquibase", "atlas", "temporal", "custom"} {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
-			copyTree(t, filepath.Join("..", "..", "testdata", "formats", format, "db"), filepath.Join(dir, "db"))
+			fixture := filepath.Join("..", "..", "testdata", "formats", format)
+			copyTree(t, filepath.Join(fixture, "db"), filepath.Join(dir, "db"))
+			if format == "custom" {
+				// The custom fixture says its pattern next to it: the first line, then what to ignore.
+				lines := strings.Split(strings.TrimSpace(string(must(os.ReadFile(filepath.Join(fixture, "pattern.txt"))))), "\n")
+				testenv.WriteFile(t, filepath.Join(dir, ".schema-guard.yaml"), fmt.Sprintf("format: custom\npattern: '%s'\nignore: '%s'\n", lines[0], lines[1]))
+			}
 			// The dump of the replayed state is a declared state with no drift.
 			if code, _, stderr := runCLI(t, dir, "dump", "-q", "--dsn", dsn, "--out", "schema"); code != exitOK {
 				t.Fatalf("dump: %s", stderr)
@@ -109,8 +116,10 @@ func TestDiffWriteEveryFormat(t *testing.T) {
 			if got := driftEntries(t, dir, dsn, "--schema", "schema"); len(got) != 0 {
 				t.Errorf("drift after diff --write: %v", got)
 			}
-			if format == "flyway" || format == "plain" {
-				return // no down migrations
+			switch format {
+			case "golang-migrate", "goose", "dbmate":
+			default:
+				return // no down migrations (Liquibase's rollback lines are checked by Compose)
 			}
 			// The down migration, run as the next up migration, brings back the original state.
 			revert := newestMigration(t, filepath.Join(dir, "db", "migrations"), format)
@@ -241,4 +250,11 @@ func TestDiffAndDumpUsage(t *testing.T) {
 	if code != exitOK || stdout != "" {
 		t.Errorf("diff with no difference: exit %d, stdout %q", code, stdout)
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

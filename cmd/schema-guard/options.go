@@ -22,8 +22,15 @@ const commonUsage = `  --config FILE         configuration file (default .schema
                         or the repository root); every flag below is also a key of it (with _
                         for -), and a flag wins over the file
   --migrations DIR      migration directory (default: the first of db/migrations, migrations,
-                        db/migration, src/main/resources/db/migration that exists)
-  --format FORMAT       auto, flyway, golang-migrate, goose, dbmate or plain (default auto)
+                        db/migration, src/main/resources/db/migration that exists); repeat it
+                        for several histories in one schema, each with its own versions,
+                        replayed in the order given
+  --format FORMAT       auto, flyway, golang-migrate, goose, dbmate, plain, prisma, liquibase,
+                        atlas, temporal or custom (default auto)
+  --pattern REGEXP      with --format custom: matched against each file's path relative to the
+                        migrations directory; the named group version orders the migrations,
+                        e.g. '^V(?P<version>\d+)\.(?P<description>.+)\.up\.sql$'
+  --ignore REGEXP       with --format custom: files that are not migrations (down files)
   --schema PATH         declared state: a directory of .sql files or one dump file
   --seed-tables LIST    comma-separated tables whose rows the declared INSERTs fix
   --engine ENGINE       auto, container or dsn (default auto: dsn when --dsn is given, else
@@ -44,19 +51,22 @@ const commonUsage = `  --config FILE         configuration file (default .schema
 
 // commonFlags are the flags check, diff and dump share.
 type commonFlags struct {
-	fs                                                                       *flag.FlagSet
-	config, migrations, format, schema, seedTables, engine, dsn, image, base string
-	sampleDir                                                                string
-	sampleRows                                                               int
-	copier, quiet, verbose                                                   bool
+	fs                                                           *flag.FlagSet
+	config, format, schema, seedTables, engine, dsn, image, base string
+	pattern, ignore, sampleDir                                   string
+	migrations                                                   dirList
+	sampleRows                                                   int
+	copier, quiet, verbose                                       bool
 }
 
 func newFlags(name string) *commonFlags {
 	f := &commonFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
 	f.fs.SetOutput(io.Discard)
 	f.fs.StringVar(&f.config, "config", "", "")
-	f.fs.StringVar(&f.migrations, "migrations", "", "")
+	f.fs.Var(&f.migrations, "migrations", "")
 	f.fs.StringVar(&f.format, "format", "", "")
+	f.fs.StringVar(&f.pattern, "pattern", "", "")
+	f.fs.StringVar(&f.ignore, "ignore", "", "")
 	f.fs.StringVar(&f.schema, "schema", "", "")
 	f.fs.StringVar(&f.seedTables, "seed-tables", "", "")
 	f.fs.StringVar(&f.engine, "engine", "", "")
@@ -117,7 +127,17 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		return opts, nil, nil, fmt.Errorf("--sample-rows must be positive, not %d", opts.SampleRows)
 	}
 	opts.SampleDir = pick("sample-dir", f.sampleDir, cfg.SampleDir)
-	opts.Migrations = pick("migrations", f.migrations, cfg.Migrations)
+	dirs := []string(cfg.Migrations)
+	if set["migrations"] {
+		dirs = f.migrations
+	}
+	if len(dirs) == 1 {
+		opts.Migrations = dirs[0]
+	} else {
+		opts.MigrationDirs = dirs
+	}
+	opts.Pattern = pick("pattern", f.pattern, cfg.Pattern)
+	opts.Ignore = pick("ignore", f.ignore, cfg.Ignore)
 	opts.Base = pick("base", f.base, cfg.Base)
 	opts.Schema = pick("schema", f.schema, cfg.Schema)
 	opts.SeedTables = cfg.SeedTables
@@ -129,6 +149,12 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 	}
 	if opts.Format, err = migrations.ParseFormat(pick("format", f.format, cfg.Format)); err != nil {
 		return opts, nil, nil, err
+	}
+	switch {
+	case opts.Format == migrations.Custom && opts.Pattern == "":
+		return opts, nil, nil, fmt.Errorf("format custom needs a pattern (--pattern or pattern: in %s), e.g. '%s'", config.FileName, `^V(?P<version>\d+)__(?P<description>.+)\.sql$`)
+	case opts.Format != migrations.Custom && (opts.Pattern != "" || opts.Ignore != ""):
+		return opts, nil, nil, fmt.Errorf("a pattern is read only with format custom (the format is %s)", opts.Format)
 	}
 	if opts.Engine.Kind, err = runner.ParseKind(pick("engine", f.engine, cfg.Engine)); err != nil {
 		return opts, nil, nil, err
@@ -161,6 +187,19 @@ func progress(opts *checker.Options, stderr io.Writer, quiet bool) func() {
 	p := &progressLine{w: stderr}
 	opts.Progress = p.show
 	return p.clear
+}
+
+// dirList is a flag that may be given several times (--migrations a --migrations b).
+type dirList []string
+
+func (d *dirList) String() string { return strings.Join(*d, ",") }
+
+func (d *dirList) Set(v string) error {
+	if v == "" {
+		return fmt.Errorf("empty directory")
+	}
+	*d = append(*d, v)
+	return nil
 }
 
 func splitList(s string) []string {

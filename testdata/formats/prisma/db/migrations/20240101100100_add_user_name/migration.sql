@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE users ADD COLUMN name VARCHAR(100) NOT NULL DEFAULT '' AFTER email;
