@@ -77,7 +77,9 @@ func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) 
 	defer c.timed(time.Now())
 	p := &statement{st: st, scope: scopeOf(st, c.known)}
 	var err error
-	if p.before, err = c.introspect(ctx, p.scope); err != nil {
+	if p.scope.created {
+		p.before = &schema.Schema{Name: c.s.Replayed.Name, Flavor: c.s.srv.Flavor}
+	} else if p.before, err = c.introspect(ctx, p.scope); err != nil {
 		return nil, err
 	}
 	if t := p.scope.measured; t != "" && p.before.Table(t) != nil {

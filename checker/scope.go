@@ -22,6 +22,10 @@ type scope struct {
 	tables []string
 	// views is set for a view statement naming a deployed view.
 	views bool
+	// created is set for a CREATE TABLE (without IF NOT EXISTS) of a table that is not
+	// deployed: had the table existed, the statement would have failed, so nothing is read
+	// before it.
+	created bool
 	// measured is the deployed table an ALTER TABLE, CREATE INDEX or DROP INDEX changes: its
 	// online behaviour is measured and the copier dry-runs the change.
 	measured string
@@ -34,11 +38,12 @@ func scopeOf(st *migrations.Statement, known *schema.Schema) scope {
 	}
 	var sc scope
 	names := statementTables(st.Node)
-	_, creates := st.Node.(*ast.CreateTableStmt)
+	create, creates := st.Node.(*ast.CreateTableStmt)
 	if creates || slices.ContainsFunc(names, func(t string) bool { return known.Table(t) != nil }) {
 		// All of them: a rename's new name belongs with the old one.
 		sc.tables = names
 	}
+	sc.created = creates && !create.IfNotExists && known.Table(names[0]) == nil
 	for _, v := range statementViews(st.Node) {
 		if known.View(v) != nil {
 			sc.views = true
