@@ -260,8 +260,8 @@ func (c *compat) add(st *migrations.Statement, f finding.Finding) {
 // finish runs the file rules on every pending migration, applies suppression comments and
 // returns every finding of the pending phase.
 func (c *compat) finish(files map[string]*migrations.File, units map[string][]migrations.Statement) []finding.Finding {
-	for path, f := range files {
-		stmts := units[path]
+	for key, f := range files {
+		stmts := units[key]
 		for _, r := range c.reg.Rules() {
 			if r.File == nil {
 				continue
@@ -276,11 +276,19 @@ func (c *compat) finish(files map[string]*migrations.File, units map[string][]mi
 			}
 		}
 	}
+	// Suppression comments are read from each file's text, indexed once per file (a Liquibase
+	// file holds several migrations).
+	comments := map[string]*rules.Comments{}
+	for _, f := range files {
+		if comments[f.Path] == nil {
+			comments[f.Path] = rules.NewComments(f.Content)
+		}
+	}
 	var out []finding.Finding
 	for _, st := range c.order {
 		fs := c.found[st]
-		if f := files[st.File]; f != nil {
-			out = append(out, c.reg.Suppress(st.File, rules.Suppressions(f.Content, st.Line), fs)...)
+		if cm := comments[st.File]; cm != nil {
+			out = append(out, c.reg.Suppress(st.File, cm.Above(st.Line), fs)...)
 		}
 		out = append(out, fs...)
 	}

@@ -42,7 +42,8 @@ func (s *Session) replay(ctx context.Context) error {
 			if st.State == phase && st.Skip == "" {
 				units = append(units, runner.Unit{Path: st.File.Path, Statements: src.units[i]})
 				index = append(index, i)
-				files[st.File.Path], stmts[st.File.Path] = st.File, src.units[i]
+				// By the migration's key: a Liquibase file holds several migrations.
+				files[st.File.Key()], stmts[st.File.Key()] = st.File, src.units[i]
 			}
 		}
 		if len(units) == 0 {

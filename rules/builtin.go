@@ -35,6 +35,7 @@ func Builtin() []*Rule {
 		clientCommandRule(),
 		foreignDatabaseRule(),
 		ignoredFileRule(),
+		checksumMismatchRule(),
 		driftRule(),
 		seedDriftRule(),
 		skippedStatementRule(),
@@ -256,6 +257,29 @@ in a .sql migration and leave only data work to Go.
 Example:
   bad:  db/migrations/V3_add_email.sql        -- one underscore: Flyway skips it
   good: db/migrations/V3__add_email.sql`,
+	}
+}
+
+func checksumMismatchRule() *Rule {
+	return &Rule{
+		ID:       migrations.RuleChecksumMismatch,
+		Severity: finding.Error,
+		Summary:  "Atlas's atlas.sum no longer matches the migration files",
+		Doc: `Catches: an Atlas migration directory whose atlas.sum does not match its files: a file added,
+edited or removed without atlas migrate hash, or atlas.sum edited by hand. The finding sits at
+the line of atlas.sum that atlas migrate validate names ("L5: 3_add.sql was added").
+
+Why it matters: atlas migrate apply validates the directory before it runs anything and
+refuses to run any migration when the sum does not match, so the deploy fails; and a deployed
+file edited behind the sum's back leaves environments that ran the old and the new content.
+
+How to fix it: if no environment has run the files involved, run atlas migrate hash and
+commit atlas.sum; if a deployed file was edited, revert it and put the change in a new
+migration.
+
+Example:
+  bad:  a new 20240105_add_email.sql committed without rehashing
+  good: atlas migrate new add_email (or atlas migrate hash after writing it)`,
 	}
 }
 

@@ -34,6 +34,7 @@ var producedElsewhere = map[string]finding.Severity{
 	migrations.RuleDuplicateVersion: finding.Error,
 	migrations.RuleIgnoredFile:      finding.Warning,
 	migrations.RuleClientCommand:    finding.Error,
+	migrations.RuleChecksumMismatch: finding.Error,
 }
 
 func TestBuiltinDocumentsEveryID(t *testing.T) {

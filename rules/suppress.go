@@ -22,12 +22,30 @@ type Suppression struct {
 	Reason string
 }
 
+// Comments indexes one migration file's lines for its suppression comments. Build it once per
+// file: a file's statements each look above themselves, and splitting the file again for every
+// statement would cost quadratic time on a large migration.
+type Comments struct {
+	lines [][]byte
+}
+
+// NewComments indexes content.
+func NewComments(content []byte) *Comments {
+	return &Comments{lines: bytes.Split(content, []byte("\n"))}
+}
+
 // Suppressions reads the suppression comments of the statement that starts on line (1-based)
 // of content: those in the unbroken run of whole-line comments (-- or #) right above it. A blank
 // line or a line of SQL ends the run, so a comment never reaches past the statement it stands
 // before.
 func Suppressions(content []byte, line int) []Suppression {
-	lines := bytes.Split(content, []byte("\n"))
+	return NewComments(content).Above(line)
+}
+
+// Above returns the suppression comments of the statement that starts on line (1-based); see
+// Suppressions.
+func (c *Comments) Above(line int) []Suppression {
+	lines := c.lines
 	var out []Suppression
 	for i := line - 2; i >= 0 && i < len(lines); i-- {
 		text := strings.TrimRight(string(lines[i]), "\r")

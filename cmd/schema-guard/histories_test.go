@@ -41,6 +41,12 @@ func TestSeveralMigrationDirs(t *testing.T) {
 	if files, dirs := check("--migrations", "core", "--migrations", "billing"); files != "core/V1__users.sql billing/V1__invoices.sql" || len(dirs) != 2 {
 		t.Errorf("flags: %s, histories %v", files, dirs)
 	}
+	// In the order listed: billing first, whose foreign key to users then has no table to
+	// reference, which the server rejects.
+	code, stdout, stderr := runCLI(t, dir, "check", "-q", "--dsn", dsn, "--copier=false", "--migrations", "billing", "--migrations", "core")
+	if code != exitFindings || !strings.Contains(stdout, "replay-failed") {
+		t.Errorf("billing before core: exit %d, want %d with replay-failed:\n%s%s", code, exitFindings, stdout, stderr)
+	}
 	testenv.WriteFile(t, filepath.Join(dir, ".schema-guard.yaml"), "migrations:\n  - core\n  - billing\n")
 	if files, _ := check(); files != "core/V1__users.sql billing/V1__invoices.sql" {
 		t.Errorf("config list: %s", files)
