@@ -154,6 +154,7 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 		Kind: string(s.srv.Kind), Flavor: string(s.srv.Flavor.Kind),
 		ServerVersion: fmt.Sprintf("%d.%d.%d", s.srv.Flavor.Major, s.srv.Flavor.Minor, s.srv.Flavor.Patch),
 		Image:         s.srv.Image, StartupMS: s.srv.Startup.Milliseconds(),
+		Sandbox: s.srv.Sandbox(), Throwaway: s.srv.Throwaway,
 	}
 	if err := s.replay(ctx); err != nil {
 		s.Close()

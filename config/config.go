@@ -68,6 +68,10 @@ type Config struct {
 	SampleRows int `yaml:"sample_rows"`
 	// SampleDir holds the user's own samples: one <table>.csv per table.
 	SampleDir string `yaml:"sample_dir"`
+	// ThrowawayServer says the dsn engine's server holds nothing but the check's databases (a
+	// service container of the CI job): an account that reaches beyond schema_guard_
+	// databases and cannot create users is then accepted, and the report says so.
+	ThrowawayServer bool `yaml:"throwaway_server"`
 	// Session holds the session settings the migration tool applies before it runs migrations
 	// (Flyway's initSql, a DSN's parameters): sql_mode, time_zone, foreign_key_checks… The
 	// replay starts every session with them on top of the server's defaults.

@@ -52,6 +52,12 @@ type Engine struct {
 	ServerVersion string `json:"server_version"`
 	Image         string `json:"image,omitempty"`
 	StartupMS     int64  `json:"startup_ms"`
+	// Sandbox is the account of the run's own the migrations ran as (dsn engine), when the
+	// DSN's account could create one.
+	Sandbox string `json:"sandbox_account,omitempty"`
+	// Throwaway is set when the migrations ran with the DSN's own account on a server declared
+	// a throwaway one.
+	Throwaway bool `json:"throwaway_server,omitempty"`
 }
 
 // Source describes where the migrations came from and what they were compared with.

@@ -116,6 +116,10 @@ func (e Engine) Describe() string {
 		return "no engine"
 	case e.Image != "":
 		return fmt.Sprintf("%s %s (container %s)", e.Flavor, e.ServerVersion, e.Image)
+	case e.Sandbox != "":
+		return fmt.Sprintf("%s %s (%s, as the run's own account %s)", e.Flavor, e.ServerVersion, e.Kind, e.Sandbox)
+	case e.Throwaway:
+		return fmt.Sprintf("%s %s (%s, declared throwaway: the migrations ran with the DSN's own account)", e.Flavor, e.ServerVersion, e.Kind)
 	default:
 		return fmt.Sprintf("%s %s (%s)", e.Flavor, e.ServerVersion, e.Kind)
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +64,13 @@ type Options struct {
 	// Session are the settings every replay session starts with, beside the server's defaults
 	// (the migration tool's init SQL: `session:` in the configuration).
 	Session []SessionVar
+	// Throwaway says the dsn engine's server holds nothing but this check's databases (a
+	// service container of the CI job): an account that may reach beyond schema_guard_
+	// databases, and cannot create a per-run account, is then accepted (sandbox.go).
+	Throwaway bool
+	// AdminOnly connects the dsn engine as the DSN's account and nothing more (no run account,
+	// no grants check): for schema-guard cleanup, which runs no migration.
+	AdminOnly bool
 	// Log receives progress lines; nil discards them.
 	Log *slog.Logger
 }
@@ -75,14 +83,25 @@ type Server struct {
 	// Startup is how long the engine took to give a server that answers queries.
 	Startup time.Duration
 
+	// Throwaway is Options.Throwaway, when the run relies on it: the migrations run with the
+	// DSN's own account.
+	Throwaway bool
+
 	cfg     *mysql.Config // connection settings without a database name
 	session []SessionVar  // Options.Session
 	admin   *sql.DB
+	run     runName // names the run's databases and account (runname.go)
+
+	// The dsn engine's sandbox (sandbox.go): the run's account, and what connects as it.
+	sandbox *sandbox
+	runCfg  *mysql.Config
+	runPool *sql.DB
 	log     *slog.Logger
 	stop    func(context.Context) error // removes the container; nil for the dsn engine
 
 	mu        sync.Mutex
 	databases []*Database
+	seq       int // databases created so far
 	closed    bool
 
 	// onlineMu serializes MeasureOnline, whose scratch database online holds one table copy
@@ -114,12 +133,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	var s *Server
 	var err error
+	run := newRunName("", time.Now())
 	switch kind {
 	case DSN:
 		if opts.DSN == "" {
 			return nil, errors.New("dsn engine: no DSN given; pass --dsn user:password@tcp(host:3306)/")
 		}
-		s, err = startDSN(ctx, opts)
+		s, err = startDSN(ctx, opts, run)
 	case Container:
 		if opts.Image == "" {
 			opts.Image = DefaultImage
@@ -131,7 +151,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.session = opts.Session
+	s.session, s.run = opts.Session, run
 	return s, nil
 }
 
@@ -170,16 +190,18 @@ type Database struct {
 	threads []int64
 }
 
-// CreateDatabase creates an empty database named schema_guard_<random>.
+// CreateDatabase creates an empty database named schema_guard_<stamp>_<run>_<n> (runname.go).
+// Its pool connects as the run's account where there is one (sandbox.go).
 func (s *Server) CreateDatabase(ctx context.Context) (*Database, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return nil, errors.New("create database: server is closed")
 	}
+	s.seq++
+	name := s.run.databasePrefix() + strconv.Itoa(s.seq)
 	s.mu.Unlock()
-	name := DatabasePrefix + randomHex(6)
-	cfg := s.cfg.Clone()
+	cfg := s.runConfig()
 	cfg.DBName = name
 	db, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
@@ -228,10 +250,7 @@ func (d *Database) drop(ctx context.Context) error {
 	d.threads = nil
 	d.mu.Unlock()
 	for _, id := range threads {
-		// 1094: unknown thread id — the session already ended, as it normally has.
-		if _, err := d.server.admin.ExecContext(ctx, fmt.Sprintf("KILL %d", id)); err != nil && !isMySQLError(err, 1094) {
-			d.server.log.Debug("kill replay session", "thread", id, "err", err)
-		}
+		d.server.kill(ctx, id)
 	}
 	if _, err := d.server.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(d.Name)); err != nil {
 		return fmt.Errorf("drop database %s: %w", d.Name, err)
@@ -255,10 +274,13 @@ func (s *Server) Close(ctx context.Context) error {
 
 	var errs []error
 	if s.stop == nil {
-		// A container is removed with everything in it; only a shared server needs the drops.
+		// A container is removed with everything in it; only a shared server needs the drops:
+		// the run's databases, any other the run's account created under its name, and the
+		// account.
 		for _, d := range dbs {
 			errs = append(errs, d.drop(ctx))
 		}
+		errs = append(errs, s.dropRunDatabases(ctx), s.closeSandbox(ctx))
 	} else {
 		for _, d := range dbs {
 			d.DB.Close()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -98,7 +99,14 @@ func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Resu
 					return nil, ctx.Err()
 				}
 				var me *mysql.MySQLError
-				if !errors.As(err, &me) {
+				switch {
+				case errors.As(err, &me):
+				case localInfile(err):
+					// The server asked for a file of the machine running the check; the driver
+					// sends none, and the session goes on. The migration reads a client's file,
+					// which no CI runner has: a failure of the migration, not of the check.
+					me = &mysql.MySQLError{Number: 0, Message: "LOAD DATA LOCAL INFILE asks for a file of the client, which schema-guard never sends (" + err.Error() + "); load data from a file the server reads, or from a migration of INSERTs"}
+				default:
 					return nil, fmt.Errorf("replay: lost the server while running %s:%d: %w", st.File, st.Line, err)
 				}
 				res.Findings = append(res.Findings, d.failure(st, me))
@@ -118,12 +126,24 @@ func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Resu
 	return res, nil
 }
 
+// maxServerMessage caps the server's text quoted in a finding: a migration chooses what a
+// SIGNAL says, and findings reach the pull request's comment.
+const maxServerMessage = 300
+
 func (d *Database) failure(st *migrations.Statement, me *mysql.MySQLError) finding.Finding {
 	state := ""
 	if me.SQLState != [5]byte{} {
 		state = " (" + string(me.SQLState[:]) + ")"
 	}
-	f := statementFinding(st, fmt.Sprintf("statement failed on %s: Error %d%s: %s", d.server.Flavor, me.Number, state, me.Message))
+	msg := me.Message
+	if r := []rune(msg); len(r) > maxServerMessage {
+		msg = string(r[:maxServerMessage]) + "…"
+	}
+	text := fmt.Sprintf("statement failed on %s: Error %d%s: %s", d.server.Flavor, me.Number, state, msg)
+	if me.Number == 0 {
+		text = fmt.Sprintf("statement failed on %s: %s", d.server.Flavor, msg)
+	}
+	f := statementFinding(st, text)
 	f.Rule, f.Severity = RuleReplayFailed, finding.Error
 	f.Fix = "Make the statement run on a database in the state the migrations before it leave; the migrations after it were not replayed."
 	return f
@@ -164,4 +184,12 @@ func (d *Database) untrackThread(id int64) {
 	if i := slices.Index(d.threads, id); i >= 0 {
 		d.threads = slices.Delete(d.threads, i, i+1)
 	}
+}
+
+// localInfile reports whether err is the driver's refusal to send a client file for LOAD DATA
+// LOCAL INFILE (the driver sends none unless registered; it has no error type for it).
+func localInfile(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "local file '") && strings.HasSuffix(msg, "' is not registered") ||
+		strings.HasPrefix(msg, "Reader '") && strings.HasSuffix(msg, "' is not registered")
 }

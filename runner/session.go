@@ -77,7 +77,7 @@ type replaySession struct {
 
 // openReplaySession opens the phase's connection and applies the configured settings.
 func (d *Database) openReplaySession(ctx context.Context) (*replaySession, error) {
-	cfg := d.server.cfg.Clone()
+	cfg := d.server.runConfig()
 	cfg.DBName = d.Name
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {

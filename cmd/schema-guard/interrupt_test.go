@@ -28,7 +28,7 @@ func buildBinary(t *testing.T) string {
 }
 
 var (
-	replayingLine = regexp.MustCompile(`replaying .*database=(schema_guard_[0-9a-f]+)`)
+	replayingLine = regexp.MustCompile(`replaying .*database=(schema_guard_[0-9a-f_]+)`)
 	containerLine = regexp.MustCompile(`starting container .*run=([0-9a-f]+)`)
 )
 

@@ -56,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runExplain(args[1:], stdout, stderr)
 	case "copy":
 		return runCopy(ctx, args[1:], stdout, stderr)
+	case "cleanup":
+		return runCleanup(ctx, args[1:], stdout, stderr)
 	case "action":
 		return runAction(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, explain, copy, action, version, help)\n", args[0])
+	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, explain, copy, cleanup, action, version, help)\n", args[0])
 	return exitFailure
 }
 
@@ -101,6 +103,8 @@ Usage:
   schema-guard explain [RULE]   list the rules, or print one rule's documentation
   schema-guard copy --dsn DSN --table T --alter "…" [--execute]
                                 change a big table online, without losing a row
+  schema-guard cleanup --dsn DSN
+                                remove what killed checks left on a shared server
   schema-guard action           run check as the GitHub Action, from its INPUT_* variables
   schema-guard version          print the version
   schema-guard help [command]   print this help, or a command's flags
@@ -109,4 +113,4 @@ Exit codes: 0 no error-level finding, 1 at least one, 2 the check could not be d
 `
 
 // commandUsage is each command's help.
-var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage, "explain": explainUsage, "copy": copyUsage, "action": actionUsage}
+var commandUsage = map[string]string{"check": checkUsage, "diff": diffUsage, "dump": dumpUsage, "explain": explainUsage, "copy": copyUsage, "cleanup": cleanupUsage, "action": actionUsage}

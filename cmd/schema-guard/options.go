@@ -36,8 +36,12 @@ const commonUsage = `  --config FILE         configuration file (default .schema
   --engine ENGINE       auto, container or dsn (default auto: dsn when --dsn is given, else
                         container when Docker answers)
   --dsn DSN             existing server, e.g. 'user:password@tcp(127.0.0.1:3306)/'; schema-guard
-                        only creates and drops its own schema_guard_* databases there
-                        (default $SCHEMA_GUARD_DSN)
+                        only creates and drops its own schema_guard_* databases there, and
+                        runs the migrations as an account of the run's own when the DSN's
+                        account may create users (default $SCHEMA_GUARD_DSN)
+  --throwaway-server    the --dsn server holds nothing but this check's databases (a service
+                        container of the CI job): accept an account that reaches beyond
+                        schema_guard_* databases and cannot create users; the report says so
   --image IMAGE         container image (default mysql:8.4; MariaDB and Percona images work too)
   --copier=false        skip the online copier's dry run of pending ALTERs on deployed tables
   --sample-rows N       rows the dry run generates per table (default 10000)
@@ -56,7 +60,7 @@ type commonFlags struct {
 	pattern, ignore, sampleDir                                   string
 	migrations                                                   dirList
 	sampleRows                                                   int
-	copier, quiet, verbose                                       bool
+	copier, quiet, verbose, throwaway                            bool
 }
 
 func newFlags(name string) *commonFlags {
@@ -72,6 +76,7 @@ func newFlags(name string) *commonFlags {
 	f.fs.StringVar(&f.engine, "engine", "", "")
 	f.fs.StringVar(&f.dsn, "dsn", "", "")
 	f.fs.StringVar(&f.image, "image", "", "")
+	f.fs.BoolVar(&f.throwaway, "throwaway-server", false, "")
 	f.fs.StringVar(&f.base, "base", "", "")
 	f.fs.BoolVar(&f.copier, "copier", true, "")
 	f.fs.IntVar(&f.sampleRows, "sample-rows", 0, "")
@@ -164,6 +169,10 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.Engine.DSN = os.Getenv("SCHEMA_GUARD_DSN")
 	}
 	opts.Engine.Image = pick("image", f.image, cfg.Image)
+	opts.Engine.Throwaway = cfg.ThrowawayServer
+	if set["throwaway-server"] {
+		opts.Engine.Throwaway = f.throwaway
+	}
 	if opts.Engine.Session, err = runner.ParseSessionVars(cfg.Session); err != nil {
 		return opts, nil, nil, fmt.Errorf("%s: %w", cfg.Path, err)
 	}
