@@ -29,6 +29,12 @@ var durabilityOff = []string{
 // containerStartTimeout bounds the wait for the first successful SQL ping.
 const containerStartTimeout = 3 * time.Minute
 
+// reachTimeout is how long the container's published port may refuse connections from here
+// before the start fails: a server that is still initialising is reached through Docker's
+// proxy all the same, so a port nothing answers on is published where this process cannot see
+// it (a wrong TESTCONTAINERS_HOST_OVERRIDE, Docker-in-Docker). A variable for the tests.
+var reachTimeout = time.Minute
+
 // startContainer starts a throwaway server from opts.Image with a random root password and its
 // data directory on tmpfs, and waits until it answers a SQL query (not a log line: official MySQL,
 // MariaDB and Percona images and locally built ones log different readiness lines).
@@ -85,11 +91,11 @@ func startContainer(ctx context.Context, opts Options) (srv *Server, err error) 
 		Tmpfs:  map[string]string{"/var/lib/mysql": "rw"},
 		Cmd:    durabilityOff,
 		Labels: map[string]string{labelRun: runID},
-		WaitingFor: wait.ForSQL("3306/tcp", "mysql", func(host string, port network.Port) string {
+		WaitingFor: reachableFirst{port: "3306/tcp", within: reachTimeout, then: wait.ForSQL("3306/tcp", "mysql", func(host string, port network.Port) string {
 			c := cfg.Clone()
 			c.Addr = net.JoinHostPort(host, port.Port())
 			return c.FormatDSN()
-		}).WithStartupTimeout(containerStartTimeout).WithPollInterval(100 * time.Millisecond),
+		}).WithStartupTimeout(containerStartTimeout).WithPollInterval(100 * time.Millisecond)},
 	}
 	c, err := genericContainer(ctx, testcontainers.GenericContainerRequest{
 		ContainerRequest: req, Started: true, Logger: printfLogger{opts.Log},
@@ -132,5 +138,45 @@ type printfLogger struct{ log *slog.Logger }
 func (l printfLogger) Printf(format string, args ...any) {
 	if l.log != nil {
 		l.log.Debug(fmt.Sprintf(format, args...))
+	}
+}
+
+// reachableFirst waits until the published port accepts a TCP connection from here, failing
+// after within with the address it tried and what to set, and then waits as then does.
+type reachableFirst struct {
+	port   string
+	within time.Duration
+	then   wait.Strategy
+}
+
+func (r reachableFirst) WaitUntilReady(ctx context.Context, target wait.StrategyTarget) error {
+	host, err := target.Host(ctx)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(r.within)
+	addr, last := host, error(nil)
+	for {
+		if port, err := target.MappedPort(ctx, r.port); err == nil && !port.IsZero() {
+			addr = net.JoinHostPort(host, port.Port())
+			var d net.Dialer
+			dialCtx, cancel := context.WithTimeout(ctx, time.Second)
+			conn, err := d.DialContext(dialCtx, "tcp", addr)
+			cancel()
+			if err == nil {
+				conn.Close()
+				return r.then.WaitUntilReady(ctx, target)
+			}
+			last = err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("nothing answers at %s, where Docker published the server's port, within %s (%v): schema-guard cannot reach the container from here; set TESTCONTAINERS_HOST_OVERRIDE to the address where this machine reaches Docker's published ports (in a container: leave it unset, or the Docker host's bridge gateway such as 172.17.0.1, never 127.0.0.1), or use --dsn",
+				addr, r.within, last)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }

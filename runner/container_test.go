@@ -95,3 +95,29 @@ func TestContainerEngineInterruptedStart(t *testing.T) {
 		t.Errorf("containers %v are left after an interrupted start", got)
 	}
 }
+
+// TestContainerEngineUnreachable: when the published port cannot be reached from where
+// schema-guard runs (here [::1], where Docker publishes nothing), the start fails soon, in one
+// line naming the address it tried and what to set, and leaves no container.
+func TestContainerEngineUnreachable(t *testing.T) {
+	image := testenv.Image(t)
+	t.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "::1")
+	defer func(d time.Duration) { reachTimeout = d }(reachTimeout)
+	reachTimeout = 3 * time.Second
+	runID := "test" + testenv.RandomHex(6)
+	began := time.Now()
+	_, err := Start(context.Background(), Options{Kind: Container, Image: image, RunID: runID})
+	if err == nil {
+		t.Fatal("started on an address nothing answers on")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "[::1]:") || !strings.Contains(msg, "TESTCONTAINERS_HOST_OVERRIDE") || strings.Contains(msg, "\n") {
+		t.Errorf("err = %v", err)
+	}
+	if took := time.Since(began); took > time.Minute {
+		t.Errorf("took %s to give up", took)
+	}
+	if got := runContainers(t, runID); len(got) != 0 {
+		t.Errorf("containers %v are left", got)
+	}
+}

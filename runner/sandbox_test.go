@@ -3,6 +3,8 @@ package runner
 import (
 	"context"
 	"database/sql"
+	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,5 +139,50 @@ func TestLikePrefix(t *testing.T) {
 	}
 	if !likePrefix("schema_guard_shop", false) || likePrefix("shop", false) {
 		t.Error("table-level names are names, not patterns")
+	}
+}
+
+// TestLeftoversAreNamed: a database an earlier run left (its name says it started long ago) is
+// named by the next run, and cleanup's listing has it; the run's own and other names are not.
+func TestLeftoversAreNamed(t *testing.T) {
+	ctx := context.Background()
+	root, err := sql.Open("mysql", testenv.RootDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	const old = "schema_guard_202001010000_0badf00d_1"
+	for _, s := range []string{"CREATE DATABASE IF NOT EXISTS " + old, "CREATE DATABASE IF NOT EXISTS schema_guard_t_other"} {
+		if _, err := root.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		root.Exec("DROP DATABASE IF EXISTS " + old)
+		root.Exec("DROP DATABASE IF EXISTS schema_guard_t_other")
+	})
+	var logged strings.Builder
+	srv, err := Start(ctx, Options{Kind: DSN, DSN: testenv.DSN(t), Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(ctx)
+	if !strings.Contains(logged.String(), old) || !strings.Contains(logged.String(), "schema-guard cleanup") {
+		t.Errorf("the run does not name the leftover:\n%s", logged.String())
+	}
+	own, err := srv.CreateDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftovers, err := srv.Leftovers(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range leftovers {
+		names = append(names, l.Name)
+	}
+	if !slices.Contains(names, old) || slices.Contains(names, own.Name) || slices.Contains(names, "schema_guard_t_other") {
+		t.Errorf("leftovers %v: want %s, and neither the run's own %s nor another name", names, old, own.Name)
 	}
 }
