@@ -235,3 +235,54 @@ func (w *world) check(t *testing.T, report string) {
 		t.Errorf("the report holds %q from outside the run", m)
 	}
 }
+
+// TestDefinersBecomeTheRunsAccount: objects a migration creates with a DEFINER (a dump's
+// production account) replay as the run's own account, views, triggers, routines and events
+// alike, in the plain and in mysqldump's executable-comment spelling.
+func TestDefinersBecomeTheRunsAccount(t *testing.T) {
+	dir := t.TempDir()
+	testenv.WriteFile(t, filepath.Join(dir, "db", "migrations", "V1__objects.sql"), `CREATE TABLE t (id INT PRIMARY KEY, n INT NULL);
+CREATE DEFINER=`+"`root`@`localhost`"+` VIEW v AS SELECT id FROM t;
+/*!50001 CREATE ALGORITHM=UNDEFINED */ /*!50013 DEFINER=`+"`app`@`%`"+` SQL SECURITY DEFINER */ /*!50001 VIEW w AS SELECT n FROM t */;
+DELIMITER //
+CREATE DEFINER=`+"`root`@`localhost`"+` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.n = 1; END //
+CREATE DEFINER=CURRENT_USER PROCEDURE p() BEGIN SELECT 1; END //
+CREATE DEFINER=`+"`root`@`%`"+` FUNCTION f() RETURNS INT DETERMINISTIC RETURN 1 //
+DELIMITER ;
+CREATE DEFINER=`+"`root`@`localhost`"+` EVENT e ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM t;
+`)
+	s, err := Start(context.Background(), Options{WorkDir: dir, Base: NoBase, NoCopier: true,
+		Engine: runner.Options{Kind: runner.DSN, DSN: testenv.RootDSN(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Final == nil {
+		t.Fatalf("replay failed: %s", findings(s.Report))
+	}
+	account := strings.ReplaceAll(s.Report.Engine.Sandbox, "'", "")
+	for _, q := range []string{
+		"SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()",
+		"SELECT DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()",
+		"SELECT DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()",
+		"SELECT DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()",
+	} {
+		rows, err := s.Replayed.DB.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var definer string
+			rows.Scan(&definer)
+			n++
+			if definer != account {
+				t.Errorf("%s: definer %s, want the run's account %s", q, definer, account)
+			}
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("%s: no object", q)
+		}
+	}
+}
