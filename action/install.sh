@@ -137,8 +137,9 @@ download_release() {
   [ -f "$work/x/$exe" ] || fail "$archive holds no $exe"
   # Into place in one rename, then marked complete: a job that dies halfway leaves no half cache.
   rm -rf "$cache" "$cache.complete"
-  mkdir -p "$(dirname "$cache")" && mv "$work/x" "$cache" && chmod +x "$cache/$exe" && touch "$cache.complete" ||
+  if ! { mkdir -p "$(dirname "$cache")" && mv "$work/x" "$cache" && chmod +x "$cache/$exe" && touch "$cache.complete"; }; then
     fail "cannot write the tool cache $cache"
+  fi
   bin=$cache/$exe source=release
   log "$("$bin" version), sha256 $got verified against checksums.txt of $tag"
 }
@@ -158,8 +159,7 @@ build_from_source() {
   log "$("$bin" version), built from $action_path"
 }
 
-bin= source=
-tag=
+bin='' source='' tag=''
 if [ -n "$os" ] && [ -n "$arch" ]; then
   tag=$(release_tag)
 else
