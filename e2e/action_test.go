@@ -14,6 +14,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -162,9 +163,12 @@ type env struct {
 	action  string // the action's source, as the runner checks out its ref
 	release *release
 	github  *githubServer
+	// platform is what act runs ubuntu-latest on: -self-hosted, this machine, unless set (an
+	// image: a job container, which act needs for a Docker action).
+	platform string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	act, err := exec.LookPath("act")
 	if err != nil {
@@ -193,7 +197,7 @@ type shopRepo struct {
 	e    *env
 }
 
-func newShopRepo(t *testing.T, e *env, workflow []byte) *shopRepo {
+func newShopRepo(t testing.TB, e *env, workflow []byte) *shopRepo {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "shop")
 	example := filepath.Join(e.root, "testdata", "examples", "shop")
@@ -209,7 +213,7 @@ func newShopRepo(t *testing.T, e *env, workflow []byte) *shopRepo {
 }
 
 // exampleWorkflow is examples/workflows/schema-guard.yml, which must use the published action.
-func exampleWorkflow(t *testing.T, e *env) []byte {
+func exampleWorkflow(t testing.TB, e *env) []byte {
 	t.Helper()
 	workflow, err := os.ReadFile(filepath.Join(e.root, "examples", "workflows", "schema-guard.yml"))
 	if err != nil {
@@ -223,7 +227,7 @@ func exampleWorkflow(t *testing.T, e *env) []byte {
 
 // pullRequest makes a branch from main that adds the named migrations of the example's pull
 // request (testdata/examples/shop/pr) and checks it out; it returns the head commit.
-func (r *shopRepo) pullRequest(t *testing.T, branch string, migrations ...string) string {
+func (r *shopRepo) pullRequest(t testing.TB, branch string, migrations ...string) string {
 	t.Helper()
 	r.git(t, "checkout", "-q", "-B", branch, "main")
 	for _, name := range migrations {
@@ -238,7 +242,7 @@ func (r *shopRepo) pullRequest(t *testing.T, branch string, migrations ...string
 	return r.git(t, "rev-parse", "HEAD")
 }
 
-func (r *shopRepo) git(t *testing.T, args ...string) string {
+func (r *shopRepo) git(t testing.TB, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-c", "user.name=e2e", "-c", "user.email=e2e@example.com"}, args...)...)
 	cmd.Dir = r.dir
@@ -259,14 +263,19 @@ type actRun struct {
 }
 
 // The lines act prints when the action's step starts, and when its check step (action.yml,
-// id check) starts: from one to the other, the action fetches or finds its binary.
+// id check) starts: from one to the other, the action fetches or finds its binary. The check's
+// first line comes once it has connected to the server and read the migrations.
 const (
 	stepStart  = "Run Main " + actionRepo + "@"
 	checkStart = "Run Main schema-guard check"
+	checkFirst = "schema-guard: replaying"
 )
 
 // toCheck is the time from the action's step start to its check step's start.
 func (r actRun) toCheck() string { return r.lines.between(stepStart, checkStart) }
+
+// toFirstLine is the time from the action's step start to the check's first line of output.
+func (r actRun) toFirstLine() string { return r.lines.between(stepStart, checkFirst) }
 
 // tail is the end of act's output, for failure messages.
 func (r actRun) tail() string {
@@ -310,7 +319,7 @@ func (r actRun) actionExit() string {
 
 // ranRelease checks that the action ran the release's binary, which it got as how says
 // ("verified against checksums.txt of v…", "from the tool cache").
-func (r actRun) ranRelease(t *testing.T, rel *release, how string) {
+func (r actRun) ranRelease(t testing.TB, rel *release, how string) {
 	t.Helper()
 	want := "schema-guard setup: schema-guard " + rel.version + " (commit " + rel.commit[:12]
 	for _, line := range strings.Split(r.out, "\n") {
@@ -322,7 +331,7 @@ func (r actRun) ranRelease(t *testing.T, rel *release, how string) {
 }
 
 // reportOutput checks the report output: the path of the JSON report, which the check wrote.
-func (r actRun) reportOutput(t *testing.T) {
+func (r actRun) reportOutput(t testing.TB) {
 	t.Helper()
 	m := regexp.MustCompile(`::set-output:: report=(\S+)`).FindStringSubmatch(r.out)
 	if m == nil || filepath.Base(m[1]) != "schema-guard-report.json" {
@@ -331,7 +340,7 @@ func (r actRun) reportOutput(t *testing.T) {
 }
 
 // apiFallback checks that the unreachable GitHub API (apiHost) cost the job one line of output.
-func (r actRun) apiFallback(t *testing.T) {
+func (r actRun) apiFallback(t testing.TB) {
 	t.Helper()
 	var lines []string
 	for _, line := range strings.Split(r.out, "\n") {
@@ -345,7 +354,7 @@ func (r actRun) apiFallback(t *testing.T) {
 }
 
 // errorsOutput reads the action's errors output from the workflow's Summary step.
-func (r actRun) errorsOutput(t *testing.T) int {
+func (r actRun) errorsOutput(t testing.TB) int {
 	t.Helper()
 	m := regexp.MustCompile(`schema-guard found (\d+) errors`).FindStringSubmatch(r.out)
 	if m == nil {
@@ -359,7 +368,7 @@ func (r actRun) errorsOutput(t *testing.T) int {
 // runAct runs the workflow on the pull request from main to head, as GitHub would on its
 // pull_request event, with the action at ref (v1: the release), and logs how long the action's
 // step took to start the check.
-func (e *env) runAct(t *testing.T, r *shopRepo, ref, head string) actRun {
+func (e *env) runAct(t testing.TB, r *shopRepo, ref, head string) actRun {
 	t.Helper()
 	branch := r.git(t, "rev-parse", "--abbrev-ref", "HEAD")
 	event, err := json.Marshal(map[string]any{
@@ -392,7 +401,9 @@ func (e *env) runAct(t *testing.T, r *shopRepo, ref, head string) actRun {
 		"--eventpath", eventFile,
 		// The steps run on this machine, as on a runner: a composite action runs its steps on the
 		// runner itself, and the test server on 127.0.0.1 is this machine's.
-		"--platform", "ubuntu-latest=-self-hosted",
+		"--platform", "ubuntu-latest="+cmp.Or(e.platform, "-self-hosted"),
+		// A job container (platform) is an image of this machine; it is removed after the job.
+		"--pull=false", "--rm",
 		// uses: org/schema-guard@REF is the action's source, as the runner would download it.
 		"--local-repository", actionRepo+"@"+ref+"="+e.action,
 		// github.server_url: where the action reads its tags and downloads its release.
@@ -430,8 +441,8 @@ func (e *env) runAct(t *testing.T, r *shopRepo, ref, head string) actRun {
 	pr.Close()
 	err = cmd.Wait()
 	run := actRun{out: out.String(), err: err, lines: lines}
-	t.Logf("act: %s in all; the action's step to the check's start: %s", time.Since(start).Round(100*time.Millisecond),
-		run.toCheck())
+	t.Logf("act: %s in all; from the action's step start to the check step's start %s, to the check's first line %s",
+		time.Since(start).Round(100*time.Millisecond), run.toCheck(), run.toFirstLine())
 	return run
 }
 
@@ -456,26 +467,35 @@ func timeLines(r io.Reader) marks {
 	return m
 }
 
-// between is the time from the first line containing from to the first later line containing
-// to, or "?" when act did not print them.
-func (m marks) between(from, to string) string {
+// elapsed is the time from the first line containing from to the first later line containing
+// to; false when act did not print them.
+func (m marks) elapsed(from, to string) (time.Duration, bool) {
 	for i, a := range m {
 		if !strings.Contains(a.line, from) {
 			continue
 		}
 		for _, b := range m[i+1:] {
 			if strings.Contains(b.line, to) {
-				return b.at.Sub(a.at).Round(100 * time.Millisecond).String()
+				return b.at.Sub(a.at), true
 			}
 		}
 	}
-	return "?"
+	return 0, false
+}
+
+// between is elapsed for a log line: "?" when act did not print the lines.
+func (m marks) between(from, to string) string {
+	d, ok := m.elapsed(from, to)
+	if !ok {
+		return "?"
+	}
+	return d.Round(10 * time.Millisecond).String()
 }
 
 // copyTree copies the regular files and directories under src to dst, keeping their modes and
-// modification times as a build context carries them (a mode is part of a COPY's cache key); skip
-// (a slash-separated path relative to src) leaves a file or directory out.
-func copyTree(t *testing.T, src, dst string, skip func(rel string) bool) {
+// modification times; skip (a slash-separated path relative to src) leaves a file or directory
+// out.
+func copyTree(t testing.TB, src, dst string, skip func(rel string) bool) {
 	t.Helper()
 	type dir struct {
 		path string
@@ -534,7 +554,7 @@ func keepMeta(path string, info fs.FileInfo) error {
 	return os.Chtimes(path, info.ModTime(), info.ModTime())
 }
 
-func writeFile(t *testing.T, path string, data []byte) {
+func writeFile(t testing.TB, path string, data []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

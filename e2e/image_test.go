@@ -30,33 +30,13 @@ func TestReleaseImage(t *testing.T) {
 	dsn := testenv.DSN(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", "{{.Id}}", imageBase).CombinedOutput(); err != nil {
-		testenv.Unavailable(t, "docker image %s is not available (scripts/image-base.sh builds it): %v: %s", imageBase, err, bytes.TrimSpace(out))
-	}
 
-	build := t.TempDir()
-	linkOrCopy(t, filepath.Join("..", "Dockerfile"), filepath.Join(build, "Dockerfile"))
-	if err := os.MkdirAll(filepath.Join(build, "linux", "amd64"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	linkOrCopy(t, r.binaries["linux/amd64"], filepath.Join(build, "linux", "amd64", "schema-guard"))
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	image := "schema-guard-e2e:" + r.version + "-" + hex.EncodeToString(suffix)
+	image := buildReleaseImage(t, r)
 	docker := func(args ...string) (string, error) {
 		t.Helper()
 		out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
 		return string(out), err
 	}
-	if out, err := docker("build", "-q", "--build-arg", "TARGETPLATFORM=linux/amd64", "-t", image, build); err != nil {
-		t.Fatalf("docker build: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("docker", "image", "rm", image).CombinedOutput(); err != nil {
-			t.Errorf("docker image rm %s: %v: %s", image, err, out)
-		}
-	})
-
 	out, err := docker("run", "--rm", image, "version")
 	if err != nil || !strings.HasPrefix(out, "schema-guard "+r.version+" (commit "+r.commit[:12]) {
 		t.Errorf("docker run %s version: %v: %q", image, err, out)
@@ -119,4 +99,33 @@ func TestReleaseImage(t *testing.T) {
 			break
 		}
 	}
+}
+
+// buildReleaseImage builds the CLI image of the release for linux/amd64, as dockers_v2 would,
+// under a tag of its own that is removed when the test ends.
+func buildReleaseImage(t testing.TB, r *release) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", "{{.Id}}", imageBase).CombinedOutput(); err != nil {
+		testenv.Unavailable(t, "docker image %s is not available (scripts/image-base.sh builds it): %v: %s", imageBase, err, bytes.TrimSpace(out))
+	}
+	build := t.TempDir()
+	linkOrCopy(t, filepath.Join("..", "Dockerfile"), filepath.Join(build, "Dockerfile"))
+	if err := os.MkdirAll(filepath.Join(build, "linux", "amd64"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	linkOrCopy(t, r.binaries["linux/amd64"], filepath.Join(build, "linux", "amd64", "schema-guard"))
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	image := "schema-guard-e2e:" + r.version + "-" + hex.EncodeToString(suffix)
+	if out, err := exec.CommandContext(ctx, "docker", "build", "-q", "--build-arg", "TARGETPLATFORM=linux/amd64", "-t", image, build).CombinedOutput(); err != nil {
+		t.Fatalf("docker build: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("docker", "image", "rm", image).CombinedOutput(); err != nil {
+			t.Errorf("docker image rm %s: %v: %s", image, err, out)
+		}
+	})
+	return image
 }

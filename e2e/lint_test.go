@@ -99,7 +99,7 @@ func actionStepsWorkflow(t *testing.T, root string) []byte {
 	return data
 }
 
-func readAction(t *testing.T, root string) actionMetadata {
+func readAction(t testing.TB, root string) actionMetadata {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(root, "action.yml"))
 	if err != nil {

@@ -45,7 +45,7 @@ func (r *release) tag() string { return "v" + r.version }
 
 // loadRelease reads dist/. It must be the release of this checkout's commit: an older one would
 // test other code than the tree's.
-func loadRelease(t *testing.T) *release {
+func loadRelease(t testing.TB) *release {
 	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -161,7 +161,7 @@ func TestSnapshotBinaries(t *testing.T) {
 // checkBinaryFormat checks that the binary is an executable of the platform's format and
 // architecture that needs no C library: on Linux no interpreter and no shared library at all; on
 // macOS and Windows only the system's own libraries, which every Go binary links.
-func checkBinaryFormat(t *testing.T, platform, path string) {
+func checkBinaryFormat(t testing.TB, platform, path string) {
 	t.Helper()
 	goos, goarch, _ := strings.Cut(platform, "/")
 	switch goos {
@@ -221,7 +221,7 @@ func checkBinaryFormat(t *testing.T, platform, path string) {
 
 // checkArchive checks the platform's archive: named as the action downloads it, listed in
 // checksums.txt with its sha256, holding the binary (the same bytes) and the README.
-func checkArchive(t *testing.T, r *release, platform string, binary []byte) {
+func checkArchive(t testing.TB, r *release, platform string, binary []byte) {
 	t.Helper()
 	goos, goarch, _ := strings.Cut(platform, "/")
 	ext, exe := ".tar.gz", "schema-guard"
@@ -250,7 +250,7 @@ func checkArchive(t *testing.T, r *release, platform string, binary []byte) {
 }
 
 // archiveFiles reads a .tar.gz or .zip into memory: name → content.
-func archiveFiles(t *testing.T, path string, data []byte) map[string][]byte {
+func archiveFiles(t testing.TB, path string, data []byte) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	if strings.HasSuffix(path, ".zip") {
@@ -294,7 +294,7 @@ func archiveFiles(t *testing.T, path string, data []byte) map[string][]byte {
 }
 
 // commitDate is the commit's committer date in UTC, as GoReleaser's CommitDate writes it.
-func commitDate(t *testing.T, commit string) string {
+func commitDate(t testing.TB, commit string) string {
 	t.Helper()
 	out, err := exec.Command("git", "-C", "..", "show", "-s", "--format=%ct", commit).Output()
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 
 // copySource copies the repository's files (tracked ones, and new ones git does not ignore, as
 // they are in the working tree) to dst: the action's source as a checkout of its ref has it.
-func copySource(t *testing.T, root, dst string) {
+func copySource(t testing.TB, root, dst string) {
 	t.Helper()
 	out, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
@@ -74,7 +74,7 @@ type releaseCommit struct {
 
 // serveGitHub publishes the action's source (src) as the repository org/schema-guard, with the
 // release r published for its tag, and serves it on a port of 127.0.0.1 in 8700–8799.
-func serveGitHub(t *testing.T, r *release, src string) (*githubServer, releaseCommit) {
+func serveGitHub(t testing.TB, r *release, src string) (*githubServer, releaseCommit) {
 	t.Helper()
 	root := t.TempDir()
 	s := &githubServer{root: root, git: filepath.Join(root, filepath.FromSlash(actionRepo))}
@@ -144,7 +144,7 @@ func (s *githubServer) fetched(suffix string) int {
 }
 
 // listenLoopback listens on the first free port of 127.0.0.1:8700–8799.
-func listenLoopback(t *testing.T) net.Listener {
+func listenLoopback(t testing.TB) net.Listener {
 	t.Helper()
 	for port := 8700; port <= 8799; port++ {
 		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
@@ -161,7 +161,7 @@ func listenLoopback(t *testing.T) net.Listener {
 
 // linkOrCopy puts src at dst, as a hard link where it can: a test that changes a served file
 // must replace it (remove, then write), never write into it.
-func linkOrCopy(t *testing.T, src, dst string) {
+func linkOrCopy(t testing.TB, src, dst string) {
 	t.Helper()
 	if os.Link(src, dst) == nil {
 		return
