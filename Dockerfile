@@ -5,7 +5,7 @@
 #   docker run --rm -v "$PWD:/w" -w /w ghcr.io/schema-guard/schema-guard:1 check --dsn '…'
 #
 # The base is a build argument so that machines without a registry can use a local one
-# (scripts/action-images.sh builds debian:bookworm-slim from Debian packages).
+# (scripts/image-base.sh builds debian:bookworm-slim from Debian packages).
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${RUNTIME_IMAGE}
 # git reads the migration history at the base commit; CA certificates are for the GitHub API. A
