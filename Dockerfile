@@ -1,37 +1,23 @@
-# The image of the GitHub Action (action.yml: runs.using docker, image Dockerfile): the runner builds
-# it from this file when a job uses the action. It is also a plain CLI image:
-#   docker run --rm -v "$PWD:/w" -w /w schema-guard-action:local check --dsn '…'
+# The image of the CLI, built by GoReleaser (.goreleaser.yaml, dockers_v2) from the binaries it has
+# already built: its context holds linux/amd64/schema-guard and linux/arm64/schema-guard, and
+# buildx sets TARGETPLATFORM for each image of the multi-arch manifest.
 #
-# The base images are build arguments so that machines without a registry can build it from local
-# bases (scripts/action-images.sh builds and tags them under these default names).
-ARG GO_IMAGE=golang:1.26-bookworm
+#   docker run --rm -v "$PWD:/w" -w /w ghcr.io/schema-guard/schema-guard:1 check --dsn '…'
+#
+# The base is a build argument so that machines without a registry can use a local one
+# (scripts/image-base.sh builds debian:bookworm-slim from Debian packages).
 ARG RUNTIME_IMAGE=debian:bookworm-slim
-
-FROM ${GO_IMAGE} AS build
-WORKDIR /src
-# Modules first, in a layer of their own: a source change does not download them again.
-COPY go.mod go.sum ./
-RUN go mod download
-COPY . .
-# Stamped by release builds (--build-arg VERSION=v1.2.3); the runner passes no build arguments, so
-# an action built from a tag prints "dev" plus the Go toolchain.
-ARG VERSION=dev
-# Static, so the runtime stage needs no C library of a particular version. The build cache is
-# dropped: this layer is never reused after a source change, and each one would keep a whole cache.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
-      -o /out/schema-guard ./cmd/schema-guard \
-    && go clean -cache
-
 FROM ${RUNTIME_IMAGE}
-# git reads the migration history at the base commit; CA certificates are for the GitHub API. Local
-# runtime bases already have both, and then no package index is fetched. The runner mounts the
-# workspace owned by its own user while a Docker action runs as root: without safe.directory git
-# refuses the checkout ("detected dubious ownership").
+# git reads the migration history at the base commit; CA certificates are for the GitHub API. A
+# local base that already has both fetches no package index. A mounted workspace is usually owned
+# by another user than the container's root: without safe.directory git refuses it ("detected
+# dubious ownership").
 RUN if ! command -v git >/dev/null || [ ! -s /etc/ssl/certs/ca-certificates.crt ]; then \
       apt-get update \
       && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git ca-certificates \
       && rm -rf /var/lib/apt/lists/*; \
     fi \
     && git config --system --add safe.directory '*'
-COPY --from=build /out/schema-guard /usr/local/bin/schema-guard
+ARG TARGETPLATFORM
+COPY ${TARGETPLATFORM}/schema-guard /usr/local/bin/schema-guard
 ENTRYPOINT ["/usr/local/bin/schema-guard"]

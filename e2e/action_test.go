@@ -1,17 +1,20 @@
-// Package e2e runs the GitHub Action end to end, with a real runner: act runs the example workflow
-// (examples/workflows/schema-guard.yml, the one docs/action.md shows) on pull requests against
-// the bundled example, act builds the action's image from the Dockerfile and runs it as a Docker
-// action, and the action replays the migrations on the test MariaDB server (dsn engine, so no
-// nested containers).
+// Package e2e runs schema-guard as users get it: the release GoReleaser makes (dist/, from
+// scripts/snapshot.sh), and the GitHub Action run by a real runner. act runs the example workflow
+// (examples/workflows/schema-guard.yml, the one the README shows) on pull requests against the
+// bundled example, with `uses: org/schema-guard@v1` resolved to this repository's source, and the
+// action downloads its binary from a local stand-in for github.com that serves the snapshot as
+// the release of its v1 tag; the check replays the migrations on the test MariaDB server (dsn
+// engine).
 //
-// Needs act (go install github.com/nektos/act@v0.2.70), Docker, the local base images
-// (scripts/action-images.sh) and the test server (scripts/test-env.sh); without them the test
-// skips, and under CI=true it fails.
+// Needs act (go install github.com/nektos/act@v0.2.70), the snapshot release and the test server
+// (scripts/test-env.sh, scripts/snapshot.sh); without them the tests skip, and under CI=true they
+// fail.
 package e2e
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,44 +31,35 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/patternmatcher"
-	"github.com/moby/patternmatcher/ignorefile"
-
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 const (
-	// The Dockerfile's default base images; scripts/action-images.sh builds them here. The
-	// runtime base is also the job's container: the workflow's run step needs only bash there
-	// (act skips actions/checkout of the workflow's own repository).
-	goImage      = "golang:1.26-bookworm"
-	runtimeImage = "debian:bookworm-slim"
-
-	// published is how the example workflow names the action; the test points it at a copy of
-	// this repository inside the pull request's workspace, where act builds it as a local action.
-	published  = "org/schema-guard@v1"
-	actionPath = ".github/actions/schema-guard"
-	// actImage is the tag act gives the image it builds for actionPath.
-	actImage = "act-github-actions-schema-guard-dockeraction:latest"
+	// published is how the example workflow names the action; act resolves it to a copy of this
+	// repository (--local-repository), as the runner would check out the tag.
+	published = actionRepo + "@v1"
 
 	workflowFile = ".github/workflows/schema-guard.yml"
 	// apiHost is where act tells the action GitHub's API is (https://apiHost/api/v3): a port
 	// that refuses connections.
 	apiHost = "127.0.0.1:9"
-	// containerPrefix starts the names of the containers act makes for the example workflow
-	// ("schema-guard") and its job ("migrations").
-	containerPrefix = "act-schema-guard-migrations"
 )
 
 func TestActionOnPullRequests(t *testing.T) {
 	e := newEnv(t)
-	repo := newShopRepo(t, e)
+	repo := newShopRepo(t, e, exampleWorkflow(t, e))
+	archive := fmt.Sprintf("schema-guard_%s_linux_amd64.tar.gz", e.release.version)
 
+	// The first run finds an empty tool cache: the action downloads the release.
 	t.Run("error finding fails the job", func(t *testing.T) {
 		head := repo.pullRequest(t, "rename-full-name", "V13__add_loyalty_points.sql", "V14__rename_full_name.sql")
-		run := e.runAct(t, repo, head)
+		run := e.runAct(t, repo, "v1", head)
 		if run.err == nil {
 			t.Errorf("act succeeded; want the job to fail on the rename-column error\n%s", run.tail())
+		}
+		run.ranRelease(t, e.release, "verified against checksums.txt of "+e.release.tag())
+		if n := e.github.fetched("/" + archive); n != 1 {
+			t.Errorf("%s was downloaded %d times; want 1", archive, n)
 		}
 		// 1, findings: not 2, which would mean the check could not be done.
 		if code := run.actionExit(); code != "1" {
@@ -88,16 +82,23 @@ func TestActionOnPullRequests(t *testing.T) {
 		if n := run.errorsOutput(t); n < 1 {
 			t.Errorf("the errors output is %d; want at least 1", n)
 		}
+		run.reportOutput(t)
 		if !strings.Contains(run.out, "Job failed") {
 			t.Errorf("act does not say the job failed\n%s", run.tail())
 		}
 	})
 
+	// The second run finds the binary in the tool cache (act keeps it in its cache directory,
+	// as a self-hosted runner keeps its tool cache).
 	t.Run("clean pull request passes", func(t *testing.T) {
 		head := repo.pullRequest(t, "loyalty-points", "V13__add_loyalty_points.sql")
-		run := e.runAct(t, repo, head)
+		run := e.runAct(t, repo, "v1", head)
 		if run.err != nil {
 			t.Errorf("act failed: %v; want the job to succeed\n%s", run.err, run.tail())
+		}
+		run.ranRelease(t, e.release, "from the tool cache")
+		if n := e.github.fetched("/" + archive); n != 1 {
+			t.Errorf("%s was downloaded %d times in two runs; want 1: the second from the tool cache", archive, n)
 		}
 		run.apiFallback(t)
 		if a := run.annotations("error"); len(a) > 0 {
@@ -110,6 +111,31 @@ func TestActionOnPullRequests(t *testing.T) {
 			t.Errorf("act does not say the job succeeded\n%s", run.tail())
 		}
 	})
+}
+
+// TestActionFromSource runs the example workflow with the action at a branch, which has no
+// release: the action builds schema-guard from its own source, and the check runs as with the
+// release.
+func TestActionFromSource(t *testing.T) {
+	e := newEnv(t)
+	workflow := bytes.ReplaceAll(exampleWorkflow(t, e), []byte("uses: "+published+"\n"), []byte("uses: "+actionRepo+"@main\n"))
+	repo := newShopRepo(t, e, workflow)
+	head := repo.pullRequest(t, "rename-full-name", "V13__add_loyalty_points.sql", "V14__rename_full_name.sql")
+	run := e.runAct(t, repo, "main", head)
+	if !strings.Contains(run.out, "no release for main; building from source") {
+		t.Errorf("the action did not build from source\n%s", run.tail())
+	}
+	if code := run.actionExit(); code != "1" {
+		t.Errorf("the action exited with %q; want 1 (the rename-column error)\n%s", code, run.tail())
+	}
+	if !slices.ContainsFunc(run.annotations("error"), func(props map[string]string) bool {
+		return props["title"] == "rename-column"
+	}) {
+		t.Errorf("no rename-column annotation\n%s", run.tail())
+	}
+	if n := e.github.fetched(".tar.gz"); n != 0 {
+		t.Errorf("%d archives downloaded for a branch", n)
+	}
 }
 
 // TestDocsShowTheTestedWorkflow keeps the README's example workflow the one the test above runs:
@@ -130,13 +156,19 @@ func TestDocsShowTheTestedWorkflow(t *testing.T) {
 
 // env is what the runs need from this machine.
 type env struct {
-	act  string // the act binary
-	dsn  string // the test server, for the action's dsn input
-	root string // this repository
-	home string // act's HOME: its caches and configuration stay out of the user's
+	act     string // the act binary
+	dsn     string // the test server, for the action's dsn input
+	root    string // this repository
+	home    string // act's HOME: its caches (the tool cache among them) stay out of the user's
+	action  string // the action's source, as the runner checks out its ref
+	release *release
+	github  *githubServer
+	// platform is what act runs ubuntu-latest on: -self-hosted, this machine, unless set (an
+	// image: a job container, which act needs for a Docker action).
+	platform string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	act, err := exec.LookPath("act")
 	if err != nil {
@@ -146,115 +178,30 @@ func newEnv(t *testing.T) *env {
 			testenv.Unavailable(t, "act is not installed (go install github.com/nektos/act@v0.2.70)")
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "docker", "version", "--format", "{{.Server.Version}}").CombinedOutput(); err != nil {
-		testenv.Unavailable(t, "Docker does not answer: %v: %s", err, bytes.TrimSpace(out))
-	}
-	for _, image := range []string{goImage, runtimeImage} {
-		if out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", "{{.Id}}", image).CombinedOutput(); err != nil {
-			testenv.Unavailable(t, "docker image %s is not available (scripts/action-images.sh builds it): %v: %s", image, err, bytes.TrimSpace(out))
-		}
-	}
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{act: act, dsn: testenv.DSN(t), root: root, home: t.TempDir()}
-	cleanupDocker(t)
+	e := &env{act: act, dsn: testenv.DSN(t), root: root, home: t.TempDir(), release: loadRelease(t)}
+	e.action = filepath.Join(t.TempDir(), "schema-guard")
+	copySource(t, root, e.action)
+	e.github, _ = serveGitHub(t, e.release, e.action)
 	return e
 }
 
-// cleanupDocker removes, when the test ends, what act leaves in Docker: the job's container and
-// volumes (act keeps them after a failed job unless --rm, and an interrupted run skips that too),
-// the containers of a failed image build (the Docker API keeps them), its tool cache volume when
-// the test made it, and the tag of the action's image. act names the job's container and volumes
-// after the workflow and job alone, so they are recognised by name.
-func cleanupDocker(t *testing.T) {
-	t.Helper()
-	named := func(args ...string) []string {
-		var names []string
-		for _, name := range docker(t, args...) {
-			if strings.HasPrefix(name, containerPrefix) {
-				names = append(names, name)
-			}
-		}
-		return names
-	}
-	// Image builds are the only users of the Go build base here; act's and the test's builds are
-	// the ones made while the test runs.
-	failedBuilds := func() []string {
-		return docker(t, "ps", "-aq", "--filter", "ancestor="+goImage, "--filter", "status=exited")
-	}
-	hasToolcache := func() bool {
-		return slices.Contains(docker(t, "volume", "ls", "-q", "--filter", "name=act-toolcache"), "act-toolcache")
-	}
-	hadBuilds := failedBuilds()
-	hadToolcache := hasToolcache()
-	hadImage := len(docker(t, "image", "ls", "-q", actImage)) > 0
-	t.Cleanup(func() {
-		var containers []string
-		for _, id := range failedBuilds() {
-			if !slices.Contains(hadBuilds, id) {
-				containers = append(containers, id)
-			}
-		}
-		containers = append(containers, named("ps", "-a", "--format", "{{.Names}}")...)
-		if len(containers) > 0 {
-			docker(t, append([]string{"rm", "-f", "-v"}, containers...)...)
-		}
-		volumes := named("volume", "ls", "--format", "{{.Name}}")
-		if !hadToolcache && hasToolcache() {
-			volumes = append(volumes, "act-toolcache")
-		}
-		if len(volumes) > 0 {
-			docker(t, append([]string{"volume", "rm", "-f"}, volumes...)...)
-		}
-		if !hadImage && len(docker(t, "image", "ls", "-q", actImage)) > 0 {
-			// By name: the image is usually schema-guard-action:local under a second tag, and
-			// then only the tag goes.
-			docker(t, "image", "rm", actImage)
-		}
-	})
-}
-
-// docker runs a docker command and returns the words of its output (names, IDs).
-func docker(t *testing.T, args ...string) []string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "docker", args...).Output()
-	if err != nil {
-		t.Errorf("docker %s: %v", strings.Join(args, " "), err)
-		return nil
-	}
-	return strings.Fields(string(out))
-}
-
 // shopRepo is a git repository in the state of a project that uses the action: the bundled
-// example's migrations deployed on main, the example workflow, and the action itself at
-// actionPath (untracked, as a checkout of the action's own repository would not be in it).
+// example's migrations deployed on main, and the example workflow as it is.
 type shopRepo struct {
 	dir  string
 	base string // main's commit: the pull requests' base
 	e    *env
 }
 
-func newShopRepo(t *testing.T, e *env) *shopRepo {
+func newShopRepo(t testing.TB, e *env, workflow []byte) *shopRepo {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "shop")
 	example := filepath.Join(e.root, "testdata", "examples", "shop")
 	copyTree(t, filepath.Join(example, "db"), filepath.Join(dir, "db"), nil)
-
-	workflow, err := os.ReadFile(filepath.Join(e.root, "examples", "workflows", "schema-guard.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(workflow, []byte("uses: "+published)) {
-		t.Fatalf("examples/workflows/schema-guard.yml does not use %s", published)
-	}
-	// The one change: the action is the local copy, not the published tag.
-	workflow = bytes.ReplaceAll(workflow, []byte("uses: "+published), []byte("uses: ./"+actionPath))
 	writeFile(t, filepath.Join(dir, workflowFile), workflow)
 
 	r := &shopRepo{dir: dir, e: e}
@@ -262,13 +209,25 @@ func newShopRepo(t *testing.T, e *env) *shopRepo {
 	r.git(t, "add", "db", ".github")
 	r.git(t, "commit", "-q", "-m", "Deployed migrations")
 	r.base = r.git(t, "rev-parse", "HEAD")
-	copyAction(t, e.root, filepath.Join(dir, actionPath))
 	return r
+}
+
+// exampleWorkflow is examples/workflows/schema-guard.yml, which must use the published action.
+func exampleWorkflow(t testing.TB, e *env) []byte {
+	t.Helper()
+	workflow, err := os.ReadFile(filepath.Join(e.root, "examples", "workflows", "schema-guard.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(workflow, []byte("uses: "+published+"\n")) {
+		t.Fatalf("examples/workflows/schema-guard.yml does not use %s", published)
+	}
+	return workflow
 }
 
 // pullRequest makes a branch from main that adds the named migrations of the example's pull
 // request (testdata/examples/shop/pr) and checks it out; it returns the head commit.
-func (r *shopRepo) pullRequest(t *testing.T, branch string, migrations ...string) string {
+func (r *shopRepo) pullRequest(t testing.TB, branch string, migrations ...string) string {
 	t.Helper()
 	r.git(t, "checkout", "-q", "-B", branch, "main")
 	for _, name := range migrations {
@@ -283,7 +242,7 @@ func (r *shopRepo) pullRequest(t *testing.T, branch string, migrations ...string
 	return r.git(t, "rev-parse", "HEAD")
 }
 
-func (r *shopRepo) git(t *testing.T, args ...string) string {
+func (r *shopRepo) git(t testing.TB, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-c", "user.name=e2e", "-c", "user.email=e2e@example.com"}, args...)...)
 	cmd.Dir = r.dir
@@ -298,9 +257,25 @@ func (r *shopRepo) git(t *testing.T, args ...string) string {
 
 // actRun is one act run: its output and exit status.
 type actRun struct {
-	out string
-	err error
+	out   string
+	err   error
+	lines marks
 }
+
+// The lines act prints when the action's step starts, and when its check step (action.yml,
+// id check) starts: from one to the other, the action fetches or finds its binary. The check's
+// first line comes once it has connected to the server and read the migrations.
+const (
+	stepStart  = "Run Main " + actionRepo + "@"
+	checkStart = "Run Main schema-guard check"
+	checkFirst = "schema-guard: replaying"
+)
+
+// toCheck is the time from the action's step start to its check step's start.
+func (r actRun) toCheck() string { return r.lines.between(stepStart, checkStart) }
+
+// toFirstLine is the time from the action's step start to the check's first line of output.
+func (r actRun) toFirstLine() string { return r.lines.between(stepStart, checkFirst) }
 
 // tail is the end of act's output, for failure messages.
 func (r actRun) tail() string {
@@ -328,17 +303,44 @@ func (r actRun) annotations(kind string) []map[string]string {
 	return all
 }
 
-// actionExit is the exit code act reports for the failed action step ("" when it succeeded).
+// actionExit is the exit code of schema-guard in the action's check step, as act reports it
+// after the step's failure ("" when the step succeeded).
 func (r actRun) actionExit() string {
-	m := regexp.MustCompile("exit with `FAILURE`: (\\d+)").FindStringSubmatch(r.out)
-	if m == nil {
+	_, after, ok := strings.Cut(r.out, "Failure - Main schema-guard check")
+	if !ok {
 		return ""
+	}
+	m := regexp.MustCompile(`exit status (\d+)`).FindStringSubmatch(after)
+	if m == nil {
+		return "?"
 	}
 	return m[1]
 }
 
+// ranRelease checks that the action ran the release's binary, which it got as how says
+// ("verified against checksums.txt of v…", "from the tool cache").
+func (r actRun) ranRelease(t testing.TB, rel *release, how string) {
+	t.Helper()
+	want := "schema-guard setup: schema-guard " + rel.version + " (commit " + rel.commit[:12]
+	for _, line := range strings.Split(r.out, "\n") {
+		if strings.Contains(line, want) && strings.Contains(line, how) {
+			return
+		}
+	}
+	t.Errorf("act's output has no line with %q and %q\n%s", want, how, r.tail())
+}
+
+// reportOutput checks the report output: the path of the JSON report, which the check wrote.
+func (r actRun) reportOutput(t testing.TB) {
+	t.Helper()
+	m := regexp.MustCompile(`::set-output:: report=(\S+)`).FindStringSubmatch(r.out)
+	if m == nil || filepath.Base(m[1]) != "schema-guard-report.json" {
+		t.Errorf("no report output naming schema-guard-report.json in act's output: %q\n%s", m, r.tail())
+	}
+}
+
 // apiFallback checks that the unreachable GitHub API (apiHost) cost the job one line of output.
-func (r actRun) apiFallback(t *testing.T) {
+func (r actRun) apiFallback(t testing.TB) {
 	t.Helper()
 	var lines []string
 	for _, line := range strings.Split(r.out, "\n") {
@@ -352,7 +354,7 @@ func (r actRun) apiFallback(t *testing.T) {
 }
 
 // errorsOutput reads the action's errors output from the workflow's Summary step.
-func (r actRun) errorsOutput(t *testing.T) int {
+func (r actRun) errorsOutput(t testing.TB) int {
 	t.Helper()
 	m := regexp.MustCompile(`schema-guard found (\d+) errors`).FindStringSubmatch(r.out)
 	if m == nil {
@@ -364,8 +366,9 @@ func (r actRun) errorsOutput(t *testing.T) int {
 }
 
 // runAct runs the workflow on the pull request from main to head, as GitHub would on its
-// pull_request event, and logs how long building and running the action took.
-func (e *env) runAct(t *testing.T, r *shopRepo, head string) actRun {
+// pull_request event, with the action at ref (v1: the release), and logs how long the action's
+// step took to start the check.
+func (e *env) runAct(t testing.TB, r *shopRepo, ref, head string) actRun {
 	t.Helper()
 	branch := r.git(t, "rev-parse", "--abbrev-ref", "HEAD")
 	event, err := json.Marshal(map[string]any{
@@ -383,17 +386,28 @@ func (e *env) runAct(t *testing.T, r *shopRepo, head string) actRun {
 	}
 	eventFile := filepath.Join(t.TempDir(), "event.json")
 	writeFile(t, eventFile, event)
+	goEnv := func(name string) string {
+		out, err := exec.Command("go", "env", name).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", name, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e.act, "pull_request",
 		"--workflows", filepath.Join(r.dir, workflowFile),
 		"--eventpath", eventFile,
-		// A container job, not -self-hosted: act runs Docker actions only from a job container
-		// (nektos/act#97), and it shares its network with them. act's default --network host
-		// then puts the action on this machine's 127.0.0.1, where the test server listens.
-		"--platform", "ubuntu-latest="+runtimeImage,
-		"--pull=false",
+		// The steps run on this machine, as on a runner: a composite action runs its steps on the
+		// runner itself, and the test server on 127.0.0.1 is this machine's.
+		"--platform", "ubuntu-latest="+cmp.Or(e.platform, "-self-hosted"),
+		// A job container (platform) is an image of this machine; it is removed after the job.
+		"--pull=false", "--rm",
+		// uses: org/schema-guard@REF is the action's source, as the runner would download it.
+		"--local-repository", actionRepo+"@"+ref+"="+e.action,
+		// github.server_url: where the action reads its tags and downloads its release.
+		"--env", "GITHUB_SERVER_URL="+e.github.url,
 		"--env", "GITHUB_REPOSITORY=example/shop",
 		// The workflow reads the server from this secret (empty there means: a container).
 		"--secret", "SCHEMA_GUARD_DSN="+e.dsn,
@@ -402,12 +416,13 @@ func (e *env) runAct(t *testing.T, r *shopRepo, head string) actRun {
 		"--secret", "GITHUB_TOKEN=e2e-no-such-token",
 		"--github-instance", apiHost,
 		"--no-cache-server",
-		// Remove the job's container and volumes after a failed job too.
-		"--rm",
 	)
 	cmd.Dir = r.dir
+	// HOME and the XDG directories hold act's caches, the tool cache among them; Go's caches stay
+	// the machine's, so that a build from source compiles only what changed.
 	cmd.Env = append(os.Environ(), "HOME="+e.home, "XDG_CACHE_HOME="+filepath.Join(e.home, ".cache"),
-		"XDG_CONFIG_HOME="+filepath.Join(e.home, ".config"))
+		"XDG_CONFIG_HOME="+filepath.Join(e.home, ".config"),
+		"GOCACHE="+goEnv("GOCACHE"), "GOMODCACHE="+goEnv("GOMODCACHE"), "GOPATH="+goEnv("GOPATH"))
 	// One pipe for both streams keeps act's lines in order, and each line is timed as it comes.
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -425,10 +440,10 @@ func (e *env) runAct(t *testing.T, r *shopRepo, head string) actRun {
 	lines := timeLines(io.TeeReader(pr, &out))
 	pr.Close()
 	err = cmd.Wait()
-	t.Logf("act: %s in all; action image build %s, action run %s", time.Since(start).Round(100*time.Millisecond),
-		lines.between("docker build -t "+actImage, "docker pull image="+actImage),
-		lines.between("docker run image="+actImage, "Main ./"+actionPath))
-	return actRun{out: out.String(), err: err}
+	run := actRun{out: out.String(), err: err, lines: lines}
+	t.Logf("act: %s in all; from the action's step start to the check step's start %s, to the check's first line %s",
+		time.Since(start).Round(100*time.Millisecond), run.toCheck(), run.toFirstLine())
+	return run
 }
 
 // mark is a line of act's output and when it came.
@@ -452,58 +467,35 @@ func timeLines(r io.Reader) marks {
 	return m
 }
 
-// between is the time from the first line containing from to the first later line containing
-// to, or "?" when act did not print them.
-func (m marks) between(from, to string) string {
+// elapsed is the time from the first line containing from to the first later line containing
+// to; false when act did not print them.
+func (m marks) elapsed(from, to string) (time.Duration, bool) {
 	for i, a := range m {
 		if !strings.Contains(a.line, from) {
 			continue
 		}
 		for _, b := range m[i+1:] {
 			if strings.Contains(b.line, to) {
-				return b.at.Sub(a.at).Round(100 * time.Millisecond).String()
+				return b.at.Sub(a.at), true
 			}
 		}
 	}
-	return "?"
+	return 0, false
 }
 
-// copyAction copies the action's repository to dst as a Docker build sees it: without what
-// .dockerignore excludes. With the same context as scripts/action-images.sh's build (which also
-// sends it the way act does), act's build of the action reuses that image's layers instead of
-// compiling for a minute.
-func copyAction(t *testing.T, root, dst string) {
-	t.Helper()
-	f, err := os.Open(filepath.Join(root, ".dockerignore"))
-	if err != nil {
-		t.Fatal(err)
+// between is elapsed for a log line: "?" when act did not print the lines.
+func (m marks) between(from, to string) string {
+	d, ok := m.elapsed(from, to)
+	if !ok {
+		return "?"
 	}
-	patterns, err := ignorefile.ReadAll(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pm, err := patternmatcher.New(patterns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copyTree(t, root, dst, func(rel string) bool {
-		switch rel {
-		case "Dockerfile", ".dockerignore":
-			return false // the build needs them, whatever .dockerignore says
-		}
-		skip, err := pm.MatchesOrParentMatches(rel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return skip
-	})
+	return d.Round(10 * time.Millisecond).String()
 }
 
 // copyTree copies the regular files and directories under src to dst, keeping their modes and
-// modification times as a build context carries them (a mode is part of a COPY's cache key); skip
-// (a slash-separated path relative to src) leaves a file or directory out.
-func copyTree(t *testing.T, src, dst string, skip func(rel string) bool) {
+// modification times; skip (a slash-separated path relative to src) leaves a file or directory
+// out.
+func copyTree(t testing.TB, src, dst string, skip func(rel string) bool) {
 	t.Helper()
 	type dir struct {
 		path string
@@ -562,7 +554,7 @@ func keepMeta(path string, info fs.FileInfo) error {
 	return os.Chtimes(path, info.ModTime(), info.ModTime())
 }
 
-func writeFile(t *testing.T, path string, data []byte) {
+func writeFile(t testing.TB, path string, data []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

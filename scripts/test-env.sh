@@ -4,7 +4,7 @@
 #     only touch databases named schema_guard_* (exactly what the dsn engine needs);
 #   - a Docker engine, and the local MariaDB image the container-engine tests use
 #     (scripts/test-image.sh; no container registry is reachable on the project's machines);
-#   - act and the GitHub Action's images (scripts/action-images.sh) for the end-to-end test.
+#   - act for the GitHub Action's end-to-end test, and the CLI image's base (scripts/image-base.sh).
 # Servers it starts keep running after it exits; their PIDs are in /tmp/schema-guard-*.pid.
 #
 #   scripts/test-env.sh           everything
@@ -22,6 +22,7 @@ command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-se
 if [ "$what" = all ]; then
   command -v dockerd >/dev/null || need+=(docker.io)
   command -v debootstrap >/dev/null || need+=(debootstrap)
+  command -v shellcheck >/dev/null || need+=(shellcheck) # actionlint's run: scripts (e2e/lint_test.go)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
@@ -64,12 +65,12 @@ fi
 log "docker ready"
 $sudo bash "$here/test-image.sh"
 
-# The GitHub Action's end-to-end test (e2e/) runs the example workflow with act, which builds the
-# action's image on local base images: act from the module proxy, the images from Debian packages
-# (scripts/action-images.sh). Both do nothing when up to date.
+# The GitHub Action's end-to-end test (e2e/) runs the example workflow with act (from the module
+# proxy), and e2e/image_test.go builds the CLI image on a base made from Debian packages
+# (scripts/image-base.sh). Both do nothing when up to date.
 act=$(go env GOPATH)/bin/act
 if [ "$("$act" --version 2>/dev/null)" != "act version 0.2.70" ]; then
   log "installing act 0.2.70"
   go install github.com/nektos/act@v0.2.70
 fi
-$sudo bash "$here/action-images.sh"
+$sudo bash "$here/image-base.sh"

@@ -9,12 +9,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
-
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = "dev"
 
 // Exit codes.
 const (
@@ -75,22 +71,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "schema-guard: unknown command %q (commands: check, diff, dump, explain, copy, cleanup, action, version, help)\n", args[0])
 	return exitFailure
-}
-
-func versionLine() string {
-	v, rev := version, ""
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				rev = " " + s.Value[:12]
-			}
-		}
-		return fmt.Sprintf("schema-guard %s%s (%s)", v, rev, bi.GoVersion)
-	}
-	return "schema-guard " + v
 }
 
 const usage = `schema-guard checks MySQL/MariaDB schema migrations before they are merged.

@@ -69,7 +69,7 @@ func writeSARIF(w io.Writer, rep *report.Report) error {
 	for _, r := range append(reg.Rules(), rules.Builtin()...) {
 		infos = append(infos, report.RuleInfo{ID: r.ID, Summary: r.Summary, Help: r.Doc, Severity: r.Severity})
 	}
-	return report.WriteSARIF(w, rep, infos, versionLine())
+	return report.WriteSARIF(w, rep, infos, readBuildInfo().version)
 }
 
 // keepChanged drops the findings on lines the change since the base ref did not touch. Without
