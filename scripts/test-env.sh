@@ -35,7 +35,7 @@ if ! $sudo mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; then
   log "starting mariadbd"
   $sudo mkdir -p /run/mysqld
   $sudo chown mysql /run/mysqld
-  $sudo setsid /usr/sbin/mariadbd --user=mysql --bind-address=127.0.0.1 --port=3306 \
+  $sudo setsid /usr/sbin/mariadbd --user=mysql --bind-address=127.0.0.1 --port=3306 --max-connections=1000 \
     >/tmp/schema-guard-mariadbd.log 2>&1 < /dev/null &
   echo $! >/tmp/schema-guard-mariadbd.pid
   for _ in $(seq 60); do
@@ -47,6 +47,13 @@ fi
 $sudo mariadb <<'SQL'
 CREATE USER IF NOT EXISTS 'schema_guard'@'127.0.0.1' IDENTIFIED BY 'schema_guard';
 GRANT ALL ON `schema\_guard\_%`.* TO 'schema_guard'@'127.0.0.1';
+-- The documented least-privilege account (README, Security): it may create the per-run account.
+CREATE USER IF NOT EXISTS 'schema_guard_admin'@'127.0.0.1' IDENTIFIED BY 'schema_guard_admin';
+GRANT CREATE USER ON *.* TO 'schema_guard_admin'@'127.0.0.1';
+GRANT ALL ON `schema\_guard\_%`.* TO 'schema_guard_admin'@'127.0.0.1' WITH GRANT OPTION;
+-- What a CI service container's root looks like, for the sandbox tests.
+CREATE USER IF NOT EXISTS 'schema_guard_root'@'127.0.0.1' IDENTIFIED BY 'schema_guard_root';
+GRANT ALL ON *.* TO 'schema_guard_root'@'127.0.0.1' WITH GRANT OPTION;
 SQL
 log "mariadb ready: schema_guard:schema_guard@tcp(127.0.0.1:3306)/"
 [ "$what" = all ] || exit 0
