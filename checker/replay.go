@@ -34,59 +34,11 @@ func (s *Session) replay(ctx context.Context) error {
 
 	done := 0
 	for _, phase := range []migrations.State{migrations.Deployed, migrations.Pending} {
-		var units []runner.Unit
-		var index []int // position of each unit in src.steps
-		files := map[string]*migrations.File{}
-		stmts := map[string][]migrations.Statement{}
-		for i, st := range src.steps {
-			if st.State == phase && st.Skip == "" {
-				units = append(units, runner.Unit{Path: st.File.Path, Statements: src.units[i]})
-				index = append(index, i)
-				// By the migration's key: a Liquibase file holds several migrations.
-				files[st.File.Key()], stmts[st.File.Key()] = st.File, src.units[i]
-			}
-		}
-		if len(units) == 0 {
-			continue
-		}
-		hooks := runner.Hooks{Progress: func(i int, u *runner.Unit) {
-			if s.opts.Progress != nil {
-				s.opts.Progress(done+i, total, u.Path)
-			}
-		}}
-		var c *compat
-		if phase == migrations.Pending {
-			// The deployed state is what the running application knows; the rules judge the
-			// pending statements against it.
-			deployed, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
-			if err != nil {
-				return err
-			}
-			if c, err = newCompat(ctx, s, deployed); err != nil {
-				return err
-			}
-			hooks.Statement = c.beforeStatement
-		}
-		s.opts.Log.Info("replaying", "phase", string(phase), "migrations", len(units), "database", db.Name)
-		res, err := db.Replay(ctx, units, hooks)
-		if err != nil {
+		n, failed, err := s.replayPhase(ctx, phase, done, total)
+		if err != nil || failed {
 			return err
 		}
-		done += len(units)
-		for j, ur := range res.Units {
-			m := &rep.Migrations[index[j]]
-			m.Applied, m.DurationMS = ur.Applied, ur.Duration.Milliseconds()
-		}
-		rep.Add(res.Findings...)
-		if c != nil {
-			rep.Add(c.finish(files, stmts)...)
-			rep.Timings.Rules = c.spent.Milliseconds()
-			rep.Timings.Copier = c.copierTime.Milliseconds()
-			rep.Copier = append(rep.Copier, c.copies...)
-		}
-		if res.Failed {
-			return nil
-		}
+		done += n
 	}
 
 	final, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
@@ -98,4 +50,61 @@ func (s *Session) replay(ctx context.Context) error {
 		Tables: len(final.Tables), Views: len(final.Views), Triggers: len(final.Triggers), Routines: len(final.Routines),
 	}
 	return nil
+}
+
+// replayPhase replays the steps of one phase, the pending one judged as it goes, and records
+// what happened in the report. It returns how many migrations it replayed and whether a
+// statement failed (the replay stops there).
+func (s *Session) replayPhase(ctx context.Context, phase migrations.State, done, total int) (int, bool, error) {
+	src, rep, db := s.src, s.Report, s.Replayed
+	var units []runner.Unit
+	var index []int // position of each unit in src.steps
+	files := map[string]*migrations.File{}
+	stmts := map[string][]migrations.Statement{}
+	for i, st := range src.steps {
+		if st.State == phase && st.Skip == "" {
+			units = append(units, runner.Unit{Path: st.File.Path, Statements: src.units[i]})
+			index = append(index, i)
+			// By the migration's key: a Liquibase file holds several migrations.
+			files[st.File.Key()], stmts[st.File.Key()] = st.File, src.units[i]
+		}
+	}
+	if len(units) == 0 {
+		return 0, false, nil
+	}
+	hooks := runner.Hooks{Progress: func(i int, u *runner.Unit) {
+		if s.opts.Progress != nil {
+			s.opts.Progress(done+i, total, u.Path)
+		}
+	}}
+	var c *compat
+	if phase == migrations.Pending {
+		// The deployed state is what the running application knows; the rules judge the
+		// pending statements against it.
+		deployed, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
+		if err != nil {
+			return 0, false, err
+		}
+		if c, err = newCompat(ctx, s, deployed); err != nil {
+			return 0, false, err
+		}
+		hooks.Statement = c.beforeStatement
+	}
+	s.opts.Log.Info("replaying", "phase", string(phase), "migrations", len(units), "database", db.Name)
+	res, err := db.Replay(ctx, units, hooks)
+	if err != nil {
+		return 0, false, err
+	}
+	for j, ur := range res.Units {
+		m := &rep.Migrations[index[j]]
+		m.Applied, m.DurationMS = ur.Applied, ur.Duration.Milliseconds()
+	}
+	rep.Add(res.Findings...)
+	if c != nil {
+		rep.Add(c.finish(files, stmts)...)
+		rep.Timings.Rules = c.spent.Milliseconds()
+		rep.Timings.Copier = c.copierTime.Milliseconds()
+		rep.Copier = append(rep.Copier, c.copies...)
+	}
+	return len(units), res.Failed, nil
 }
