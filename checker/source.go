@@ -154,6 +154,18 @@ func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.R
 		src.units[i] = stmts
 		total, files = total+len(stmts), files+1
 	}
+	if opts.Schema != "" {
+		// A declared schema that links out of the repository stops the check now, not after
+		// the replay. (Whether it exists is for the commands that read it: dump writes it.)
+		var refused *fence.Error
+		fsys, rel, err := within(src, opts.WorkDir, opts.Schema)
+		if err == nil {
+			err = fs.WalkDir(fsys, rel, func(_ string, _ fs.DirEntry, err error) error { return err })
+		}
+		if errors.As(err, &refused) {
+			return nil, fmt.Errorf("declared schema: %w", err)
+		}
+	}
 	if total == 0 {
 		// A check that replays nothing would pass whatever the files say.
 		return nil, fmt.Errorf("the migrations hold no statement to replay (%d migrations, every one empty or never run by %s): nothing would be checked",
@@ -199,8 +211,17 @@ func realAbs(p string) (string, error) {
 	return abs, nil
 }
 
-// workTree is the tree a path given relative to the working directory must not leave through a
-// symbolic link: the repository that holds the working directory, else the working directory.
+// WorkTree is the tree a check reads from when it runs in work: the repository that holds work,
+// else work itself. A path inside it must not leave it through a symbolic link; the command
+// line may name paths outside it.
+func WorkTree(ctx context.Context, work string) (*fence.Root, error) {
+	work, err := realAbs(work)
+	if err != nil {
+		return nil, err
+	}
+	return workTree(ctx, work)
+}
+
 func workTree(ctx context.Context, work string) (*fence.Root, error) {
 	repo, err := migrations.OpenRepo(ctx, work)
 	if err != nil {

@@ -59,6 +59,9 @@ func New(dir, what, gitDir string) (*Root, error) {
 // Dir is the tree's absolute path, symbolic links resolved.
 func (r *Root) Dir() string { return r.dir }
 
+// String names the tree in messages: "the repository /x".
+func (r *Root) String() string { return r.what }
+
 // Error is a refused path.
 type Error struct {
 	Path   string // the path as the tree names it (slash-separated, relative to it)
