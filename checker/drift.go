@@ -56,7 +56,7 @@ func (s *Session) Drift(ctx context.Context) (*Drift, error) {
 	if err != nil {
 		return nil, err
 	}
-	fsys, rel, err := within(s.src.root, work, s.opts.Schema)
+	fsys, rel, err := within(s.src, work, s.opts.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("declared schema: %w", err)
 	}

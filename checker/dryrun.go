@@ -58,7 +58,14 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 		Rows: s.opts.SampleRows, ReferencedBy: referencedBy, Seed: int64(h.Sum64() >> 1), Flavor: s.srv.Flavor,
 	}
 	if s.opts.SampleDir != "" {
-		csv := filepath.Join(s.opts.SampleDir, table+".csv")
+		csv, err := filepath.Abs(filepath.Join(s.opts.SampleDir, table+".csv"))
+		if err != nil {
+			return err
+		}
+		// The sample's rows can reach the report (the copier shows the rows it lost).
+		if err := checkPath(s.src.tree, csv); err != nil {
+			return fmt.Errorf("sample: %w", err)
+		}
 		if _, err := os.Stat(csv); err == nil {
 			opts.SampleCSV = csv
 		}

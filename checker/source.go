@@ -13,6 +13,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/internal/fence"
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
@@ -20,7 +21,10 @@ import (
 type source struct {
 	// root is the directory paths in findings are relative to: the repository root, else the
 	// working directory (or the migrations directory when it lies outside it).
-	root    string
+	root string
+	// tree reads the files below root, and refuses any that a symbolic link takes out of it
+	// (or into the git directory): whatever is read may reach the report.
+	tree    *fence.Root
 	repo    *migrations.Repo  // nil outside a git working tree
 	heads   []*migrations.Set // each history as in the working tree, in replay order
 	base    *base
@@ -35,7 +39,7 @@ func load(ctx context.Context, opts Options) (*source, error) {
 	if work == "" {
 		work = "."
 	}
-	work, err := filepath.Abs(work)
+	work, err := realAbs(work)
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +47,14 @@ func load(ctx context.Context, opts Options) (*source, error) {
 	if len(given) == 0 {
 		given = []string{opts.Migrations}
 	}
+	opts.WorkDir = work
+	tree, err := workTree(ctx, work)
+	if err != nil {
+		return nil, err
+	}
 	var dirs []string
 	for _, g := range given {
-		dir, err := migrationsDir(work, g)
+		dir, err := migrationsDir(work, g, tree)
 		if err != nil {
 			return nil, err
 		}
@@ -95,6 +104,9 @@ func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.R
 	}
 	src := &source{root: root, repo: repo}
 	var err error
+	if src.tree, err = fenceOf(root, opts.WorkDir, repo); err != nil {
+		return nil, err
+	}
 	if src.base, err = resolveBase(ctx, repo, opts.Base); err != nil {
 		return nil, err
 	}
@@ -107,7 +119,7 @@ func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.R
 			return nil, err
 		}
 		rel = filepath.ToSlash(rel)
-		head, err := migrations.DiscoverLayout(os.DirFS(root), rel, layout)
+		head, err := migrations.DiscoverLayout(src.tree.FS(), rel, layout)
 		if err != nil {
 			return nil, err
 		}
@@ -142,6 +154,18 @@ func loadFrom(ctx context.Context, opts Options, root string, repo *migrations.R
 		src.units[i] = stmts
 		total, files = total+len(stmts), files+1
 	}
+	if opts.Schema != "" {
+		// A declared schema that links out of the repository stops the check now, not after
+		// the replay. (Whether it exists is for the commands that read it: dump writes it.)
+		var refused *fence.Error
+		fsys, rel, err := within(src, opts.WorkDir, opts.Schema)
+		if err == nil {
+			err = fs.WalkDir(fsys, rel, func(_ string, _ fs.DirEntry, err error) error { return err })
+		}
+		if errors.As(err, &refused) {
+			return nil, fmt.Errorf("declared schema: %w", err)
+		}
+	}
 	if total == 0 {
 		// A check that replays nothing would pass whatever the files say.
 		return nil, fmt.Errorf("the migrations hold no statement to replay (%d migrations, every one empty or never run by %s): nothing would be checked",
@@ -175,13 +199,69 @@ func commonDir(dirs []string) string {
 	return common
 }
 
+// realAbs is p made absolute with its symbolic links resolved (as far as it exists).
+func realAbs(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real, nil
+	}
+	return abs, nil
+}
+
+// WorkTree is the tree a check reads from when it runs in work: the repository that holds work,
+// else work itself. A path inside it must not leave it through a symbolic link; the command
+// line may name paths outside it.
+func WorkTree(ctx context.Context, work string) (*fence.Root, error) {
+	work, err := realAbs(work)
+	if err != nil {
+		return nil, err
+	}
+	return workTree(ctx, work)
+}
+
+func workTree(ctx context.Context, work string) (*fence.Root, error) {
+	repo, err := migrations.OpenRepo(ctx, work)
+	if err != nil {
+		return fence.New(work, "the working directory", "")
+	}
+	return fence.New(repo.Root, "the repository", repo.GitDir)
+}
+
+// fenceOf is the tree the files of a check are read from: root, the repository's top level or,
+// outside git, the directory paths are shown relative to.
+func fenceOf(root, work string, repo *migrations.Repo) (*fence.Root, error) {
+	switch {
+	case repo != nil:
+		return fence.New(root, "the repository", repo.GitDir)
+	case root == work:
+		return fence.New(root, "the working directory", "")
+	}
+	return fence.New(root, "the directory", "")
+}
+
+// checkPath refuses a path (absolute, as given) that lies in tree but leaves it through a
+// symbolic link on the way, or lies in the git directory. A path outside the tree was named
+// outside it on the command line and is taken as it is.
+func checkPath(tree *fence.Root, abs string) error {
+	if rel, ok := tree.Rel(abs); ok {
+		return tree.Check(rel)
+	}
+	return nil
+}
+
 // migrationsDir resolves the migration directory: the one given, else the first of DefaultDirs
 // under work that exists.
-func migrationsDir(work, given string) (string, error) {
+func migrationsDir(work, given string, tree *fence.Root) (string, error) {
 	if given != "" {
 		dir := given
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(work, dir)
+		}
+		if err := checkPath(tree, dir); err != nil {
+			return "", fmt.Errorf("migrations directory: %w", err)
 		}
 		fi, err := os.Stat(dir)
 		switch {
@@ -196,6 +276,9 @@ func migrationsDir(work, given string) (string, error) {
 	}
 	for _, d := range DefaultDirs {
 		dir := filepath.Join(work, filepath.FromSlash(d))
+		if err := checkPath(tree, dir); err != nil {
+			return "", fmt.Errorf("migrations directory: %w", err)
+		}
 		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 			return filepath.EvalSymlinks(dir)
 		}
@@ -235,11 +318,25 @@ func holdsSQL(fsys fs.FS, dir string) bool {
 }
 
 // within resolves path (relative to work, or absolute) as a file system and a slash path inside
-// it: inside root when it lies there, so reported paths stay repository-relative, else its parent.
-func within(root, work, path string) (fs.FS, string, error) {
+// it: the source's tree when it lies there, so reported paths stay repository-relative and no
+// symbolic link takes a read out of the tree; else (a path named outside the repository on the
+// command line) its parent, where the same holds for the links below the path.
+func within(src *source, work, path string) (fs.FS, string, error) {
 	abs := path
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(work, path)
+	}
+	if rel, ok := src.tree.Rel(abs); ok {
+		if err := src.tree.Check(rel); err != nil {
+			return nil, "", err
+		}
+		if _, err := fs.Stat(src.tree.FS(), rel); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, "", fmt.Errorf("%s does not exist", path)
+			}
+			return nil, "", err
+		}
+		return src.tree.FS(), rel, nil
 	}
 	if _, err := os.Stat(abs); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -250,10 +347,15 @@ func within(root, work, path string) (fs.FS, string, error) {
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		abs = real
 	}
-	if rel, err := filepath.Rel(root, abs); err == nil && filepath.IsLocal(rel) {
-		return os.DirFS(root), filepath.ToSlash(rel), nil
+	if rel, ok := src.tree.Rel(abs); ok {
+		// Outside the tree by its name, inside by where it leads.
+		return src.tree.FS(), rel, nil
 	}
-	return os.DirFS(filepath.Dir(abs)), filepath.Base(abs), nil
+	outside, err := fence.New(filepath.Dir(abs), "the directory", "")
+	if err != nil {
+		return nil, "", err
+	}
+	return outside.FS(), filepath.Base(abs), nil
 }
 
 // deprecatedAtBase reads `deprecated:` from the configuration file as it is at the base ref:

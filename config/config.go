@@ -4,6 +4,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +12,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -25,6 +29,9 @@ const FileName = ".schema-guard.yaml"
 type Config struct {
 	// Path is the file the configuration was read from, "" when none was.
 	Path string `yaml:"-"`
+	// lines holds the line of each key and value, by key path ("format", "rules.drop-column",
+	// "tables.orders.rows"), so that an error about a value can name where it is.
+	lines map[string]int
 
 	// Migrations is the migration directory, or a list of them: each is its own history (its
 	// own versions, its own history table), replayed in the order listed into one database.
@@ -151,7 +158,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		return nil, fmt.Errorf("%s:%d: not valid UTF-8", name, line)
 	}
-	cfg := &Config{Path: name}
+	cfg := &Config{Path: name, lines: map[string]int{}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
@@ -162,11 +169,111 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: holds more than one YAML document", name)
 	}
+	// The same text as nodes, for the lines of keys and values (it decoded once already).
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err == nil && len(doc.Content) == 1 {
+		recordLines(cfg.lines, "", doc.Content[0])
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	cfg.DSN = os.Expand(cfg.DSN, os.Getenv)
 	return cfg, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+// recordLines records the line of every key of the mapping n (and of its nested mappings),
+// by its dotted path under prefix.
+func recordLines(lines map[string]int, prefix string, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := prefix + k.Value
+		if _, seen := lines[key]; !seen {
+			lines[key] = k.Line
+		}
+		recordLines(lines, key+".", v)
+	}
+}
+
+// Levels are the levels a rule can be set to.
+var Levels = []string{"off", "notice", "warning", "error"}
+
+// validate checks the values whose meaning the configuration itself fixes.
+func (c *Config) validate() error {
+	for _, id := range sortedKeys(c.Rules, c.lines, "rules.") {
+		level := strings.ToLower(strings.TrimSpace(c.Rules[id]))
+		if !slices.Contains(Levels, level) {
+			return c.Errorf([]string{"rules", id}, "rule %s: unknown level %q (want off, notice, warning or error)", id, c.Rules[id])
+		}
+	}
+	for _, name := range sortedKeys(c.Tables, c.lines, "tables.") {
+		if rows := c.Tables[name].Rows; rows < 0 {
+			return c.Errorf([]string{"tables", name, "rows"}, "tables: %s: rows must not be negative (%d)", name, rows)
+		}
+	}
+	if c.SampleRows < 0 {
+		return c.Errorf([]string{"sample_rows"}, "sample_rows must not be negative (%d)", c.SampleRows)
+	}
+	return nil
+}
+
+// sortedKeys returns the keys of m in the order they appear in the file.
+func sortedKeys[V any](m map[string]V, lines map[string]int, prefix string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(lines[prefix+a], lines[prefix+b]), cmp.Compare(a, b))
+	})
+	return keys
+}
+
+// Line is the line of the key at path (its parts: "rules", "drop-column"), or of its nearest
+// parent that has one; 0 when the file does not have it.
+func (c *Config) Line(path ...string) int {
+	for n := len(path); n > 0; n-- {
+		if l, ok := c.lines[strings.Join(path[:n], ".")]; ok {
+			return l
+		}
+	}
+	return 0
+}
+
+// At is "file:line" of the key at path, or the file alone when the line is unknown.
+func (c *Config) At(path ...string) string {
+	if l := c.Line(path...); l > 0 {
+		return fmt.Sprintf("%s:%d", c.Path, l)
+	}
+	return c.Path
+}
+
+// Errorf is an error about the value at path: "file:line: message".
+func (c *Config) Errorf(path []string, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", c.At(path...), oneLine(fmt.Sprintf(format, args...)))
+}
+
+// oneLine writes control characters (a newline inside a quoted YAML value) as escapes, so that
+// a message stays on one line and still shows the value as it is.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var yamlLine = regexp.MustCompile(`(?s)^(?:yaml: )?line (\d+): (.*)$`)
 
 // yamlError turns the YAML library's message into "name:line: message", keeping the first
 // problem: one clear line is worth more than a list.
@@ -183,9 +290,9 @@ func yamlError(name string, err error) error {
 				text = fmt.Sprintf("unknown key %q (known: %s)", key, strings.Join(Keys(), ", "))
 			}
 		}
-		return fmt.Errorf("%s:%s: %s", name, m[1], text)
+		return fmt.Errorf("%s:%s: %s", name, m[1], oneLine(text))
 	}
-	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
+	return fmt.Errorf("%s: %s", name, oneLine(strings.TrimPrefix(msg, "yaml: ")))
 }
 
 // Keys lists the configuration keys, from Config's yaml tags.

@@ -19,11 +19,32 @@ func TestParse(t *testing.T) {
 	want := Config{Path: "c.yaml", Migrations: Dirs{"db/migrations"}, Format: "flyway", Engine: "dsn",
 		DSN: "app:s3cret@tcp(127.0.0.1:3306)/", Image: "mariadb:11", Base: "origin/main", Output: "json", OutputFile: "r.json",
 		Schema: "db/schema", SeedTables: []string{"countries", "plans"}}
-	if !reflect.DeepEqual(*cfg, want) {
-		t.Errorf("got %+v\nwant %+v", *cfg, want)
+	if cfg.Line("seed_tables") != 11 || cfg.At("dsn") != "c.yaml:5" || cfg.At("rules", "x") != "c.yaml" {
+		t.Errorf("lines: seed_tables %d, dsn at %s, rules.x at %s", cfg.Line("seed_tables"), cfg.At("dsn"), cfg.At("rules", "x"))
 	}
-	if cfg, err := Parse("empty.yaml", nil); err != nil || !reflect.DeepEqual(*cfg, Config{Path: "empty.yaml"}) {
+	got := *cfg
+	got.lines = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	if cfg, err := Parse("empty.yaml", nil); err != nil || cfg.Path != "empty.yaml" || cfg.Line("format") != 0 {
 		t.Errorf("empty file: %+v, %v", cfg, err)
+	}
+}
+
+// TestLineOfNestedKeys: an error about a value names its own line, else its nearest parent's.
+func TestLineOfNestedKeys(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("rules:\n  drop-column: warning\ntables:\n  orders:\n    rows: 5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path []string
+		want int
+	}{{[]string{"rules", "drop-column"}, 2}, {[]string{"tables", "orders", "rows"}, 5}, {[]string{"tables", "other"}, 3}, {[]string{"format"}, 0}} {
+		if got := cfg.Line(c.path...); got != c.want {
+			t.Errorf("Line(%v) = %d, want %d", c.path, got, c.want)
+		}
 	}
 }
 
@@ -59,6 +80,14 @@ func TestParseErrors(t *testing.T) {
 		{"tab indentation", "format: flyway\n\tengine: dsn\n", "c.yaml:2: "},
 		{"empty directory in the list", "migrations: [db/a, '']\n", "c.yaml:1: an empty directory in the list"},
 		{"migrations as a mapping", "migrations: {a: b}\n", "c.yaml:1: want a directory or a list of directories"},
+		{"a value spanning lines", "0\n \n0", "c.yaml:1: cannot unmarshal !!str `0\\n0` into"},
+		{"unknown rule level", "format: flyway\nrules: {drop-column: nope}\n", `c.yaml:2: rule drop-column: unknown level "nope" (want off, notice, warning or error)`},
+		{"unknown rule level in a block", "rules:\n  drop-column: warning\n  rename-column: loud\n", `c.yaml:3: rule rename-column: unknown level "loud"`},
+		{"the first bad level in the file", "rules:\n  b-rule: nope\n  a-rule: nope\n", `c.yaml:2: rule b-rule: unknown level`},
+		{"rule level not a string", "rules:\n  drop-column: [a]\n", "c.yaml:2: cannot unmarshal"},
+		{"negative rows", "tables: {t: {rows: -5}}\n", "c.yaml:1: tables: t: rows must not be negative (-5)"},
+		{"negative rows in a block", "tables:\n  orders:\n    rows: 10\n  t:\n    rows: -1\n", "c.yaml:5: tables: t: rows must not be negative (-1)"},
+		{"negative sample rows", "copier: true\nsample_rows: -3\n", "c.yaml:2: sample_rows must not be negative (-3)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -96,7 +125,8 @@ func TestLoadResolvesPathsAgainstTheFile(t *testing.T) {
 
 // FuzzParse: any bytes give a configuration or a one-line error naming the file, never a panic.
 func FuzzParse(f *testing.F) {
-	for _, seed := range []string{"", "format: flyway\n", "migrations: [\n", "a: b: c\n", "dsn: ${X}${\n", "\xff", "---\n---\n", "&a [*a]\n"} {
+	for _, seed := range []string{"", "format: flyway\n", "migrations: [\n", "a: b: c\n", "dsn: ${X}${\n", "\xff", "---\n---\n", "&a [*a]\n",
+		"0\n \n0", "rules: {drop-column: \"a\\nb\"}\n", "tables: {t: {rows: -5}}\n", "rules:\n  x: [\"\\n\"]\n", "format: \"\\r\"\nsample_rows: x\n"} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

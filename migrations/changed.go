@@ -3,10 +3,13 @@ package migrations
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -45,12 +48,10 @@ func (c Changed) Has(file string, line int) bool {
 	if line <= 0 || f.whole {
 		return true
 	}
-	for _, r := range f.ranges {
-		if line >= r.from && line <= r.to {
-			return true
-		}
-	}
-	return false
+	// The ranges are sorted and disjoint (addHunks): a report of thousands of findings on a
+	// file of thousands of hunks asks in logarithmic time.
+	i := sort.Search(len(f.ranges), func(i int) bool { return f.ranges[i].to >= line })
+	return i < len(f.ranges) && f.ranges[i].from <= line
 }
 
 // Files returns the changed paths, for messages and tests; the order is unspecified.
@@ -230,7 +231,30 @@ func (c *Changed) addHunks(patch []byte) error {
 			}
 		}
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	for _, f := range c.files {
+		f.ranges = mergeRanges(f.ranges)
+	}
+	return nil
+}
+
+// mergeRanges sorts ranges and joins those that overlap or touch.
+func mergeRanges(rs []lineRange) []lineRange {
+	if len(rs) < 2 {
+		return rs
+	}
+	slices.SortFunc(rs, func(a, b lineRange) int { return cmp.Compare(a.from, b.from) })
+	out := rs[:1]
+	for _, r := range rs[1:] {
+		if last := &out[len(out)-1]; r.from <= last.to+1 {
+			last.to = max(last.to, r.to)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // parseHunkHeader reads "@@ -a[,b] +c[,d] @@ …" into the new file's changed range and the

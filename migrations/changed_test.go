@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,4 +182,20 @@ func FuzzChangedHunks(f *testing.F) {
 			c.Has(p, 1)
 		}
 	})
+}
+
+// TestChangedHasAgreesWithTheRanges: Has answers from merged, sorted ranges what a scan of the
+// hunks as git printed them (out of order, overlapping, touching) answers.
+func TestChangedHasAgreesWithTheRanges(t *testing.T) {
+	hunks := []lineRange{{40, 45}, {3, 3}, {10, 20}, {12, 14}, {21, 22}, {30, 31}, {46, 46}, {100, 100}}
+	c := Changed{files: map[string]*changedFile{"x.sql": {ranges: mergeRanges(slices.Clone(hunks))}}}
+	if got := len(c.files["x.sql"].ranges); got != 5 {
+		t.Errorf("merged into %d ranges %v, want 5", got, c.files["x.sql"].ranges)
+	}
+	for line := 1; line <= 110; line++ {
+		want := slices.ContainsFunc(hunks, func(r lineRange) bool { return line >= r.from && line <= r.to })
+		if got := c.Has("x.sql", line); got != want {
+			t.Errorf("Has(x.sql, %d) = %v, want %v", line, got, want)
+		}
+	}
 }

@@ -26,6 +26,19 @@ type Layout struct {
 	Ignore string
 }
 
+// Check reports what is wrong with the layout before any file is read: an unknown format, or
+// a custom pattern that is not a valid regular expression or lacks its version group.
+func (l Layout) Check() error {
+	if l.Format == Custom {
+		_, err := compileCustom(l)
+		return err
+	}
+	if (l.Pattern != "" || l.Ignore != "") && l.Format != Auto && l.Format != "" {
+		return fmt.Errorf("a pattern is only read with format: custom (the format is %s)", l.Format)
+	}
+	return nil
+}
+
 // Set is the migrations of one directory, in the order the tool would apply them.
 type Set struct {
 	Dir    string // dir as given to Discover (slash path inside the file system)

@@ -23,6 +23,9 @@ var ErrNotGit = errors.New("not a git working tree")
 type Repo struct {
 	// Root is the absolute path of the working tree's top level.
 	Root string
+	// GitDir is the absolute path of its git directory (.git, or the worktree's directory in
+	// the main repository's .git): the job's credentials live there, so nothing is read from it.
+	GitDir string
 }
 
 // OpenRepo finds the working tree that holds dir.
@@ -30,11 +33,12 @@ func OpenRepo(ctx context.Context, dir string) (*Repo, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, ErrNotGit
 	}
-	out, err := gitOutput(ctx, dir, "rev-parse", "--show-toplevel")
+	out, err := gitOutput(ctx, dir, "rev-parse", "--show-toplevel", "--absolute-git-dir")
 	if err != nil {
 		return nil, ErrNotGit
 	}
-	return &Repo{Root: strings.TrimSpace(string(out))}, nil
+	top, gitDir, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return &Repo{Root: strings.TrimSpace(top), GitDir: strings.TrimSpace(gitDir)}, nil
 }
 
 // Resolve turns a ref (branch, tag, sha, origin/main, HEAD~3) into a commit sha.
@@ -63,14 +67,18 @@ func (r *Repo) DefaultBase(ctx context.Context) (sha, against string) {
 }
 
 // TreeFS returns the files under dir (slash path relative to the root) as they are in commit sha,
-// as a file system rooted at the repository root. Symlinks and submodules are left out.
+// as a file system rooted at the repository root. Submodules are left out. A symbolic link is
+// read as git reads it inside the commit: a link to a file of the commit has that file's
+// content (as the working tree's link would), and a link that leaves the commit (an absolute
+// target, or ../ above the top level), dangles or loops is left out — it is never followed
+// onto the machine's files, whatever the machine holds at that path.
 func (r *Repo) TreeFS(ctx context.Context, sha, dir string) (fs.FS, error) {
 	out, err := gitOutput(ctx, r.Root, "ls-tree", "-r", "-z", "--full-tree", sha, "--", dir)
 	if err != nil {
 		return nil, fmt.Errorf("list %s at %.12s: %w", dir, sha, err)
 	}
-	type blob struct{ oid, path string }
-	var blobs []blob
+	var blobs, links []string // object names for the batch: blob ids, and sha:path of links
+	var blobPaths, linkPaths []string
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		// <mode> SP <type> SP <object> TAB <path>
 		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
@@ -78,43 +86,25 @@ func (r *Repo) TreeFS(ctx context.Context, sha, dir string) (fs.FS, error) {
 			continue
 		}
 		f := strings.Fields(string(meta))
-		if len(f) != 3 || f[1] != "blob" || f[0] == "120000" {
-			continue
+		switch {
+		case len(f) != 3 || f[1] != "blob":
+		case f[0] == "120000":
+			if bytes.ContainsAny(p, "\n") {
+				continue // a name with a newline cannot be asked for on cat-file's line protocol
+			}
+			links, linkPaths = append(links, sha+":"+string(p)), append(linkPaths, string(p))
+		default:
+			blobs, blobPaths = append(blobs, f[2]), append(blobPaths, string(p))
 		}
-		blobs = append(blobs, blob{oid: f[2], path: string(p)})
 	}
 	fsys := fstest.MapFS{}
-	if len(blobs) == 0 {
-		fsys[path.Clean(dir)] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
-		return fsys, nil
-	}
 	// One cat-file process for all blobs: a repository may hold thousands of migrations.
-	var in bytes.Buffer
-	for _, b := range blobs {
-		in.WriteString(b.oid + "\n")
-	}
-	cmd := exec.CommandContext(ctx, "git", "cat-file", "--batch")
-	cmd.Dir, cmd.Stdin = r.Root, &in
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
+	if err := r.catFiles(ctx, sha, blobs, blobPaths, false, fsys); err != nil {
 		return nil, err
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	br := bufio.NewReader(stdout)
-	for _, b := range blobs {
-		content, err := readBatchBlob(br)
-		if err != nil {
-			_ = cmd.Wait()
-			return nil, fmt.Errorf("read %s at %.12s: %w", b.path, sha, err)
-		}
-		fsys[b.path] = &fstest.MapFile{Data: content, Mode: 0o644}
-	}
-	if err := cmd.Wait(); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(stderr.String()))
+	// Links are resolved by git inside the commit, never on the machine's file system.
+	if err := r.catFiles(ctx, sha, links, linkPaths, true, fsys); err != nil {
+		return nil, err
 	}
 	// Make the directory exist even when it holds nothing readable (unless it names a file).
 	if _, isFile := fsys[path.Clean(dir)]; !isFile {
@@ -123,25 +113,79 @@ func (r *Repo) TreeFS(ctx context.Context, sha, dir string) (fs.FS, error) {
 	return fsys, nil
 }
 
-// readBatchBlob reads one "<oid> <type> <size>\n<content>\n" record of git cat-file --batch.
-func readBatchBlob(br *bufio.Reader) ([]byte, error) {
+// catFiles reads the objects through one git cat-file --batch into fsys at paths. With links,
+// objects are sha:path names of symbolic links, which git follows inside the commit: a link to
+// a file of the commit gives that file; a link that leaves the commit, dangles, loops or names
+// a directory gives no file.
+func (r *Repo) catFiles(ctx context.Context, sha string, objects, paths []string, links bool, fsys fstest.MapFS) error {
+	if len(objects) == 0 {
+		return nil
+	}
+	var in bytes.Buffer
+	for _, o := range objects {
+		in.WriteString(o + "\n")
+	}
+	args := []string{"cat-file", "--batch"}
+	if links {
+		args = append(args, "--follow-symlinks")
+	}
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir, cmd.Stdin = r.Root, &in
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	br := bufio.NewReader(stdout)
+	for _, p := range paths {
+		kind, content, err := readBatchRecord(br)
+		if err != nil {
+			_ = cmd.Wait()
+			return fmt.Errorf("read %s at %.12s: %w", p, sha, err)
+		}
+		if kind == "blob" {
+			fsys[p] = &fstest.MapFile{Data: content, Mode: 0o644}
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("git cat-file: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// readBatchRecord reads one record of git cat-file --batch: "<oid> <type> <size>\n<content>\n",
+// or with --follow-symlinks "symlink|dangling|loop|notdir <size>\n<path>\n" or "<name> missing\n".
+// It returns the type ("blob", "tree", "symlink", "missing"…) and the content.
+func readBatchRecord(br *bufio.Reader) (string, []byte, error) {
 	header, err := br.ReadString('\n')
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	f := strings.Fields(header)
-	if len(f) != 3 {
-		return nil, fmt.Errorf("unexpected git cat-file header %q", strings.TrimSpace(header))
+	var kind, sizeText string
+	switch {
+	case len(f) == 3:
+		kind, sizeText = f[1], f[2]
+	case len(f) == 2 && f[1] == "missing":
+		return "missing", nil, nil
+	case len(f) == 2:
+		kind, sizeText = f[0], f[1]
+	default:
+		return "", nil, fmt.Errorf("unexpected git cat-file header %q", strings.TrimSpace(header))
 	}
-	size, err := strconv.Atoi(f[2])
-	if err != nil {
-		return nil, fmt.Errorf("unexpected git cat-file header %q", strings.TrimSpace(header))
+	size, err := strconv.Atoi(sizeText)
+	if err != nil || size < 0 {
+		return "", nil, fmt.Errorf("unexpected git cat-file header %q", strings.TrimSpace(header))
 	}
 	content := make([]byte, size+1) // the record ends with a newline
 	if _, err := io.ReadFull(br, content); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return content[:size], nil
+	return kind, content[:size], nil
 }
 
 func gitOutput(ctx context.Context, dir string, args ...string) ([]byte, error) {

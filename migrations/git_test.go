@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,5 +126,63 @@ func TestRepoReadFile(t *testing.T) {
 	}
 	if _, err := repo.ReadFile(context.Background(), sha, "missing.yaml"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestRepoTreeFSFollowsLinksOnlyInsideTheCommit: a committed symbolic link is read as git
+// resolves it inside the commit; a link that leaves the commit (absolute, ../ above the top
+// level, into .git) is left out even though the machine has a file there.
+func TestRepoTreeFSFollowsLinksOnlyInsideTheCommit(t *testing.T) {
+	dir, git := testenv.GitRepo(t)
+	ctx := context.Background()
+	outside := filepath.Join(filepath.Dir(dir), "outside.sql")
+	testenv.WriteFile(t, outside, "-- a file of the machine\n")
+	testenv.WriteFile(t, filepath.Join(dir, "shared/V2__b.sql"), "CREATE TABLE b (id INT);\n")
+	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "CREATE TABLE a (id INT);\n")
+	mig := filepath.Join(dir, "db/migrations")
+	for name, target := range map[string]string{
+		"V2__b.sql":        "../../shared/V2__b.sql",
+		"V3__passwd.sql":   "/etc/passwd",
+		"V4__up.sql":       "../../../outside.sql",
+		"V5__token.sql":    "../../.git/config",
+		"V6__chain.sql":    "V3__passwd.sql",
+		"V7__dangling.sql": "nothing.sql",
+		"sub":              "../../shared",
+	} {
+		if err := os.Symlink(target, filepath.Join(mig, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("add", "-A")
+	git("commit", "-q", "-m", "links")
+	repo, err := OpenRepo(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repo.GitDir == "" || !strings.HasSuffix(repo.GitDir, ".git") {
+		t.Errorf("GitDir = %q", repo.GitDir)
+	}
+	tree, err := repo.TreeFS(ctx, git("rev-parse", "HEAD"), "db/migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fs.ReadFile(tree, "db/migrations/V2__b.sql"); err != nil || string(got) != "CREATE TABLE b (id INT);\n" {
+		t.Errorf("a link inside the commit = %q, %v; want the linked file", got, err)
+	}
+	for _, name := range []string{"V3__passwd.sql", "V4__up.sql", "V5__token.sql", "V6__chain.sql", "V7__dangling.sql", "sub"} {
+		if got, err := fs.ReadFile(tree, "db/migrations/"+name); err == nil {
+			t.Errorf("%s was read at the commit: %q", name, got)
+		}
+	}
+	entries, err := fs.ReadDir(tree, "db/migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "V1__a.sql V2__b.sql" {
+		t.Errorf("the commit's migrations = %v, want V1__a.sql V2__b.sql", names)
 	}
 }

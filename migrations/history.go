@@ -85,16 +85,24 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 	}
 
 	// Files of head that are new (not at the base ref, and not a deployed file renamed).
-	renamedTo := map[string]*File{} // deployed key → the head file with its content
+	// Each deployed file that is gone takes the first new file of the same content not taken
+	// yet. The new files are grouped by checksum and each group taken from the front, so that
+	// a history of thousands of files stays linear.
+	renamedTo := map[string]*File{}   // deployed key → the head file with its content
+	renamedFrom := map[*File]string{} // the reverse
+	newByChecksum := map[string][]*File{}
+	for _, f := range head.Files {
+		if baseByKey[f.Key()] == nil {
+			newByChecksum[f.Checksum] = append(newByChecksum[f.Checksum], f)
+		}
+	}
 	for _, old := range deployed {
 		if headByKey[old.Key()] != nil {
 			continue
 		}
-		for _, f := range head.Files {
-			if baseByKey[f.Key()] == nil && f.Checksum == old.Checksum && renamedFrom(renamedTo, f) == "" {
-				renamedTo[old.Key()] = f
-				break
-			}
+		if same := newByChecksum[old.Checksum]; len(same) > 0 {
+			renamedTo[old.Key()], renamedFrom[same[0]] = same[0], old.Key()
+			newByChecksum[old.Checksum] = same[1:]
 		}
 	}
 
@@ -107,7 +115,7 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 		old := baseByKey[f.Key()]
 		switch {
 		case old == nil:
-			if from := renamedFrom(renamedTo, f); from != "" && baseByKey[from].Version.Compare(f.Version) == 0 && keepsIdentity(f.Format) {
+			if from := renamedFrom[f]; from != "" && baseByKey[from].Version.Compare(f.Version) == 0 && keepsIdentity(f.Format) {
 				// A rename that keeps the version: the tool sees a migration it already ran.
 				continue
 			}
@@ -210,16 +218,6 @@ func fileSteps(files []*File) []Step {
 	return out
 }
 
-// renamedFrom returns the deployed path that f is a rename of, or "".
-func renamedFrom(renamedTo map[string]*File, f *File) string {
-	for from, to := range renamedTo {
-		if to == f {
-			return from
-		}
-	}
-	return ""
-}
-
 // edited reports a deployed migration whose content changed, at the first line that differs.
 func edited(old, f *File) finding.Finding {
 	line := f.startLine() - 1 + firstDifferentLine(old.region(), f.region())
@@ -239,11 +237,7 @@ func (f *File) region() []byte {
 	if f.part == nil {
 		return f.Content
 	}
-	start := 0
-	for l := 1; l < f.Line; l++ {
-		start += bytes.IndexByte(f.Content[start:], '\n') + 1
-	}
-	return f.Content[start:f.part.to]
+	return f.Content[f.part.start:f.part.to]
 }
 
 func firstDifferentLine(a, b []byte) int {

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/schema-guard/schema-guard/finding"
 )
@@ -52,6 +53,8 @@ func init() {
 // changesetPart is where a changeset's SQL lies in its file and how it is split.
 type changesetPart struct {
 	masked   []byte       // the file with every line that is not the changeset's SQL blanked out
+	text     *sharedText  // the file's line index and UTF-8 check, shared by its changesets
+	start    int          // where the changeset begins in the file: its header line
 	from, to int          // the changeset's body in masked
 	delim    string       // endDelimiter; "" for ";"
 	whole    bool         // splitStatements:false
@@ -120,9 +123,10 @@ func liquibaseChangesets(p string, content []byte) ([]*File, []finding.Finding, 
 		masked := append([]byte(nil), content...)
 		return []*File{{Path: p, Format: Liquibase, Kind: Versioned, ID: "includeAll:raw", Version: TextVersion("includeAll:raw"),
 			Content: content, Checksum: checksum(normalizeEOL(content)), Line: 1,
-			part: &changesetPart{masked: masked, from: bomLen(content), to: len(content)}}}, nil, nil
+			part: &changesetPart{masked: masked, text: &sharedText{}, from: bomLen(content), to: len(content)}}}, nil, nil
 	}
 	masked := append([]byte(nil), content...)
+	shared := &sharedText{}
 	blank := func(l line) {
 		for i := l.start; i < l.end; i++ {
 			if masked[i] != '\r' {
@@ -227,6 +231,7 @@ func liquibaseChangesets(p string, content []byte) ([]*File, []finding.Finding, 
 			if cur, err = newChangeset(p, content, masked, author+":"+id, lineNo, l.next, text, logical); err != nil {
 				return fail("%v", err)
 			}
+			cur.part.text, cur.part.start = shared, l.start
 			return true
 		}
 		if lbChangesetOneDash.MatchString(text) || lbChangesetAny.MatchString(text) {
@@ -384,3 +389,22 @@ func unquote(s string) string {
 
 // normalizeEOL turns CRLF into LF, so that a checkout's line endings do not count as edits.
 func normalizeEOL(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")) }
+
+// sharedText is what the changesets of one changelog file share: the file's line index and its
+// UTF-8 check. Each changeset is split on its own, and building them for every changeset would
+// read the whole file once per changeset: quadratic in a changelog of thousands of them.
+type sharedText struct {
+	once   sync.Once
+	starts []int
+	err    error
+}
+
+// lines returns the line index of content, the file the changesets come from, and the result
+// of its UTF-8 check, both computed on the first call.
+func (t *sharedText) lines(path string, content []byte) (*lineIndex, error) {
+	t.once.Do(func() {
+		x := newLineIndex(content)
+		t.starts, t.err = x.starts, checkUTF8(path, content, x)
+	})
+	return &lineIndex{src: content, starts: t.starts}, t.err
+}

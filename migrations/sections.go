@@ -27,12 +27,12 @@ func (f *File) Split() ([]Statement, []finding.Finding, error) {
 	if f.Format == Liquibase && f.part == nil {
 		return splitChangelog(f)
 	}
-	s := newSplitter(f.Path, f.Content)
-	if err := checkUTF8(f.Path, f.Content, s.lines); err != nil {
+	lines, err := f.lines()
+	if err != nil {
 		return nil, nil, err
 	}
+	s := &splitter{path: f.Path, src: f.Content, lines: lines}
 	from := bomLen(f.Content)
-	var err error
 	switch f.Format {
 	case Goose:
 		err = s.splitGoose(from)
@@ -63,6 +63,16 @@ func (f *File) Split() ([]Statement, []finding.Finding, error) {
 		}
 	}
 	return s.stmts, notes, nil
+}
+
+// lines indexes the lines of the file and checks that it is UTF-8; the changesets of a
+// Liquibase file share one index and one check.
+func (f *File) lines() (*lineIndex, error) {
+	if f.part != nil && f.part.text != nil {
+		return f.part.text.lines(f.Path, f.Content)
+	}
+	x := newLineIndex(f.Content)
+	return x, checkUTF8(f.Path, f.Content, x)
 }
 
 // sendsToServer reports whether the format's tool sends the SQL to the server (whole, or split

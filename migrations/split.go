@@ -21,10 +21,6 @@ type splitter struct {
 	delim0 string
 }
 
-func newSplitter(path string, src []byte) *splitter {
-	return &splitter{path: path, src: src, lines: newLineIndex(src)}
-}
-
 func (s *splitter) errorAt(off int, format string, args ...any) error {
 	line, col := s.lines.pos(off)
 	return &SyntaxError{File: s.path, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}

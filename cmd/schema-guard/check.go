@@ -79,10 +79,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		output = string(report.GitHub)
 	}
 	if out.format, err = report.ParseFormat(output); err != nil {
-		return fail(stderr, err)
+		return fail(stderr, configAt(cfg, set, "output", "output", err))
 	}
 	if out.failOn, err = parseFailOn(pick("fail-on", failOn, cfg.FailOn)); err != nil {
-		return fail(stderr, err)
+		return fail(stderr, configAt(cfg, set, "fail-on", "fail_on", err))
 	}
 	out.githubToken = githubToken()
 	defer progress(&opts, stderr, f.quiet)()

@@ -40,6 +40,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		name  string
 		files map[string]string
 		extra map[string]string // other files in the directory
+		// links are symbolic links to make (path → target); OUT in a target stands for a
+		// directory outside the one checked, holding secret.sql and secret.yaml.
+		links map[string]string
 		env   map[string]string
 		args  []string
 		want  string
@@ -98,6 +101,54 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{name: "auto without Docker names --dsn", files: good, env: map[string]string{"DOCKER_HOST": "unix:///nonexistent.sock", "SCHEMA_GUARD_DSN": ""},
 			want: "pass --dsn"},
 		{name: "unknown base", files: good, args: []string{"--base", "no-such-ref"}, want: "the migrations are not in a git working tree"},
+		// Issue 10: nothing from outside the repository (here: the working directory) is read.
+		{name: "migration linked to /etc/passwd", files: good, links: map[string]string{"db/migrations/V2__p.sql": "/etc/passwd"},
+			want: "db/migrations/V2__p.sql is a symbolic link to /etc/passwd, outside the working directory"},
+		{name: "migration linked out with ../", files: good, links: map[string]string{"db/migrations/V2__p.sql": "RELOUT/secret.sql"},
+			want: "db/migrations/V2__p.sql is a symbolic link to ../../../"},
+		{name: "subdirectory linked out", files: good, links: map[string]string{"db/migrations/more": "OUT"},
+			want: "db/migrations/more is a symbolic link to OUT, outside the working directory"},
+		{name: "migrations directory linked out", links: map[string]string{"db/migrations": "OUT"}, args: []string{"--migrations", "db/migrations"},
+			want: "migrations directory: db/migrations is a symbolic link to OUT, outside the working directory"},
+		{name: "declared schema linked out", files: good, links: map[string]string{"schema.sql": "OUT/secret.sql"}, args: []string{"--schema", "schema.sql"},
+			want: "declared schema: schema.sql is a symbolic link to OUT/secret.sql, outside the working directory"},
+		{name: "config file linked out", files: good, links: map[string]string{".schema-guard.yaml": "OUT/secret.yaml"},
+			want: "config: .schema-guard.yaml is a symbolic link to OUT/secret.yaml, outside the working directory"},
+		{name: "config path outside", files: good, extra: map[string]string{".schema-guard.yaml": "format: flyway\nschema: ../elsewhere\n"},
+			want: ".schema-guard.yaml:2: schema: "},
+		{name: "config path through a link out", files: good, links: map[string]string{"decl": "OUT"},
+			extra: map[string]string{".schema-guard.yaml": "sample_dir: decl/samples\n"},
+			want:  ".schema-guard.yaml:1: sample_dir: decl (on the way to decl/samples) is a symbolic link to OUT"},
+		{name: "config output file through a link out", files: good, links: map[string]string{"out": "OUT"},
+			extra: map[string]string{".schema-guard.yaml": "format: flyway\n\noutput_file: out/report.json\n"},
+			want:  ".schema-guard.yaml:3: output_file: out (on the way to out/report.json) is a symbolic link to OUT"},
+		// Config errors name the file and line, on one line.
+		{name: "config rule level", files: good, extra: map[string]string{".schema-guard.yaml": "rules: {drop-column: nope}\n"},
+			want: `.schema-guard.yaml:1: rule drop-column: unknown level "nope" (want off, notice, warning or error)`},
+		{name: "config unknown rule", files: good, extra: map[string]string{".schema-guard.yaml": "rules:\n  drop-column: warning\n  drop-colum: error\n"},
+			want: `.schema-guard.yaml:3: unknown rule "drop-colum" (schema-guard explain lists the rules)`},
+		{name: "config negative rows", files: good, extra: map[string]string{".schema-guard.yaml": "tables: {t: {rows: -5}}\n"},
+			want: ".schema-guard.yaml:1: tables: t: rows must not be negative (-5)"},
+		{name: "config negative sample rows", files: good, extra: map[string]string{".schema-guard.yaml": "sample_rows: -1\n"},
+			want: ".schema-guard.yaml:1: sample_rows must not be negative (-1)"},
+		{name: "config value spanning lines", files: good, extra: map[string]string{".schema-guard.yaml": "0\n \n0"},
+			want: ".schema-guard.yaml:1: cannot unmarshal !!str `0\\n0` into config.Config"},
+		{name: "config unknown format", files: good, extra: map[string]string{".schema-guard.yaml": "base: none\nformat: sqitch\n"},
+			want: `.schema-guard.yaml:2: unknown format "sqitch"`},
+		{name: "config unknown engine", files: good, extra: map[string]string{".schema-guard.yaml": "engine: static\n"},
+			want: `.schema-guard.yaml:1: unknown engine "static"`},
+		{name: "config unknown output", files: good, extra: map[string]string{".schema-guard.yaml": "\noutput: xml\n"},
+			want: `.schema-guard.yaml:2: unknown output "xml"`},
+		{name: "config unknown fail_on", files: good, extra: map[string]string{".schema-guard.yaml": "fail_on: notice\n"},
+			want: `.schema-guard.yaml:1: unknown --fail-on "notice"`},
+		{name: "config invalid pattern", files: good, extra: map[string]string{".schema-guard.yaml": "format: custom\npattern: '^V(?P<version>\\d+'\n"},
+			want: `.schema-guard.yaml:2: pattern "^V(?P<version>\\d+" is not a valid regular expression`},
+		{name: "config invalid ignore", files: good, extra: map[string]string{".schema-guard.yaml": "format: custom\npattern: '^V(?P<version>\\d+)'\nignore: '('\n"},
+			want: `.schema-guard.yaml:3: ignore pattern "(" is not a valid regular expression`},
+		{name: "config seed tables without schema", files: good, extra: map[string]string{".schema-guard.yaml": "seed_tables: [countries]\n"},
+			want: ".schema-guard.yaml:1: seed tables are compared with a declared schema"},
+		{name: "config session variable", files: good, extra: map[string]string{".schema-guard.yaml": "format: flyway\nsession: {'a b': 1}\n"},
+			want: `.schema-guard.yaml:2: session setting "a b": not a variable name`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -108,6 +159,30 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 			for name, content := range c.extra {
 				testenv.WriteFile(t, filepath.Join(dir, name), content)
 			}
+			out := filepath.Join(t.TempDir(), "OUT")
+			if len(c.links) > 0 {
+				testenv.WriteFile(t, filepath.Join(out, "secret.sql"), "CREATE TABLE leaked (secret_value INT);\n")
+				testenv.WriteFile(t, filepath.Join(out, "secret.yaml"), "secret_value: 1\n")
+			}
+			for at, target := range c.links {
+				at = filepath.Join(dir, at)
+				if err := os.MkdirAll(filepath.Dir(at), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				rel, err := filepath.Rel(filepath.Dir(at), out) // RELOUT: OUT as a ../ path from the link
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(target, "RELOUT") {
+					target = strings.ReplaceAll(target, "RELOUT", rel)
+				} else {
+					target = strings.ReplaceAll(target, "OUT", out)
+				}
+				if err := os.Symlink(target, at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := strings.ReplaceAll(c.want, "OUT", out)
 			code, stdout, stderr := runCLI(t, dir, append([]string{"check", "-q"}, c.args...)...)
 			if code != exitFailure {
 				t.Errorf("exit code %d, want 2", code)
@@ -116,10 +191,13 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 				t.Errorf("stdout = %q, want nothing", stdout)
 			}
 			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
-			if len(lines) != 1 || !strings.HasPrefix(lines[0], "schema-guard: ") || !strings.Contains(lines[0], c.want) {
-				t.Errorf("stderr = %q, want one line with %q", stderr, c.want)
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "schema-guard: ") || !strings.Contains(lines[0], want) {
+				t.Errorf("stderr = %q, want one line with %q", stderr, want)
 			}
-			if strings.Contains(stderr, "secret") || strings.Contains(stderr, "goroutine") {
+			if strings.Contains(stderr, "secret_value") || strings.Contains(stderr, "root:") {
+				t.Errorf("stderr quotes a file from outside: %q", stderr)
+			}
+			if strings.Contains(strings.ReplaceAll(stderr, "secret.", ""), "secret") || strings.Contains(stderr, "goroutine") {
 				t.Errorf("stderr leaks a password or a stack: %q", stderr)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/checker"
 	"github.com/schema-guard/schema-guard/config"
+	"github.com/schema-guard/schema-guard/internal/fence"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/runner"
@@ -102,8 +103,21 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 	}
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	cfg, err := loadConfig(ctx, f.config)
+	cfg, tree, inside, err := loadConfig(ctx, f.config)
 	if err != nil {
+		return opts, nil, nil, err
+	}
+	if inside {
+		err := checkConfigPaths(tree, cfg, set, []configPath{
+			{"migrations", "migrations", cfg.Migrations}, {"schema", "schema", []string{cfg.Schema}},
+			{"sample_dir", "sample-dir", []string{cfg.SampleDir}}, {"output_file", "output-file", []string{cfg.OutputFile}},
+			{"sarif_file", "sarif-file", []string{cfg.SARIFFile}},
+		})
+		if err != nil {
+			return opts, nil, nil, err
+		}
+	}
+	if err := checkRuleIDs(cfg); err != nil {
 		return opts, nil, nil, err
 	}
 	pick := func(flagName, flagValue, configValue string) string {
@@ -112,6 +126,7 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		}
 		return configValue
 	}
+
 	opts.ConfigFile = cfg.Path
 	opts.Rules = cfg.Rules
 	if len(cfg.Tables) > 0 {
@@ -129,7 +144,7 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.SampleRows = f.sampleRows
 	}
 	if opts.SampleRows < 0 {
-		return opts, nil, nil, fmt.Errorf("--sample-rows must be positive, not %d", opts.SampleRows)
+		return opts, nil, nil, fmt.Errorf("--sample-rows must not be negative (%d)", opts.SampleRows)
 	}
 	opts.SampleDir = pick("sample-dir", f.sampleDir, cfg.SampleDir)
 	dirs := []string(cfg.Migrations)
@@ -150,19 +165,30 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.SeedTables = splitList(f.seedTables)
 	}
 	if len(opts.SeedTables) > 0 && opts.Schema == "" {
-		return opts, nil, nil, fmt.Errorf("seed tables are compared with a declared schema: pass --schema PATH")
+		return opts, nil, nil, configAt(cfg, set, "seed-tables", "seed_tables", fmt.Errorf("seed tables are compared with a declared schema: pass --schema PATH"))
 	}
 	if opts.Format, err = migrations.ParseFormat(pick("format", f.format, cfg.Format)); err != nil {
-		return opts, nil, nil, err
+		return opts, nil, nil, configAt(cfg, set, "format", "format", err)
 	}
 	switch {
 	case opts.Format == migrations.Custom && opts.Pattern == "":
-		return opts, nil, nil, fmt.Errorf("format custom needs a pattern (--pattern or pattern: in %s), e.g. '%s'", config.FileName, `^V(?P<version>\d+)__(?P<description>.+)\.sql$`)
+		return opts, nil, nil, configAt(cfg, set, "format", "format", fmt.Errorf("format custom needs a pattern (--pattern or pattern: in %s), e.g. '%s'", config.FileName, `^V(?P<version>\d+)__(?P<description>.+)\.sql$`))
 	case opts.Format != migrations.Custom && (opts.Pattern != "" || opts.Ignore != ""):
-		return opts, nil, nil, fmt.Errorf("a pattern is read only with format custom (the format is %s)", opts.Format)
+		key, flagName := "pattern", "pattern"
+		if opts.Pattern == "" {
+			key, flagName = "ignore", "ignore"
+		}
+		return opts, nil, nil, configAt(cfg, set, flagName, key, fmt.Errorf("a pattern is read only with format custom (the format is %s)", opts.Format))
+	case opts.Format == migrations.Custom:
+		if err := (migrations.Layout{Format: migrations.Custom, Pattern: opts.Pattern}).Check(); err != nil {
+			return opts, nil, nil, configAt(cfg, set, "pattern", "pattern", err)
+		}
+		if err := (migrations.Layout{Format: migrations.Custom, Pattern: opts.Pattern, Ignore: opts.Ignore}).Check(); err != nil {
+			return opts, nil, nil, configAt(cfg, set, "ignore", "ignore", err)
+		}
 	}
 	if opts.Engine.Kind, err = runner.ParseKind(pick("engine", f.engine, cfg.Engine)); err != nil {
-		return opts, nil, nil, err
+		return opts, nil, nil, configAt(cfg, set, "engine", "engine", err)
 	}
 	opts.Engine.DSN = pick("dsn", f.dsn, cfg.DSN)
 	if opts.Engine.DSN == "" {
@@ -174,7 +200,7 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.Engine.Throwaway = f.throwaway
 	}
 	if opts.Engine.Session, err = runner.ParseSessionVars(cfg.Session); err != nil {
-		return opts, nil, nil, fmt.Errorf("%s: %w", cfg.Path, err)
+		return opts, nil, nil, fmt.Errorf("%s: %w", cfg.At("session"), err)
 	}
 
 	level := slog.LevelInfo
@@ -222,18 +248,25 @@ func splitList(s string) []string {
 }
 
 // loadConfig reads --config, else .schema-guard.yaml from the current directory or the
-// repository root when there is one.
-func loadConfig(ctx context.Context, path string) (*config.Config, error) {
-	if path != "" {
-		return config.Load(path, true)
+// repository root when there is one. It returns the tree the check reads and whether the file
+// lies in it (then it is the pull request's to write, and its paths stay in the tree).
+func loadConfig(ctx context.Context, path string) (*config.Config, *fence.Root, bool, error) {
+	if path == "" {
+		if fileExists(config.FileName) {
+			path = config.FileName
+		} else if repo, err := migrations.OpenRepo(ctx, "."); err == nil && fileExists(filepath.Join(repo.Root, config.FileName)) {
+			path = filepath.Join(repo.Root, config.FileName)
+		}
 	}
-	if _, err := os.Stat(config.FileName); err == nil {
-		return config.Load(config.FileName, true)
+	if path == "" {
+		return &config.Config{}, nil, false, nil
 	}
-	if repo, err := migrations.OpenRepo(ctx, "."); err == nil {
-		return config.Load(filepath.Join(repo.Root, config.FileName), false)
+	tree, inside, err := checkConfigFile(ctx, path)
+	if err != nil {
+		return nil, nil, false, err
 	}
-	return &config.Config{}, nil
+	cfg, err := config.Load(path, true)
+	return cfg, tree, inside, err
 }
 
 // usageError marks an error as the user's: the message says where to look.
