@@ -39,6 +39,16 @@ func (d *Database) ShowCreateTable(ctx context.Context, table string) (string, e
 	return create, rows.Close()
 }
 
+// HasPrimaryKey asks the server whether a table of the database has a primary key.
+func (d *Database) HasPrimaryKey(ctx context.Context, table string) (bool, error) {
+	rows, err := d.DB.QueryContext(ctx, "SHOW INDEX FROM "+quoteIdent(table)+" WHERE Key_name = 'PRIMARY'")
+	if err != nil {
+		return false, fmt.Errorf("show index from %s: %w", table, err)
+	}
+	has := rows.Next()
+	return has, errors.Join(rows.Err(), rows.Close())
+}
+
 // onlineAttempts are the forms MeasureOnline tries for a statement that names no algorithm and
 // no lock, best first: INSTANT; an in-place change with LOCK=NONE (on MariaDB first NOCOPY,
 // which also avoids rebuilding the table); in-place with a shared lock; a copy with a shared
