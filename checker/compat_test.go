@@ -91,26 +91,17 @@ func compatRepo(t *testing.T, fixture string) (dir string, want []string, exit i
 	return dir, want, exit
 }
 
-func TestCompatibilityFixtures(t *testing.T) {
+// TestCompatibilityFixtures runs every scenario on the dsn engine on every test server and on the
+// container engine on every test image (which also covers the copier's scratch databases,
+// triggers and cut-over on a server schema-guard started itself, where a scenario turns the dry
+// run on).
+func TestCompatibilityFixtures(t *testing.T) { eachEngine(t, testCompatibilityFixtures) }
+
+func testCompatibilityFixtures(t *testing.T, eng runner.Options) {
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "*.txtar"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	for _, fixture := range fixtures {
-		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
-			runCompatFixture(t, fixture, dsnEngine(t))
-		})
-	}
-}
-
-// TestCopierFixturesInContainer runs the copier's scenarios on the container engine too: the
-// dry run's scratch databases, triggers and cut-over on a server schema-guard started itself.
-func TestCopierFixturesInContainer(t *testing.T) {
-	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "copier-*.txtar"))
-	if err != nil || len(fixtures) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	eng := engines[1].opts(t)
 	for _, fixture := range fixtures {
 		t.Run(strings.TrimSuffix(filepath.Base(fixture), ".txtar"), func(t *testing.T) {
 			runCompatFixture(t, fixture, eng)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/runner"
 )
 
 // driftCase is a testdata/drift fixture unpacked into a directory.
@@ -73,7 +74,9 @@ func drift(res *Result) []string {
 	return out
 }
 
-func TestDriftFixtures(t *testing.T) {
+func TestDriftFixtures(t *testing.T) { eachEngine(t, testDriftFixtures) }
+
+func testDriftFixtures(t *testing.T, eng runner.Options) {
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "drift", "*.txtar"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)
@@ -83,7 +86,7 @@ func TestDriftFixtures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := unpack(t, fixture)
 			opts := Options{WorkDir: c.dir, Migrations: "migrations", Schema: "schema", SeedTables: c.seeds,
-				Base: NoBase, Engine: dsnEngine(t)}
+				Base: NoBase, Engine: eng}
 			ctx := context.Background()
 			s, err := Start(ctx, opts)
 			if err != nil {

@@ -29,7 +29,24 @@ var engines = []engine{
 	}},
 }
 
+// dsnEngine is the dsn engine on the server the test runs on (testenv.CurrentServer).
 func dsnEngine(t *testing.T) runner.Options { return engines[0].opts(t) }
+
+// eachEngine runs f on the dsn engine on every test server and on the container engine on every
+// test image, in subtests "dsn/<server>" and "container/<image>" ("dsn/mysql-9.7").
+func eachEngine(t *testing.T, f func(t *testing.T, eng runner.Options)) {
+	t.Helper()
+	t.Run("dsn", func(t *testing.T) {
+		testenv.EachServer(t, func(t *testing.T, s testenv.Server) {
+			f(t, runner.Options{Kind: runner.DSN, DSN: s.DSN})
+		})
+	})
+	t.Run("container", func(t *testing.T) {
+		testenv.EachImage(t, func(t *testing.T, img testenv.ServerImage) {
+			f(t, runner.Options{Kind: runner.Container, Image: img.Ref})
+		})
+	})
+}
 
 // run runs a check and fails the test if it could not be done.
 func run(t *testing.T, opts Options) *Result {
