@@ -21,7 +21,9 @@ func runContainers(t *testing.T, runID string) []string {
 	return strings.Fields(string(out))
 }
 
-func TestContainerEngine(t *testing.T) {
+func TestContainerEngine(t *testing.T) { testenv.EachImage(t, testContainerEngine) }
+
+func testContainerEngine(t *testing.T, _ testenv.ServerImage) {
 	image := testenv.Image(t)
 	runID := "test" + testenv.RandomHex(6)
 	ctx := context.Background()
@@ -79,6 +81,10 @@ func TestContainerEngineWithoutDocker(t *testing.T) {
 }
 
 func TestContainerEngineInterruptedStart(t *testing.T) {
+	testenv.EachImage(t, testContainerEngineInterruptedStart)
+}
+
+func testContainerEngineInterruptedStart(t *testing.T, _ testenv.ServerImage) {
 	image := testenv.Image(t)
 	runID := "test" + testenv.RandomHex(6)
 	// Starting takes 700 ms or more here (the image's server initialises its data directory), so

@@ -9,6 +9,10 @@ import (
 )
 
 func TestDSNEngineCreatesAndDropsItsDatabases(t *testing.T) {
+	testenv.EachServer(t, testDSNEngineCreatesAndDropsItsDatabases)
+}
+
+func testDSNEngineCreatesAndDropsItsDatabases(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	if srv.Kind != DSN || !srv.Flavor.IsMariaDB() && !srv.Flavor.IsMySQL() {
 		t.Fatalf("server = %+v", srv)
@@ -52,7 +56,9 @@ func TestDSNEngineCreatesAndDropsItsDatabases(t *testing.T) {
 	}
 }
 
-func TestDSNEngineErrors(t *testing.T) {
+func TestDSNEngineErrors(t *testing.T) { testenv.EachServer(t, testDSNEngineErrors) }
+
+func testDSNEngineErrors(t *testing.T, _ testenv.Server) {
 	ctx := context.Background()
 	cases := []struct {
 		name string
@@ -83,7 +89,9 @@ func TestDSNEngineErrors(t *testing.T) {
 	})
 }
 
-func TestAutoPrefersDSN(t *testing.T) {
+func TestAutoPrefersDSN(t *testing.T) { testenv.EachServer(t, testAutoPrefersDSN) }
+
+func testAutoPrefersDSN(t *testing.T, _ testenv.Server) {
 	srv, err := Start(context.Background(), Options{Kind: Auto, DSN: testenv.DSN(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +113,9 @@ func TestParseKind(t *testing.T) {
 	}
 }
 
-func TestDatabaseDrop(t *testing.T) {
+func TestDatabaseDrop(t *testing.T) { testenv.EachServer(t, testDatabaseDrop) }
+
+func testDatabaseDrop(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)

@@ -89,7 +89,9 @@ func sameList[T any](t *testing.T, label string, want, got []T) {
 	}
 }
 
-func TestIntrospectFixture(t *testing.T) {
+func TestIntrospectFixture(t *testing.T) { testenv.EachServer(t, testIntrospectFixture) }
+
+func testIntrospectFixture(t *testing.T, _ testenv.Server) {
 	db, name, f := introspectScratch(t, introspectFixture)
 	requireMariaDB(t, f)
 	ctx := context.Background()
@@ -333,6 +335,10 @@ func manyTables(n int) []string {
 }
 
 func TestIntrospectQueryCountIsFixed(t *testing.T) {
+	testenv.EachServer(t, testIntrospectQueryCountIsFixed)
+}
+
+func testIntrospectQueryCountIsFixed(t *testing.T, _ testenv.Server) {
 	ctx := context.Background()
 	count := func(stmts []string) int64 {
 		db, name, f := introspectScratch(t, stmts)
@@ -358,6 +364,10 @@ func TestIntrospectQueryCountIsFixed(t *testing.T) {
 }
 
 func TestIntrospectCharsetOfEveryCollation(t *testing.T) {
+	testenv.EachServer(t, testIntrospectCharsetOfEveryCollation)
+}
+
+func testIntrospectCharsetOfEveryCollation(t *testing.T, _ testenv.Server) {
 	db, _, f := introspectScratch(t, nil)
 	// MariaDB 10.10+ lists short names (uca1400_ai_ci) that apply to several charsets; the full
 	// name, which tables and columns report, is in FULL_COLLATION_NAME.
@@ -390,6 +400,10 @@ func TestIntrospectCharsetOfEveryCollation(t *testing.T) {
 }
 
 func TestIntrospectSharedCollationNames(t *testing.T) {
+	testenv.EachServer(t, testIntrospectSharedCollationNames)
+}
+
+func testIntrospectSharedCollationNames(t *testing.T, _ testenv.Server) {
 	db, name, f := introspectScratch(t, nil)
 	if !f.MinMariaDB(10, 10, 0) {
 		t.Skipf("%s has no collations shared between charsets", f)
@@ -413,6 +427,10 @@ func TestIntrospectSharedCollationNames(t *testing.T) {
 }
 
 func TestIntrospectEmptyAndMissingDatabase(t *testing.T) {
+	testenv.EachServer(t, testIntrospectEmptyAndMissingDatabase)
+}
+
+func testIntrospectEmptyAndMissingDatabase(t *testing.T, _ testenv.Server) {
 	db, name, f := introspectScratch(t, nil)
 	ctx := context.Background()
 	s, err := Introspect(ctx, db, name, f)
@@ -433,7 +451,9 @@ func TestIntrospectEmptyAndMissingDatabase(t *testing.T) {
 	}
 }
 
-func TestIntrospectReadFlavor(t *testing.T) {
+func TestIntrospectReadFlavor(t *testing.T) { testenv.EachServer(t, testIntrospectReadFlavor) }
+
+func testIntrospectReadFlavor(t *testing.T, _ testenv.Server) {
 	db, _ := testenv.ScratchDB(t)
 	f, err := ReadFlavor(context.Background(), db)
 	if err != nil {
