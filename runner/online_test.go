@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
@@ -79,7 +80,9 @@ const onlineCreate = "CREATE TABLE `orders` (\n" +
 const onlineParent = "CREATE TABLE `customers` (`id` int(11) NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB"
 
 // TestMeasureOnline records what MariaDB 10.11 answers; the code decides nothing of it.
-func TestMeasureOnline(t *testing.T) {
+func TestMeasureOnline(t *testing.T) { testenv.EachServer(t, testMeasureOnline) }
+
+func testMeasureOnline(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	requireMariaDB(t, srv.Flavor)
 	ctx := context.Background()
@@ -170,7 +173,9 @@ func TestMeasureOnline(t *testing.T) {
 	}
 }
 
-func TestShowCreateTable(t *testing.T) {
+func TestShowCreateTable(t *testing.T) { testenv.EachServer(t, testShowCreateTable) }
+
+func testShowCreateTable(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -104,6 +105,10 @@ func failureNumbers(fs []ProbeFailure) []uint16 {
 }
 
 func TestProbesCatchBreakingChanges(t *testing.T) {
+	testenv.EachServer(t, testProbesCatchBreakingChanges)
+}
+
+func testProbesCatchBreakingChanges(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	requireMariaDB(t, srv.Flavor)
 	ctx := context.Background()
@@ -192,7 +197,9 @@ func probeKinds(probes []Probe) string {
 
 // TestProbesUpdateFallsBack checks that when a change breaks the update's setup INSERT, the
 // UPDATE still runs on an existing row, and still shows what the change does to it.
-func TestProbesUpdateFallsBack(t *testing.T) {
+func TestProbesUpdateFallsBack(t *testing.T) { testenv.EachServer(t, testProbesUpdateFallsBack) }
+
+func testProbesUpdateFallsBack(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, probes := probeDatabase(t, srv, probeTable, "items")
@@ -226,7 +233,9 @@ func TestProbesUpdateFallsBack(t *testing.T) {
 	}
 }
 
-func TestCalibrateProbes(t *testing.T) {
+func TestCalibrateProbes(t *testing.T) { testenv.EachServer(t, testCalibrateProbes) }
+
+func testCalibrateProbes(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	requireMariaDB(t, srv.Flavor)
 	ctx := context.Background()
@@ -295,7 +304,9 @@ func TestCalibrateProbes(t *testing.T) {
 
 // TestProbesEveryType calibrates probes for the introspection fixture's tables, which have a
 // column of every type family: every value the generator writes must be one the type takes.
-func TestProbesEveryType(t *testing.T) {
+func TestProbesEveryType(t *testing.T) { testenv.EachServer(t, testProbesEveryType) }
+
+func testProbesEveryType(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	requireMariaDB(t, srv.Flavor)
 	ctx := context.Background()
