@@ -146,8 +146,9 @@ func renderRoundTrip(t *testing.T, label string, s *schema.Schema) {
 	}
 }
 
-func TestLiveReconcile(t *testing.T) {
-	testenv.DSN(t)
+func TestLiveReconcile(t *testing.T) { testenv.EachServer(t, testLiveReconcile) }
+
+func testLiveReconcile(t *testing.T, _ testenv.Server) {
 	for _, c := range corpus {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -179,8 +180,9 @@ func TestLiveReconcile(t *testing.T) {
 	}
 }
 
-func TestLiveEquivalent(t *testing.T) {
-	testenv.DSN(t)
+func TestLiveEquivalent(t *testing.T) { testenv.EachServer(t, testLiveEquivalent) }
+
+func testLiveEquivalent(t *testing.T, _ testenv.Server) {
 	for _, c := range equivalent {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -197,7 +199,9 @@ func TestLiveEquivalent(t *testing.T) {
 // TestLiveColumnOrder checks the FIRST/AFTER sequencing on the server itself: random column
 // lists (some dropped, some added, some changed, the rest shuffled) are reconciled and the
 // resulting order must be the target's.
-func TestLiveColumnOrder(t *testing.T) {
+func TestLiveColumnOrder(t *testing.T) { testenv.EachServer(t, testLiveColumnOrder) }
+
+func testLiveColumnOrder(t *testing.T, _ testenv.Server) {
 	db := loadState(t, nil)
 	r := rand.New(rand.NewPCG(7, 11))
 	const cases = 40
