@@ -6,13 +6,16 @@ import (
 	"testing"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/runner"
 )
 
 // TestLiveRules replays statements on the real server and judges them with the models the
 // server gives back, as the checker does: the rules must read MariaDB's own types, defaults and
 // checks, not only the hand-built models of the unit tests.
-func TestLiveRules(t *testing.T) {
+func TestLiveRules(t *testing.T) { testenv.EachServer(t, testLiveRules) }
+
+func testLiveRules(t *testing.T, _ testenv.Server) {
 	deployed := []string{
 		usersDDL,
 		"CREATE TABLE orders (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int NULL, total decimal(10,2) NOT NULL DEFAULT 0, " +
@@ -140,7 +143,9 @@ func touched(n ast.StmtNode) []string {
 // the backfill skips it instead of failing, and the switch phase's check counts it. Without the
 // guard (a copy whose new type is narrower but has no Misfit), the backfill fails and clears its
 // flag, so the session's later writes are synced again.
-func TestLiveBackfillMisfits(t *testing.T) {
+func TestLiveBackfillMisfits(t *testing.T) { testenv.EachServer(t, testLiveBackfillMisfits) }
+
+func testLiveBackfillMisfits(t *testing.T, _ testenv.Server) {
 	l := newLiveDB(t)
 	l.seedUsers(5)
 	l.exec("UPDATE users SET code = REPEAT('x', 30) WHERE id = 3")
