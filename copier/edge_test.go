@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 const edgeBase = `CREATE TABLE t (
@@ -71,7 +73,9 @@ var edgeCases = []struct {
 // (rounding, zero dates) it takes, changing the value or not.
 var strictFailure = []string{edgeDuplicate, edgeTooLong, edgeNull, edgeOutOfRange, edgeCharset, edgeRemoved, edgeNotNumber}
 
-func TestEdgeRows(t *testing.T) {
+func TestEdgeRows(t *testing.T) { testenv.EachServer(t, testEdgeRows) }
+
+func testEdgeRows(t *testing.T, _ testenv.Server) {
 	for _, tc := range edgeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := testCtx(t)

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 // TestRunRefusesLossyData checks the changes the data cannot survive: each stops with a
 // refusal naming the first row that does not fit and the server's message, and leaves the
 // table as it was and nothing behind.
-func TestRunRefusesLossyData(t *testing.T) {
+func TestRunRefusesLossyData(t *testing.T) { testenv.EachServer(t, testRunRefusesLossyData) }
+
+func testRunRefusesLossyData(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 3000)
 	// A duplicate of row 6's b, far from it in key order.
@@ -47,6 +51,10 @@ func TestRunRefusesLossyData(t *testing.T) {
 // new definition cannot hold. Its write succeeds on the original, and the copy stops with the
 // row's key and the server's message.
 func TestRunRefusesWriteTheNewTableCannotHold(t *testing.T) {
+	testenv.EachServer(t, testRunRefusesWriteTheNewTableCannotHold)
+}
+
+func testRunRefusesWriteTheNewTableCannotHold(t *testing.T, _ testenv.Server) {
 	tests := []struct {
 		name, alter, write, key, reason string
 	}{

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 // appWriter plays the application during a copy: it inserts, updates (also the key), and
@@ -179,7 +181,9 @@ func checkAltered(t *testing.T, db *sql.DB, table, check string) {
 
 // TestRunUnderWrites copies a 20,000-row table for each change while the application writes,
 // with an AUTO_INCREMENT key (one worker on MariaDB) and without (two workers).
-func TestRunUnderWrites(t *testing.T) {
+func TestRunUnderWrites(t *testing.T) { testenv.EachServer(t, testRunUnderWrites) }
+
+func testRunUnderWrites(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	for i, a := range loadAlters {
 		for _, autoInc := range []bool{true, false} {
@@ -196,7 +200,9 @@ func TestRunUnderWrites(t *testing.T) {
 
 // TestRunUnderWritesRepeated runs each change 20 times on small tables with small chunks, so
 // that the writer's changes meet the chunks' edges, the cut-over and the checksum often.
-func TestRunUnderWritesRepeated(t *testing.T) {
+func TestRunUnderWritesRepeated(t *testing.T) { testenv.EachServer(t, testRunUnderWritesRepeated) }
+
+func testRunUnderWritesRepeated(t *testing.T, _ testenv.Server) {
 	if testing.Short() {
 		t.Skip("the 20-run loop is skipped in -short mode")
 	}

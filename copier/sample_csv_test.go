@@ -41,7 +41,9 @@ func TestParseCSV(t *testing.T) {
 	}
 }
 
-func TestReadSampleCSVErrors(t *testing.T) {
+func TestReadSampleCSVErrors(t *testing.T) { testenv.EachServer(t, testReadSampleCSVErrors) }
+
+func testReadSampleCSVErrors(t *testing.T, _ testenv.Server) {
 	m := modelOf(t, everyFamily, "")
 	dir := t.TempDir()
 	for name, tc := range map[string]struct{ content, want string }{
@@ -66,7 +68,9 @@ func TestReadSampleCSVErrors(t *testing.T) {
 	}
 }
 
-func TestSampleCSVLoads(t *testing.T) {
+func TestSampleCSVLoads(t *testing.T) { testenv.EachServer(t, testSampleCSVLoads) }
+
+func testSampleCSVLoads(t *testing.T, _ testenv.Server) {
 	m := modelOf(t, everyFamily, "")
 	_, conn, _ := sampleTable(t, m)
 	path := filepath.Join(t.TempDir(), "t.csv")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -35,6 +36,10 @@ const everyFamily = `CREATE TABLE t (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
 
 func TestSampleEveryTypeFamilyLoads(t *testing.T) {
+	testenv.EachServer(t, testSampleEveryTypeFamilyLoads)
+}
+
+func testSampleEveryTypeFamilyLoads(t *testing.T, _ testenv.Server) {
 	m := modelOf(t, everyFamily, "")
 	_, conn, _ := sampleTable(t, m)
 	g, err := newGenerator(m.before, m.flavor, 7)
