@@ -302,7 +302,9 @@ func TestComposeDownErrors(t *testing.T) {
 // TestComposeReplays runs each format's composed migration on the test server the way its tool
 // does: golang-migrate and dbmate send the whole section in one multi-statement query, so the
 // server itself must read each BEGIN … END whole; the others go statement by statement as split.
-func TestComposeReplays(t *testing.T) {
+func TestComposeReplays(t *testing.T) { testenv.EachServer(t, testComposeReplays) }
+
+func testComposeReplays(t *testing.T, _ testenv.Server) {
 	stmts := append([]string{"CREATE TABLE comments (post_id INT)", "CREATE TABLE posts (id INT, comment_count INT)"}, composeStatements...)
 	for i := range stmts {
 		stmts[i] = StripDefiner(stmts[i]) // the test account may not name another definer

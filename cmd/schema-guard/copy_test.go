@@ -66,7 +66,9 @@ func hasColumn(t *testing.T, db *sql.DB, column string) bool {
 	return n == 1
 }
 
-func TestCopyCLI(t *testing.T) {
+func TestCopyCLI(t *testing.T) { testenv.EachServer(t, testCopyCLI) }
+
+func testCopyCLI(t *testing.T, _ testenv.Server) {
 	db, dsn := copyDB(t, 3000)
 
 	code, stdout, stderr := runCLI(t, "", "copy", "-q", "--dsn", dsn, "--table", "t", "--alter", "ADD COLUMN note VARCHAR(10) NULL")
@@ -121,6 +123,10 @@ func TestCopyCLI(t *testing.T) {
 // TestCopyInterruptLeavesNothing sends SIGINT to a copy in the middle of its chunks: the
 // process exits 2 saying so, and no shadow table and no trigger is left.
 func TestCopyInterruptLeavesNothing(t *testing.T) {
+	testenv.EachServer(t, testCopyInterruptLeavesNothing)
+}
+
+func testCopyInterruptLeavesNothing(t *testing.T, _ testenv.Server) {
 	db, dsn := copyDB(t, 300000)
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "copy", "-q", "--dsn", dsn, "--table", "t", "--alter", "ADD COLUMN note VARCHAR(10) NULL",
