@@ -16,9 +16,9 @@ func fkTables(t *testing.T) *sql.DB {
 	db := scratch(t)
 	mustExec(t, db,
 		"CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
-		"INSERT INTO parent SELECT seq FROM seq_1_to_100",
+		"INSERT INTO parent SELECT seq FROM "+testenv.Seq(100),
 		"CREATE TABLE child (id INT PRIMARY KEY, p INT NULL, note VARCHAR(20) NULL, CONSTRAINT fk_child_parent FOREIGN KEY (p) REFERENCES parent (id) ON DELETE CASCADE) ENGINE=InnoDB",
-		"INSERT INTO child SELECT seq, seq % 100 + 1, CONCAT('n', seq) FROM seq_1_to_5000")
+		"INSERT INTO child SELECT seq, seq % 100 + 1, CONCAT('n', seq) FROM "+testenv.Seq(5000))
 	return db
 }
 
@@ -79,7 +79,7 @@ func testRunForeignKeyAddedOverOrphans(t *testing.T, _ testenv.Server) {
 	db := fkTables(t)
 	mustExec(t, db,
 		"CREATE TABLE other (id INT PRIMARY KEY, ref INT NULL) ENGINE=InnoDB",
-		"INSERT INTO other SELECT seq, IF(seq = 77, 4242, seq % 100 + 1) FROM seq_1_to_500")
+		"INSERT INTO other SELECT seq, IF(seq = 77, 4242, seq % 100 + 1) FROM "+testenv.Seq(500))
 	_, err := Run(context.Background(), db, Options{Table: "other", Alter: "ADD CONSTRAINT fk_other_parent FOREIGN KEY (ref) REFERENCES parent (id)", Execute: true})
 	var ref *Refusal
 	if !errors.As(err, &ref) || ref.Key != "id=77" {

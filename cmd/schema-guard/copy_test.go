@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
-	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -27,7 +26,7 @@ func copyDB(t *testing.T, n int) (*sql.DB, string) {
 	cfg.DBName = name
 	for _, q := range []string{
 		"CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NULL) ENGINE=InnoDB",
-		fmt.Sprintf("INSERT INTO t SELECT seq, CONCAT('name ', seq), seq %% 7 FROM seq_1_to_%d", n),
+		"INSERT INTO t SELECT seq, CONCAT('name ', seq), seq % 7 FROM " + testenv.Seq(n),
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)

@@ -52,3 +52,20 @@ func TestEachServerBinds(t *testing.T) {
 		t.Errorf("outside EachServer DSN = %s, want the first server %s", got, DSNs()[0])
 	}
 }
+
+// TestSeq checks that Seq gives exactly 1..n on every server.
+func TestSeq(t *testing.T) {
+	EachServer(t, func(t *testing.T, s Server) {
+		db, _ := ScratchDB(t)
+		for _, n := range []int{1, 9, 10, 11, 100, 1234} {
+			var count, lo, hi, sum int64
+			q := "SELECT COUNT(*), MIN(seq), MAX(seq), SUM(seq) FROM " + Seq(n)
+			if err := db.QueryRow(q).Scan(&count, &lo, &hi, &sum); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			if N := int64(n); count != N || lo != 1 || hi != N || sum != N*(N+1)/2 {
+				t.Errorf("Seq(%d): %d rows from %d to %d, sum %d", n, count, lo, hi, sum)
+			}
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -117,4 +118,20 @@ func redact(dsn string) string {
 		cfg.Passwd = "***"
 	}
 	return cfg.FormatDSN()
+}
+
+// Seq is a derived table of the integers 1 to n in column seq, for generating test data in SQL
+// that every server runs: MariaDB's seq_1_to_N tables do not exist on MySQL, and MySQL stops a
+// recursive CTE at cte_max_recursion_depth (1000). It cross-joins tables of digits, so its
+// size grows with the number of digits of n, not with n.
+func Seq(n int) string {
+	const digit = "(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4" +
+		" UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)"
+	var from, sum []string
+	for i, scale := 0, 1; scale < n || i == 0; i, scale = i+1, scale*10 {
+		from = append(from, fmt.Sprintf("%s AS d%d", digit, i))
+		sum = append(sum, fmt.Sprintf("%d * d%d.d", scale, i))
+	}
+	return fmt.Sprintf("(SELECT 1 + %s AS seq FROM %s HAVING seq <= %d) AS seq_1_to_%d",
+		strings.Join(sum, " + "), strings.Join(from, " CROSS JOIN "), n, n)
 }
