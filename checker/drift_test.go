@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,9 +17,10 @@ import (
 
 // driftCase is a testdata/drift fixture unpacked into a directory.
 type driftCase struct {
-	dir    string
-	expect []string // "kind change object", sorted
-	seeds  []string
+	dir      string
+	expect   []string // "kind change object", with flavour tags (onServer)
+	findings []string // "rule file:line", with flavour tags
+	seeds    []string
 }
 
 // unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory.
@@ -50,7 +52,8 @@ func unpack(t *testing.T, fixture string) driftCase {
 					c.expect = append(c.expect, l)
 				}
 			}
-			slices.Sort(c.expect)
+		case "findings":
+			c.findings = lines(content.String())
 		case ".schema-guard.yaml":
 			cfg, err := config.Parse(name, []byte(content.String()))
 			if err != nil {
@@ -101,8 +104,26 @@ func testDriftFixtures(t *testing.T, eng runner.Options) {
 				t.Fatal(err)
 			}
 			got := drift(&Result{Report: s.Report})
-			if strings.Join(got, "\n") != strings.Join(c.expect, "\n") {
-				t.Errorf("drift\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(c.expect, "\n  "))
+			if want := forServer(c.expect, s.Report.Engine); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("drift\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+			// The findings the case names, and the declared-sql-mode notice always: it must not
+			// appear where the case does not expect it.
+			want := forServer(c.findings, s.Report.Engine)
+			rules := map[string]bool{RuleDeclaredSQLMode: true}
+			for _, w := range want {
+				rule, _, _ := strings.Cut(w, " ")
+				rules[rule] = true
+			}
+			var other []string
+			for _, f := range s.Report.Findings {
+				if rules[f.Rule] {
+					other = append(other, f.Rule+" "+f.File+":"+strconv.Itoa(f.Line))
+				}
+			}
+			slices.Sort(other)
+			if strings.Join(other, "\n") != strings.Join(want, "\n") {
+				t.Errorf("findings\n  %s\nwant\n  %s", strings.Join(other, "\n  "), strings.Join(want, "\n  "))
 			}
 			for _, f := range s.Report.Findings {
 				if (f.Rule == RuleDrift || f.Rule == RuleSeedDrift) && (f.File == "" || f.Line < 1 || f.Fix == "") {

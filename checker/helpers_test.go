@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,4 +134,69 @@ func must[T any](v T, err error) T {
 		panic(fmt.Sprint(err))
 	}
 	return v
+}
+
+// flavourTag is a trailing "(mysql)", "(mariadb)" or "(mariadb-11.8)" on an expectation of a
+// fixture: the expectation holds on that flavour (and version) only. It is how a difference
+// between servers is written next to the SQL it is about, rather than by skipping the fixture.
+var flavourTag = regexp.MustCompile(`\((!?(?:mysql|mariadb)(?:-[0-9.]+)?)\)$`)
+
+// onServer strips the flavour tags from exp and reports whether it applies to the engine's
+// server. An expectation without a tag holds everywhere; "(!mysql)" means every server but MySQL.
+func onServer(exp string, eng report.Engine) (string, bool) {
+	applies := true
+	for {
+		m := flavourTag.FindStringSubmatchIndex(exp)
+		if m == nil {
+			return strings.TrimSpace(exp), applies
+		}
+		tag := exp[m[2]:m[3]]
+		exp = exp[:m[0]]
+		negate := strings.HasPrefix(tag, "!")
+		tag = strings.TrimPrefix(tag, "!")
+		flavor, version, _ := strings.Cut(tag, "-")
+		match := eng.Flavor == flavor &&
+			(version == "" || eng.ServerVersion == version || strings.HasPrefix(eng.ServerVersion, version+"."))
+		if match == negate {
+			applies = false
+		}
+	}
+}
+
+// forServer keeps the expectations that apply to the engine's server, without their tags,
+// sorted.
+func forServer(exps []string, eng report.Engine) []string {
+	var out []string
+	for _, e := range exps {
+		if e, ok := onServer(e, eng); ok {
+			out = append(out, e)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestOnServer(t *testing.T) {
+	mysql := report.Engine{Flavor: "mysql", ServerVersion: "9.7.4"}
+	maria := report.Engine{Flavor: "mariadb", ServerVersion: "11.8.9"}
+	for _, c := range []struct {
+		exp        string
+		want       string
+		onMy, onMa bool
+	}{
+		{"blocking-ddl", "blocking-ddl", true, true},
+		{"blocking-ddl(mysql)", "blocking-ddl", true, false},
+		{"index different t.k(mariadb)", "index different t.k", false, true},
+		{"x(mariadb-11.8)", "x", false, true},
+		{"x(mariadb-11)", "x", false, true},
+		{"x(mariadb-10.11)", "x", false, false},
+		{"x(!mysql)", "x", false, true},
+		{"drop-column(allowed)", "drop-column(allowed)", true, true},
+	} {
+		got, my := onServer(c.exp, mysql)
+		_, ma := onServer(c.exp, maria)
+		if got != c.want || my != c.onMy || ma != c.onMa {
+			t.Errorf("onServer(%q) = %q, mysql %v, mariadb %v", c.exp, got, my, ma)
+		}
+	}
 }
