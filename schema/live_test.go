@@ -55,6 +55,12 @@ func (l liveDB) introspect(t *testing.T) *schema.Schema {
 	return s
 }
 
+// flavorOf reads the flavour of the server the test runs on.
+func flavorOf(t *testing.T) schema.Flavor {
+	t.Helper()
+	return loadState(t, nil).f
+}
+
 // apply runs statements one by one and reports the first that fails.
 func (l liveDB) apply(stmts []string) error {
 	for i, s := range stmts {
@@ -149,7 +155,9 @@ func renderRoundTrip(t *testing.T, label string, s *schema.Schema) {
 func TestLiveReconcile(t *testing.T) { testenv.EachServer(t, testLiveReconcile) }
 
 func testLiveReconcile(t *testing.T, _ testenv.Server) {
+	f := flavorOf(t)
 	for _, c := range corpus {
+		c := c.on(f)
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			a, b := loadState(t, c.a), loadState(t, c.b)
