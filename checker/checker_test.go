@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
 
 	"github.com/schema-guard/schema-guard/migrations"
@@ -13,7 +14,7 @@ import (
 
 func TestFormatFixturesReplay(t *testing.T) { eachEngine(t, testFormatFixturesReplay) }
 
-func testFormatFixturesReplay(t *testing.T, eng runner.Options) {
+func testFormatFixturesReplay(t *testing.T, eng runner.Options, _ report.Engine) {
 	want := ""
 	for _, format := range formats() {
 		t.Run(string(format), func(t *testing.T) {

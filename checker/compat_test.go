@@ -13,6 +13,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/runner"
 )
@@ -104,7 +105,7 @@ var flavourTags = regexp.MustCompile(`(\(!?(?:mysql|mariadb)(?:-[0-9.]+)?\))+$`)
 // run on).
 func TestCompatibilityFixtures(t *testing.T) { eachEngine(t, testCompatibilityFixtures) }
 
-func testCompatibilityFixtures(t *testing.T, eng runner.Options) {
+func testCompatibilityFixtures(t *testing.T, eng runner.Options, _ report.Engine) {
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "compat", "*.txtar"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
 )
 
@@ -23,8 +24,10 @@ type driftCase struct {
 	seeds    []string
 }
 
-// unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory.
-func unpack(t *testing.T, fixture string) driftCase {
+// unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory. A section
+// whose name ends in a flavour tag ("-- schema/t.sql (mysql) --") is the file on that server
+// only, in place of the untagged one.
+func unpack(t *testing.T, fixture string, srv report.Engine) driftCase {
 	t.Helper()
 	data, err := os.ReadFile(fixture)
 	if err != nil {
@@ -32,12 +35,22 @@ func unpack(t *testing.T, fixture string) driftCase {
 	}
 	c := driftCase{dir: t.TempDir()}
 	files := map[string]*strings.Builder{}
+	tagged := map[string]bool{}
 	var current *strings.Builder
 	for _, line := range strings.SplitAfter(string(data), "\n") {
 		trimmed := strings.TrimSpace(line)
 		if name, ok := strings.CutPrefix(trimmed, "-- "); ok && strings.HasSuffix(name, " --") {
 			current = &strings.Builder{}
-			files[strings.TrimSuffix(name, " --")] = current
+			name = strings.TrimSuffix(name, " --")
+			path, applies := onServer(name, srv)
+			switch {
+			case !applies || (path == name && tagged[path]):
+				// Another server's file, or the untagged one after this server's own.
+			case path != name:
+				files[path], tagged[path] = current, true
+			default:
+				files[path] = current
+			}
 			continue
 		}
 		if current != nil {
@@ -79,7 +92,7 @@ func drift(res *Result) []string {
 
 func TestDriftFixtures(t *testing.T) { eachEngine(t, testDriftFixtures) }
 
-func testDriftFixtures(t *testing.T, eng runner.Options) {
+func testDriftFixtures(t *testing.T, eng runner.Options, srv report.Engine) {
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "drift", "*.txtar"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)
@@ -87,7 +100,7 @@ func testDriftFixtures(t *testing.T, eng runner.Options) {
 	for _, fixture := range fixtures {
 		name := strings.TrimSuffix(filepath.Base(fixture), ".txtar")
 		t.Run(name, func(t *testing.T) {
-			c := unpack(t, fixture)
+			c := unpack(t, fixture, srv)
 			opts := Options{WorkDir: c.dir, Migrations: "migrations", Schema: "schema", SeedTables: c.seeds,
 				Base: NoBase, Engine: eng}
 			ctx := context.Background()

@@ -35,17 +35,20 @@ var engines = []engine{
 func dsnEngine(t *testing.T) runner.Options { return engines[0].opts(t) }
 
 // eachEngine runs f on the dsn engine on every test server and on the container engine on every
-// test image, in subtests "dsn/<server>" and "container/<image>" ("dsn/mysql-9.7").
-func eachEngine(t *testing.T, f func(t *testing.T, eng runner.Options)) {
+// test image, in subtests "dsn/<server>" and "container/<image>" ("dsn/mysql-9.7"). srv is what
+// is known of the server before it starts, for fixtures that differ by flavour (onServer): its
+// flavour and version, which for an image are those its name says (mysql-9.7).
+func eachEngine(t *testing.T, f func(t *testing.T, eng runner.Options, srv report.Engine)) {
 	t.Helper()
 	t.Run("dsn", func(t *testing.T) {
 		testenv.EachServer(t, func(t *testing.T, s testenv.Server) {
-			f(t, runner.Options{Kind: runner.DSN, DSN: s.DSN})
+			f(t, runner.Options{Kind: runner.DSN, DSN: s.DSN}, report.Engine{Kind: "dsn", Flavor: s.Flavor, ServerVersion: s.Version})
 		})
 	})
 	t.Run("container", func(t *testing.T) {
 		testenv.EachImage(t, func(t *testing.T, img testenv.ServerImage) {
-			f(t, runner.Options{Kind: runner.Container, Image: img.Ref})
+			flavor, version, _ := strings.Cut(img.Name, "-")
+			f(t, runner.Options{Kind: runner.Container, Image: img.Ref}, report.Engine{Kind: "container", Flavor: flavor, ServerVersion: version})
 		})
 	})
 }
