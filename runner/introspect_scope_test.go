@@ -36,8 +36,8 @@ func TestIntrospectTablesMatchesIntrospect(t *testing.T) {
 	testenv.EachServer(t, testIntrospectTablesMatchesIntrospect)
 }
 
-func testIntrospectTablesMatchesIntrospect(t *testing.T, _ testenv.Server) {
-	db, name, f := introspectScratch(t, introspectFixture)
+func testIntrospectTablesMatchesIntrospect(t *testing.T, srv testenv.Server) {
+	db, name, f := introspectScratch(t, introspectFixtureFor(srv))
 	ctx := context.Background()
 	full, err := Introspect(ctx, db, name, f)
 	if err != nil {
