@@ -15,7 +15,7 @@ import (
 // checks, not only the hand-built models of the unit tests.
 func TestLiveRules(t *testing.T) { testenv.EachServer(t, testLiveRules) }
 
-func testLiveRules(t *testing.T, _ testenv.Server) {
+func testLiveRules(t *testing.T, srv testenv.Server) {
 	deployed := []string{
 		usersDDL,
 		"CREATE TABLE orders (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int NULL, total decimal(10,2) NOT NULL DEFAULT 0, " +
@@ -69,11 +69,26 @@ func testLiveRules(t *testing.T, _ testenv.Server) {
 		{"CREATE TABLE events (id int PRIMARY KEY, name varchar(50))", nil},
 		{"INSERT INTO users (surname) VALUES ('x')", nil},
 	}
+	// The cases in MySQL's terms, where they differ: MySQL takes a TEXT default only as an
+	// expression, and its JSON is a type of its own, which no index may hold (email is in
+	// uq_status_email) and which narrows a string column, where MariaDB's JSON is LONGTEXT with a
+	// json_valid() check.
+	onMySQL := map[string]struct {
+		sql  string
+		want []string
+	}{
+		"ALTER TABLE users MODIFY code text NOT NULL DEFAULT ''":     {"ALTER TABLE users MODIFY code text NOT NULL DEFAULT ('')", nil},
+		"ALTER TABLE users MODIFY code tinytext NOT NULL DEFAULT ''": {"ALTER TABLE users MODIFY code tinytext NOT NULL DEFAULT ('')", []string{"narrow-type:error"}},
+		"ALTER TABLE users MODIFY email json":                        {"ALTER TABLE users MODIFY code json", []string{"narrow-type:error"}},
+	}
 	reg, err := NewRegistry(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range cases {
+		if v, ok := onMySQL[tc.sql]; ok && srv.MySQL() {
+			tc.sql, tc.want = v.sql, v.want
+		}
 		t.Run(tc.sql, func(t *testing.T) {
 			l := newLiveDB(t)
 			l.exec(deployed...)
