@@ -92,6 +92,15 @@ func testEdgeRows(t *testing.T, _ testenv.Server) {
 				got = append(got, e.kind+"|"+e.object)
 			}
 			for _, w := range tc.want {
+				// A zero date is an edge only where the server's sql_mode lets the table hold
+				// one: MariaDB's default does, MySQL's (NO_ZERO_DATE) does not, and then no row
+				// may hold one.
+				if strings.HasPrefix(w, edgeZeroDate+"|") && !zeroDatesAllowed(mode) {
+					if slices.Contains(got, w) {
+						t.Errorf("a %q edge row under sql_mode %s", w, mode)
+					}
+					continue
+				}
 				if !slices.Contains(got, w) {
 					t.Errorf("no %q edge row; got %q", w, got)
 				}

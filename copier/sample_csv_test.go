@@ -43,8 +43,8 @@ func TestParseCSV(t *testing.T) {
 
 func TestReadSampleCSVErrors(t *testing.T) { testenv.EachServer(t, testReadSampleCSVErrors) }
 
-func testReadSampleCSVErrors(t *testing.T, _ testenv.Server) {
-	m := modelOf(t, everyFamily, "")
+func testReadSampleCSVErrors(t *testing.T, srv testenv.Server) {
+	m := modelOf(t, everyFamilyFor(srv), "")
 	dir := t.TempDir()
 	for name, tc := range map[string]struct{ content, want string }{
 		"unknown.csv":   {"id,nope\n1,2\n", "unknown.csv:1: header: table t has no column \"nope\""},
@@ -70,8 +70,8 @@ func testReadSampleCSVErrors(t *testing.T, _ testenv.Server) {
 
 func TestSampleCSVLoads(t *testing.T) { testenv.EachServer(t, testSampleCSVLoads) }
 
-func testSampleCSVLoads(t *testing.T, _ testenv.Server) {
-	m := modelOf(t, everyFamily, "")
+func testSampleCSVLoads(t *testing.T, srv testenv.Server) {
+	m := modelOf(t, everyFamilyFor(srv), "")
 	_, conn, _ := sampleTable(t, m)
 	path := filepath.Join(t.TempDir(), "t.csv")
 	testenv.WriteFile(t, path, strings.Join([]string{

@@ -81,9 +81,9 @@ func TestWriterAppliesIdenticallyToTwoTables(t *testing.T) {
 	testenv.EachServer(t, testWriterAppliesIdenticallyToTwoTables)
 }
 
-func testWriterAppliesIdenticallyToTwoTables(t *testing.T, _ testenv.Server) {
+func testWriterAppliesIdenticallyToTwoTables(t *testing.T, srv testenv.Server) {
 	ctx := testCtx(t)
-	m := modelOf(t, everyFamily, "")
+	m := modelOf(t, everyFamilyFor(srv), "")
 	dbA, connA, _ := sampleTable(t, m)
 	dbB, connB, _ := sampleTable(t, m)
 	g, err := newGenerator(m.before, m.flavor, 5)
