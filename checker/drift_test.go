@@ -144,6 +144,11 @@ func testDriftFixtures(t *testing.T, eng runner.Options, srv report.Engine) {
 				}
 			}
 
+			// The round trips run on the dsn engine, which has the same server versions: on the
+			// container engine each would start two more containers (CI time, not coverage).
+			if eng.Kind != runner.DSN {
+				return
+			}
 			// Round trip 1: dump the replayed state, check against it: zero drift.
 			files, err := s.Dump(ctx)
 			if err != nil {
