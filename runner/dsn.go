@@ -24,6 +24,10 @@ func startDSN(ctx context.Context, opts Options) (*Server, error) {
 	if err := s.connect(ctx); err != nil {
 		return nil, fmt.Errorf("dsn engine: cannot use the server at %s: %w", cfg.Addr, err)
 	}
+	if err := s.warnStoredPrograms(ctx); err != nil {
+		s.admin.Close()
+		return nil, fmt.Errorf("dsn engine: %w", err)
+	}
 	s.Startup = time.Since(began)
 	return s, nil
 }
