@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
@@ -81,8 +82,13 @@ func testDSNEngineErrors(t *testing.T, _ testenv.Server) {
 		})
 	}
 	t.Run("wrong password", func(t *testing.T) {
-		dsn := strings.Replace(testenv.DSN(t), "schema_guard@", "wrong@", 1)
-		_, err := Start(ctx, Options{Kind: DSN, DSN: dsn})
+		// The test account's password, whatever the DSN says it is, with something appended.
+		cfg, err := mysql.ParseDSN(testenv.DSN(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Passwd += "-wrong"
+		_, err = Start(ctx, Options{Kind: DSN, DSN: cfg.FormatDSN()})
 		if err == nil || !strings.Contains(err.Error(), "Access denied") {
 			t.Fatalf("err = %v, want Access denied", err)
 		}
