@@ -53,6 +53,18 @@ log "mariadb-10.11 ready: schema_guard:schema_guard@tcp(127.0.0.1:3306)/"
 # directory is /srv/data inside the root, so it outlives the server; the socket is the root's
 # /run/mysqld/mysqld.sock, which the root's own client uses for the administrator account.
 . "$here/test-lib.sh"
+# The roots are made once, each by a debootstrap of about two minutes; on a fresh machine they are
+# made side by side (the 10.11 one only for its image).
+roots=(mysql-9.7 mariadb-11.8)
+[ "$what" != all ] || roots+=(mariadb-10.11)
+pids=()
+for name in "${roots[@]}"; do
+  $sudo bash -c ". '$here/test-lib.sh' && server_root $name" >/dev/null &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do
+  wait "$pid" || { echo "test-env: cannot make a server root (see above)" >&2; exit 1; }
+done
 chroot_server() {
   local name=$1 root client admin pidfile=/tmp/schema-guard-$1.pid logfile=/tmp/schema-guard-$1.log
   root=$($sudo bash -c ". '$here/test-lib.sh' && server_root $name")
