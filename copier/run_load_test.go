@@ -108,7 +108,7 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var writeErr error
-	started := make(chan struct{})
+	started, failed := make(chan struct{}), make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -116,6 +116,7 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 			// Each change goes to both tables whatever happens meanwhile.
 			if err := w.step(context.Background()); err != nil {
 				writeErr = err
+				close(failed)
 				return
 			}
 			if w.ops.Load() == 20 {
@@ -123,10 +124,16 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 			}
 		}
 	}()
+	// A bound, not a sleep: the writer's first 20 changes are fsynced transactions, which take
+	// seconds on a loaded disk.
 	select {
 	case <-started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the writer does not start")
+	case <-failed:
+		t.Fatalf("the writer failed before the copy: %v", writeErr)
+	case <-time.After(time.Minute):
+		stop()
+		wg.Wait()
+		t.Fatalf("the writer made %d changes in a minute", w.ops.Load())
 	}
 	opts.Table = table
 	before := w.ops.Load()
