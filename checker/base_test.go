@@ -10,7 +10,9 @@ import (
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-func TestBaseFromGitHubEvent(t *testing.T) {
+func TestBaseFromGitHubEvent(t *testing.T) { testenv.EachServer(t, testBaseFromGitHubEvent) }
+
+func testBaseFromGitHubEvent(t *testing.T, _ testenv.Server) {
 	dir, git := testenv.GitRepo(t)
 	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__a.sql"), "CREATE TABLE a (id INT);\n")
 	git("add", "-A")

@@ -6,54 +6,54 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/report"
+	"github.com/schema-guard/schema-guard/runner"
 
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
-func TestFormatFixturesReplay(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			want := ""
-			for _, format := range formats() {
-				t.Run(string(format), func(t *testing.T) {
-					dir := fixtureDir(format)
-					res := run(t, Options{WorkDir: dir, Migrations: "db/migrations", Base: NoBase, Engine: e.opts(t)})
-					rep := res.Report
-					if rep.Source.Format != string(format) {
-						t.Errorf("detected %s", rep.Source.Format)
-					}
-					if f := beyondNotices(rep); f != "" {
-						t.Errorf("findings: %s", f)
-					}
-					var order []string
-					for _, m := range rep.Migrations {
-						// Paths are relative to the repository root, which holds the fixture.
-						_, rel, _ := strings.Cut(m.File, "testdata/formats/"+string(format)+"/")
-						order = append(order, migrationKey(rel, m.ID))
-						if m.SkipReason != "" {
-							continue // a Liquibase changeset for another dbms
-						}
-						if !m.Applied || m.State != "pending" || m.Statements == 0 {
-							t.Errorf("%s: applied=%v state=%s statements=%d", m.File, m.Applied, m.State, m.Statements)
-						}
-					}
-					if got, want := strings.Join(order, "\n"), strings.Join(readLines(t, filepath.Join(dir, "order.txt")), "\n"); got != want {
-						t.Errorf("replay order\n%s\nwant\n%s", got, want)
-					}
-					if res.Final == nil {
-						t.Fatal("no final schema")
-					}
-					got := comparable(res.Final)
-					if len(res.Final.Tables) != 3 || len(res.Final.Views) != 1 || len(res.Final.Triggers) != 1 || len(res.Final.Routines) != 1 {
-						t.Errorf("final schema:\n%s", got)
-					}
-					// Every format's fixture builds the same schema.
-					if want == "" {
-						want = got
-					} else if got != want {
-						t.Errorf("final schema differs from the %s fixture's:\n%s\nwant\n%s", formats()[0], got, want)
-					}
-				})
+func TestFormatFixturesReplay(t *testing.T) { eachEngine(t, testFormatFixturesReplay) }
+
+func testFormatFixturesReplay(t *testing.T, eng runner.Options, _ report.Engine) {
+	want := ""
+	for _, format := range formats() {
+		t.Run(string(format), func(t *testing.T) {
+			dir := fixtureDir(format)
+			res := run(t, Options{WorkDir: dir, Migrations: "db/migrations", Base: NoBase, Engine: eng})
+			rep := res.Report
+			if rep.Source.Format != string(format) {
+				t.Errorf("detected %s", rep.Source.Format)
+			}
+			if f := beyondNotices(rep); f != "" {
+				t.Errorf("findings: %s", f)
+			}
+			var order []string
+			for _, m := range rep.Migrations {
+				// Paths are relative to the repository root, which holds the fixture.
+				_, rel, _ := strings.Cut(m.File, "testdata/formats/"+string(format)+"/")
+				order = append(order, migrationKey(rel, m.ID))
+				if m.SkipReason != "" {
+					continue // a Liquibase changeset for another dbms
+				}
+				if !m.Applied || m.State != "pending" || m.Statements == 0 {
+					t.Errorf("%s: applied=%v state=%s statements=%d", m.File, m.Applied, m.State, m.Statements)
+				}
+			}
+			if got, want := strings.Join(order, "\n"), strings.Join(readLines(t, filepath.Join(dir, "order.txt")), "\n"); got != want {
+				t.Errorf("replay order\n%s\nwant\n%s", got, want)
+			}
+			if res.Final == nil {
+				t.Fatal("no final schema")
+			}
+			got := comparable(res.Final)
+			if len(res.Final.Tables) != 3 || len(res.Final.Views) != 1 || len(res.Final.Triggers) != 1 || len(res.Final.Routines) != 1 {
+				t.Errorf("final schema:\n%s", got)
+			}
+			// Every format's fixture builds the same schema.
+			if want == "" {
+				want = got
+			} else if got != want {
+				t.Errorf("final schema differs from the %s fixture's:\n%s\nwant\n%s", formats()[0], got, want)
 			}
 		})
 	}
@@ -61,7 +61,9 @@ func TestFormatFixturesReplay(t *testing.T) {
 
 // TestFixtureStatesAgainstBase commits the first part of each fixture on main, adds the rest on
 // a branch, and checks that the first part is deployed and the rest pending.
-func TestFixtureStatesAgainstBase(t *testing.T) {
+func TestFixtureStatesAgainstBase(t *testing.T) { testenv.EachServer(t, testFixtureStatesAgainstBase) }
+
+func testFixtureStatesAgainstBase(t *testing.T, _ testenv.Server) {
 	for _, format := range formats() {
 		t.Run(string(format), func(t *testing.T) {
 			src := fixtureDir(format)
@@ -114,7 +116,9 @@ func TestFixtureStatesAgainstBase(t *testing.T) {
 
 // TestHistoryFindings checks that each history finding fires on its case and on nothing else,
 // through the whole pipeline: git, discovery, plan, replay.
-func TestHistoryFindings(t *testing.T) {
+func TestHistoryFindings(t *testing.T) { testenv.EachServer(t, testHistoryFindings) }
+
+func testHistoryFindings(t *testing.T, _ testenv.Server) {
 	deployed := map[string]string{
 		"V1__users.sql":  "CREATE TABLE users (id INT PRIMARY KEY);\n",
 		"V2__orders.sql": "CREATE TABLE orders (\n  id INT PRIMARY KEY,\n  user_id INT\n);\n",
@@ -176,6 +180,10 @@ func TestHistoryFindings(t *testing.T) {
 // TestExampleMatchesItsDeclaredSchema keeps the bundled example honest: its migrations produce
 // exactly its declared schema.
 func TestExampleMatchesItsDeclaredSchema(t *testing.T) {
+	testenv.EachServer(t, testExampleMatchesItsDeclaredSchema)
+}
+
+func testExampleMatchesItsDeclaredSchema(t *testing.T, _ testenv.Server) {
 	dir := filepath.Join("..", "testdata", "examples", "shop")
 	res := run(t, Options{WorkDir: dir, Migrations: "db/migrations", Schema: "schema", Base: NoBase, Engine: dsnEngine(t)})
 	if f := beyondNotices(res.Report); f != "" {

@@ -14,10 +14,12 @@ import (
 	"github.com/schema-guard/schema-guard/schema"
 )
 
-// Rule ids of drift findings.
+// Rule ids of drift findings, and of the notice that loading the declared state left sql_mode
+// values out.
 const (
-	RuleDrift     = "drift"
-	RuleSeedDrift = "seed-drift"
+	RuleDrift           = "drift"
+	RuleSeedDrift       = "seed-drift"
+	RuleDeclaredSQLMode = "declared-sql-mode"
 )
 
 // Drift is the comparison of the replayed state with the declared one.
@@ -70,8 +72,19 @@ func (s *Session) Drift(ctx context.Context) (*Drift, error) {
 		return nil, err
 	}
 	s.opts.Log.Info("loading the declared schema", "path", rel, "statements", len(st.Statements), "database", db.Name)
-	if err := db.Load(ctx, st.Statements); err != nil {
+	dropped, err := db.Load(ctx, st.Statements)
+	if err != nil {
 		return nil, err
+	}
+	if len(dropped) > 0 {
+		// One notice for the whole declared state, where the first such SET is.
+		first := dropped[0].Statement
+		s.Report.Add(finding.Finding{
+			Rule: RuleDeclaredSQLMode, Severity: finding.Notice,
+			File: first.File, Line: first.Line, Column: first.Column,
+			Message: runner.SQLModeNotice(dropped),
+			Fix:     "nothing to do for the check; to silence this, dump the schema again from a server of this version, or drop the modes from the dump's SET sql_mode statements",
+		})
 	}
 	decl, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
 	if err != nil {

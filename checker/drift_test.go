@@ -5,23 +5,29 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/report"
+	"github.com/schema-guard/schema-guard/runner"
 )
 
 // driftCase is a testdata/drift fixture unpacked into a directory.
 type driftCase struct {
-	dir    string
-	expect []string // "kind change object", sorted
-	seeds  []string
+	dir      string
+	expect   []string // "kind change object", with flavour tags (onServer)
+	findings []string // "rule file:line", with flavour tags
+	seeds    []string
 }
 
-// unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory.
-func unpack(t *testing.T, fixture string) driftCase {
+// unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory. A section
+// whose name ends in a flavour tag ("-- schema/t.sql (mysql) --") is the file on that server
+// only, in place of the untagged one.
+func unpack(t *testing.T, fixture string, srv report.Engine) driftCase {
 	t.Helper()
 	data, err := os.ReadFile(fixture)
 	if err != nil {
@@ -29,12 +35,22 @@ func unpack(t *testing.T, fixture string) driftCase {
 	}
 	c := driftCase{dir: t.TempDir()}
 	files := map[string]*strings.Builder{}
+	tagged := map[string]bool{}
 	var current *strings.Builder
 	for _, line := range strings.SplitAfter(string(data), "\n") {
 		trimmed := strings.TrimSpace(line)
 		if name, ok := strings.CutPrefix(trimmed, "-- "); ok && strings.HasSuffix(name, " --") {
 			current = &strings.Builder{}
-			files[strings.TrimSuffix(name, " --")] = current
+			name = strings.TrimSuffix(name, " --")
+			path, applies := onServer(name, srv)
+			switch {
+			case !applies || (path == name && tagged[path]):
+				// Another server's file, or the untagged one after this server's own.
+			case path != name:
+				files[path], tagged[path] = current, true
+			default:
+				files[path] = current
+			}
 			continue
 		}
 		if current != nil {
@@ -49,7 +65,8 @@ func unpack(t *testing.T, fixture string) driftCase {
 					c.expect = append(c.expect, l)
 				}
 			}
-			slices.Sort(c.expect)
+		case "findings":
+			c.findings = lines(content.String())
 		case ".schema-guard.yaml":
 			cfg, err := config.Parse(name, []byte(content.String()))
 			if err != nil {
@@ -73,7 +90,9 @@ func drift(res *Result) []string {
 	return out
 }
 
-func TestDriftFixtures(t *testing.T) {
+func TestDriftFixtures(t *testing.T) { eachEngine(t, testDriftFixtures) }
+
+func testDriftFixtures(t *testing.T, eng runner.Options, srv report.Engine) {
 	fixtures, err := filepath.Glob(filepath.Join("..", "testdata", "drift", "*.txtar"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)
@@ -81,9 +100,9 @@ func TestDriftFixtures(t *testing.T) {
 	for _, fixture := range fixtures {
 		name := strings.TrimSuffix(filepath.Base(fixture), ".txtar")
 		t.Run(name, func(t *testing.T) {
-			c := unpack(t, fixture)
+			c := unpack(t, fixture, srv)
 			opts := Options{WorkDir: c.dir, Migrations: "migrations", Schema: "schema", SeedTables: c.seeds,
-				Base: NoBase, Engine: dsnEngine(t)}
+				Base: NoBase, Engine: eng}
 			ctx := context.Background()
 			s, err := Start(ctx, opts)
 			if err != nil {
@@ -98,8 +117,26 @@ func TestDriftFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := drift(&Result{Report: s.Report})
-			if strings.Join(got, "\n") != strings.Join(c.expect, "\n") {
-				t.Errorf("drift\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(c.expect, "\n  "))
+			if want := forServer(c.expect, s.Report.Engine); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("drift\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+			// The findings the case names, and the declared-sql-mode notice always: it must not
+			// appear where the case does not expect it.
+			want := forServer(c.findings, s.Report.Engine)
+			rules := map[string]bool{RuleDeclaredSQLMode: true}
+			for _, w := range want {
+				rule, _, _ := strings.Cut(w, " ")
+				rules[rule] = true
+			}
+			var other []string
+			for _, f := range s.Report.Findings {
+				if rules[f.Rule] {
+					other = append(other, f.Rule+" "+f.File+":"+strconv.Itoa(f.Line))
+				}
+			}
+			slices.Sort(other)
+			if strings.Join(other, "\n") != strings.Join(want, "\n") {
+				t.Errorf("findings\n  %s\nwant\n  %s", strings.Join(other, "\n  "), strings.Join(want, "\n  "))
 			}
 			for _, f := range s.Report.Findings {
 				if (f.Rule == RuleDrift || f.Rule == RuleSeedDrift) && (f.File == "" || f.Line < 1 || f.Fix == "") {
@@ -107,6 +144,11 @@ func TestDriftFixtures(t *testing.T) {
 				}
 			}
 
+			// The round trips run on the dsn engine, which has the same server versions: on the
+			// container engine each would start two more containers (CI time, not coverage).
+			if eng.Kind != runner.DSN {
+				return
+			}
 			// Round trip 1: dump the replayed state, check against it: zero drift.
 			files, err := s.Dump(ctx)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -30,7 +31,27 @@ var engines = []engine{
 	}},
 }
 
+// dsnEngine is the dsn engine on the server the test runs on (testenv.CurrentServer).
 func dsnEngine(t *testing.T) runner.Options { return engines[0].opts(t) }
+
+// eachEngine runs f on the dsn engine on every test server and on the container engine on every
+// test image, in subtests "dsn/<server>" and "container/<image>" ("dsn/mysql-9.7"). srv is what
+// is known of the server before it starts, for fixtures that differ by flavour (onServer): its
+// flavour and version, which for an image are those its name says (mysql-9.7).
+func eachEngine(t *testing.T, f func(t *testing.T, eng runner.Options, srv report.Engine)) {
+	t.Helper()
+	t.Run("dsn", func(t *testing.T) {
+		testenv.EachServer(t, func(t *testing.T, s testenv.Server) {
+			f(t, runner.Options{Kind: runner.DSN, DSN: s.DSN}, report.Engine{Kind: "dsn", Flavor: s.Flavor, ServerVersion: s.Version})
+		})
+	})
+	t.Run("container", func(t *testing.T) {
+		testenv.EachImage(t, func(t *testing.T, img testenv.ServerImage) {
+			flavor, version, _ := strings.Cut(img.Name, "-")
+			f(t, runner.Options{Kind: runner.Container, Image: img.Ref}, report.Engine{Kind: "container", Flavor: flavor, ServerVersion: version})
+		})
+	})
+}
 
 // run runs a check and fails the test if it could not be done.
 func run(t *testing.T, opts Options) *Result {
@@ -163,4 +184,69 @@ func writeAtlasSum(t *testing.T, format migrations.Format, dir string) {
 		t.Fatal(err)
 	}
 	testenv.WriteFile(t, filepath.Join(root, "atlas.sum"), string(migrations.FormatAtlasSum(migrations.AtlasSum(set.Files))))
+}
+
+// flavourTag is a trailing "(mysql)", "(mariadb)" or "(mariadb-11.8)" on an expectation of a
+// fixture: the expectation holds on that flavour (and version) only. It is how a difference
+// between servers is written next to the SQL it is about, rather than by skipping the fixture.
+var flavourTag = regexp.MustCompile(`\((!?(?:mysql|mariadb)(?:-[0-9.]+)?)\)$`)
+
+// onServer strips the flavour tags from exp and reports whether it applies to the engine's
+// server. An expectation without a tag holds everywhere; "(!mysql)" means every server but MySQL.
+func onServer(exp string, eng report.Engine) (string, bool) {
+	applies := true
+	for {
+		m := flavourTag.FindStringSubmatchIndex(exp)
+		if m == nil {
+			return strings.TrimSpace(exp), applies
+		}
+		tag := exp[m[2]:m[3]]
+		exp = exp[:m[0]]
+		negate := strings.HasPrefix(tag, "!")
+		tag = strings.TrimPrefix(tag, "!")
+		flavor, version, _ := strings.Cut(tag, "-")
+		match := eng.Flavor == flavor &&
+			(version == "" || eng.ServerVersion == version || strings.HasPrefix(eng.ServerVersion, version+"."))
+		if match == negate {
+			applies = false
+		}
+	}
+}
+
+// forServer keeps the expectations that apply to the engine's server, without their tags,
+// sorted.
+func forServer(exps []string, eng report.Engine) []string {
+	var out []string
+	for _, e := range exps {
+		if e, ok := onServer(e, eng); ok {
+			out = append(out, e)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestOnServer(t *testing.T) {
+	mysql := report.Engine{Flavor: "mysql", ServerVersion: "9.7.4"}
+	maria := report.Engine{Flavor: "mariadb", ServerVersion: "11.8.9"}
+	for _, c := range []struct {
+		exp        string
+		want       string
+		onMy, onMa bool
+	}{
+		{"blocking-ddl", "blocking-ddl", true, true},
+		{"blocking-ddl(mysql)", "blocking-ddl", true, false},
+		{"index different t.k(mariadb)", "index different t.k", false, true},
+		{"x(mariadb-11.8)", "x", false, true},
+		{"x(mariadb-11)", "x", false, true},
+		{"x(mariadb-10.11)", "x", false, false},
+		{"x(!mysql)", "x", false, true},
+		{"drop-column(allowed)", "drop-column(allowed)", true, true},
+	} {
+		got, my := onServer(c.exp, mysql)
+		_, ma := onServer(c.exp, maria)
+		if got != c.want || my != c.onMy || ma != c.onMa {
+			t.Errorf("onServer(%q) = %q, mysql %v, mariadb %v", c.exp, got, my, ma)
+		}
+	}
 }

@@ -15,7 +15,9 @@ import (
 // TestPlansPassTheOldAppProbe proves the safe plans safe: the first migration of every plan the
 // rules propose, checked as a pending migration against the deployed state it was made for,
 // raises no error and does not break the deployed application (the old-app probe).
-func TestPlansPassTheOldAppProbe(t *testing.T) {
+func TestPlansPassTheOldAppProbe(t *testing.T) { testenv.EachServer(t, testPlansPassTheOldAppProbe) }
+
+func testPlansPassTheOldAppProbe(t *testing.T, _ testenv.Server) {
 	const deployedSQL = `CREATE TABLE users (
   id INT AUTO_INCREMENT PRIMARY KEY,
   surname VARCHAR(100) NOT NULL,

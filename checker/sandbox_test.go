@@ -68,6 +68,10 @@ var escapes = []escape{
 // ALL ON *.* (a CI service container's root) and with the documented least-privilege account:
 // nothing outside the run's own databases changes, and nothing from outside reaches the report.
 func TestMigrationsStayInTheirSandbox(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) { testMigrationsStayInTheirSandbox(t) })
+}
+
+func testMigrationsStayInTheirSandbox(t *testing.T) {
 	for _, account := range []struct {
 		name string
 		dsn  func(testing.TB) string
@@ -240,6 +244,10 @@ func (w *world) check(t *testing.T, report string) {
 // production account) replay as the run's own account, views, triggers, routines and events
 // alike, in the plain and in mysqldump's executable-comment spelling.
 func TestDefinersBecomeTheRunsAccount(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) { testDefinersBecomeTheRunsAccount(t) })
+}
+
+func testDefinersBecomeTheRunsAccount(t *testing.T) {
 	dir := t.TempDir()
 	testenv.WriteFile(t, filepath.Join(dir, "db", "migrations", "V1__objects.sql"), `CREATE TABLE t (id INT PRIMARY KEY, n INT NULL);
 CREATE DEFINER=`+"`root`@`localhost`"+` VIEW v AS SELECT id FROM t;

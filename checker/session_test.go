@@ -20,6 +20,10 @@ const sessionProbe = `CREATE TABLE %s AS SELECT @@SESSION.foreign_key_checks AS 
 // between the deployed and the pending phase and run after every pending statement, and
 // migrations still run with the server's defaults — or with the configured settings.
 func TestReplaySessionsAreTheirOwn(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) { testReplaySessionsAreTheirOwn(t) })
+}
+
+func testReplaySessionsAreTheirOwn(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		session []runner.SessionVar

@@ -253,9 +253,12 @@ func (w *worker) rollback(ctx context.Context) {
 }
 
 // warning reads the last statement's warnings and returns the first one that concerns data.
+// The count comes from SHOW COUNT(*) WARNINGS: MySQL 8+ clears the diagnostics area at the next
+// SELECT, SELECT @@warning_count included, so SHOW WARNINGS after it would show nothing, and a
+// rounding note would pass as a clean copy.
 func (w *worker) warning(ctx context.Context) (*warning, error) {
 	var count int
-	if err := w.conn.QueryRowContext(ctx, "SELECT @@warning_count").Scan(&count); err != nil {
+	if err := w.conn.QueryRowContext(ctx, "SHOW COUNT(*) WARNINGS").Scan(&count); err != nil {
 		return nil, fmt.Errorf("read warnings: %w", err)
 	}
 	if count == 0 {

@@ -5,9 +5,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-func TestCompareTables(t *testing.T) {
+func TestCompareTables(t *testing.T) { testenv.EachServer(t, testCompareTables) }
+
+func testCompareTables(t *testing.T, _ testenv.Server) {
 	ctx := testCtx(t)
 	m := modelOf(t, "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(20), amount DECIMAL(8,2), b VARBINARY(4))", "")
 	ref, refConn, _ := sampleTable(t, m)
@@ -54,7 +58,9 @@ func TestCompareTables(t *testing.T) {
 	}
 }
 
-func TestCompareWithoutKey(t *testing.T) {
+func TestCompareWithoutKey(t *testing.T) { testenv.EachServer(t, testCompareWithoutKey) }
+
+func testCompareWithoutKey(t *testing.T, _ testenv.Server) {
 	ctx := testCtx(t)
 	m := modelOf(t, "CREATE TABLE t (a INT, b VARCHAR(5))", "")
 	ref, refConn, _ := sampleTable(t, m)

@@ -12,7 +12,11 @@ import (
 // container engine starts: 20 consecutive dry runs of each lossless change, each with its own
 // sample and concurrent writes, all lossless.
 func TestDryRunLosslessRepeatedInContainer(t *testing.T) {
-	image := testenv.Image(t)
+	testenv.EachImage(t, testDryRunLosslessRepeatedInContainer)
+}
+
+func testDryRunLosslessRepeatedInContainer(t *testing.T, img testenv.ServerImage) {
+	image := img.Ref
 	ctx := context.Background()
 	srv, err := runner.Start(ctx, runner.Options{Kind: runner.Container, Image: image, RunID: "test" + testenv.RandomHex(6)})
 	if err != nil {
@@ -25,7 +29,13 @@ func TestDryRunLosslessRepeatedInContainer(t *testing.T) {
 		"ALTER TABLE t MODIFY name VARCHAR(200)",
 	} {
 		t.Run(alter, func(t *testing.T) {
-			m := modelOf(t, dryRunTable, alter)
+			// The model comes from the container's own server, as the checker reads it.
+			modelDB, err := srv.CreateDatabase(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer modelDB.Drop(ctx)
+			m := modelIn(t, modelDB.DB, modelDB.Name, dryRunTable, alter)
 			for run := range 20 {
 				copyDB, err := srv.CreateDatabase(ctx)
 				if err != nil {

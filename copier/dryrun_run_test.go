@@ -69,7 +69,9 @@ func runDry(t *testing.T, ddl, alter, csv string) *Verdict {
 	return v
 }
 
-func TestDryRunLossless(t *testing.T) {
+func TestDryRunLossless(t *testing.T) { testenv.EachServer(t, testDryRunLossless) }
+
+func testDryRunLossless(t *testing.T, _ testenv.Server) {
 	for _, alter := range []string{
 		"ALTER TABLE t ADD COLUMN note VARCHAR(20) NULL",
 		"ALTER TABLE t MODIFY name VARCHAR(200), MODIFY qty BIGINT NOT NULL DEFAULT 0", // widening
@@ -90,7 +92,9 @@ func TestDryRunLossless(t *testing.T) {
 // TestDryRunLosslessRepeated runs each lossless change 20 times in a row, each time with other
 // sample rows and other concurrent writes: a race between the triggers, the chunks and the
 // cut-over shows as a run that is not lossless.
-func TestDryRunLosslessRepeated(t *testing.T) {
+func TestDryRunLosslessRepeated(t *testing.T) { testenv.EachServer(t, testDryRunLosslessRepeated) }
+
+func testDryRunLosslessRepeated(t *testing.T, _ testenv.Server) {
 	for _, alter := range []string{
 		"ALTER TABLE t ADD COLUMN note VARCHAR(20) NULL",
 		"ALTER TABLE t ADD INDEX k_name (name)",
@@ -120,7 +124,9 @@ func TestDryRunLosslessRepeated(t *testing.T) {
 	}
 }
 
-func TestDryRunRefused(t *testing.T) {
+func TestDryRunRefused(t *testing.T) { testenv.EachServer(t, testDryRunRefused) }
+
+func testDryRunRefused(t *testing.T, _ testenv.Server) {
 	for _, tc := range []struct {
 		alter, need string
 		key         bool
@@ -148,7 +154,9 @@ func TestDryRunRefused(t *testing.T) {
 	}
 }
 
-func TestDryRunCSV(t *testing.T) {
+func TestDryRunCSV(t *testing.T) { testenv.EachServer(t, testDryRunCSV) }
+
+func testDryRunCSV(t *testing.T, _ testenv.Server) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "t.csv")
 	testenv.WriteFile(t, good, "email,name,created\na@x,Ann,2024-01-01 10:00:00\nb@x,,2024-01-02 11:00:00\n")

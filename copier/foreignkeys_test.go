@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 // fkTables makes parent and child, whose foreign key cascades deletes, with rows.
@@ -14,15 +16,17 @@ func fkTables(t *testing.T) *sql.DB {
 	db := scratch(t)
 	mustExec(t, db,
 		"CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
-		"INSERT INTO parent SELECT seq FROM seq_1_to_100",
+		"INSERT INTO parent SELECT seq FROM "+testenv.Seq(100),
 		"CREATE TABLE child (id INT PRIMARY KEY, p INT NULL, note VARCHAR(20) NULL, CONSTRAINT fk_child_parent FOREIGN KEY (p) REFERENCES parent (id) ON DELETE CASCADE) ENGINE=InnoDB",
-		"INSERT INTO child SELECT seq, seq % 100 + 1, CONCAT('n', seq) FROM seq_1_to_5000")
+		"INSERT INTO child SELECT seq, seq % 100 + 1, CONCAT('n', seq) FROM "+testenv.Seq(5000))
 	return db
 }
 
 // TestRunOwnForeignKeys: a table with its own foreign key is copied with the key checked and
 // enforced on the shadow, and after the cut-over the key has its own name again.
-func TestRunOwnForeignKeys(t *testing.T) {
+func TestRunOwnForeignKeys(t *testing.T) { testenv.EachServer(t, testRunOwnForeignKeys) }
+
+func testRunOwnForeignKeys(t *testing.T, _ testenv.Server) {
 	db := fkTables(t)
 	res, err := Run(context.Background(), db, Options{Table: "child", Alter: "ADD COLUMN qty INT NULL", Execute: true})
 	if err != nil {
@@ -48,7 +52,9 @@ func TestRunOwnForeignKeys(t *testing.T) {
 
 // TestRunOwnForeignKeysKeepOld: the old table keeps the key's name, so the new one keeps the
 // temporary name, and the result says how to rename it.
-func TestRunOwnForeignKeysKeepOld(t *testing.T) {
+func TestRunOwnForeignKeysKeepOld(t *testing.T) { testenv.EachServer(t, testRunOwnForeignKeysKeepOld) }
+
+func testRunOwnForeignKeysKeepOld(t *testing.T, _ testenv.Server) {
 	db := fkTables(t)
 	res, err := Run(context.Background(), db, Options{Table: "child", Alter: "ADD COLUMN qty INT NULL", Execute: true, KeepOld: true})
 	if err != nil {
@@ -66,10 +72,14 @@ func TestRunOwnForeignKeysKeepOld(t *testing.T) {
 // TestRunForeignKeyAddedOverOrphans: a foreign key the ALTER adds is checked row by row, so an
 // orphan stops the copy with its key, as the plain ALTER would fail.
 func TestRunForeignKeyAddedOverOrphans(t *testing.T) {
+	testenv.EachServer(t, testRunForeignKeyAddedOverOrphans)
+}
+
+func testRunForeignKeyAddedOverOrphans(t *testing.T, _ testenv.Server) {
 	db := fkTables(t)
 	mustExec(t, db,
 		"CREATE TABLE other (id INT PRIMARY KEY, ref INT NULL) ENGINE=InnoDB",
-		"INSERT INTO other SELECT seq, IF(seq = 77, 4242, seq % 100 + 1) FROM seq_1_to_500")
+		"INSERT INTO other SELECT seq, IF(seq = 77, 4242, seq % 100 + 1) FROM "+testenv.Seq(500))
 	_, err := Run(context.Background(), db, Options{Table: "other", Alter: "ADD CONSTRAINT fk_other_parent FOREIGN KEY (ref) REFERENCES parent (id)", Execute: true})
 	var ref *Refusal
 	if !errors.As(err, &ref) || ref.Key != "id=77" {
@@ -80,7 +90,9 @@ func TestRunForeignKeyAddedOverOrphans(t *testing.T) {
 
 // TestRunSelfReferenceRefused: on the shadow a self-referencing key would point at the original,
 // and the RENAME would carry it to the old table.
-func TestRunSelfReferenceRefused(t *testing.T) {
+func TestRunSelfReferenceRefused(t *testing.T) { testenv.EachServer(t, testRunSelfReferenceRefused) }
+
+func testRunSelfReferenceRefused(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	mustExec(t, db, "CREATE TABLE node (id INT PRIMARY KEY, up INT NULL, CONSTRAINT fk_node_up FOREIGN KEY (up) REFERENCES node (id)) ENGINE=InnoDB",
 		"INSERT INTO node VALUES (1, NULL), (2, 1)")

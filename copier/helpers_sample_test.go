@@ -30,8 +30,14 @@ type model struct {
 // alter (when not "") and reads the result: the Before and After a dry run is given.
 func modelOf(t *testing.T, ddl, alter string) model {
 	t.Helper()
-	ctx := testCtx(t)
 	db, name := testenv.ScratchDB(t)
+	return modelIn(t, db, name, ddl, alter)
+}
+
+// modelIn is modelOf in database name of db.
+func modelIn(t *testing.T, db *sql.DB, name, ddl, alter string) model {
+	t.Helper()
+	ctx := testCtx(t)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)

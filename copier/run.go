@@ -51,6 +51,7 @@ type run struct {
 	locked           bool // the guard session holds the named lock
 	created          bool // the run may have created objects
 	cutDone          bool
+	verbosity        bool // the server has note_verbosity (hasNoteVerbosity)
 	res              Result
 }
 
@@ -148,7 +149,7 @@ func (r *run) run(ctx context.Context) error {
 	if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
 		return err
 	}
-	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts); err != nil {
+	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
 	if err := r.copy(ctx); err != nil {
@@ -260,6 +261,14 @@ func (r *run) openSession(ctx context.Context) (*sql.Conn, int64, error) {
 			fmt.Sprintf("foreign_key_checks = %d, unique_checks = 1, autocommit = 1, ", fkChecks(r.opts.NoForeignKeyChecks)) +
 			fmt.Sprintf("innodb_lock_wait_timeout = %d, lock_wait_timeout = %d", chunkLockWait, r.lockWaitSeconds()),
 		"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+	}
+	if r.verbosity, err = hasNoteVerbosity(ctx, conn); err != nil {
+		discard(conn)
+		return nil, 0, err
+	}
+	if r.verbosity {
+		// Notes count only where note_verbosity also has "basic".
+		stmts = append(stmts, "SET SESSION note_verbosity = 'basic'")
 	}
 	for _, s := range stmts {
 		if _, err := conn.ExecContext(ctx, s); err != nil {

@@ -2,7 +2,9 @@ package copier
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -81,19 +83,59 @@ func assertClean(t testing.TB, db *sql.DB) {
 	}
 }
 
-// tableDigest is a digest of a table's content over the given columns, in key order.
+// tableDigest is the row count and a digest of a table's content over the given columns, in key
+// order.
 func tableDigest(t testing.TB, db *sql.DB, table string, cols string) (int64, string) {
 	t.Helper()
+	return digestRows(t, db, fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, qname(table)))
+}
+
+// queryDigest is a digest of a query's rows, in the query's order.
+func queryDigest(t testing.TB, db *sql.DB, query string) string {
+	t.Helper()
+	_, h := digestRows(t, db, query)
+	return h
+}
+
+// digestRows counts and hashes a query's rows in Go: GROUP_CONCAT stops at group_concat_max_len
+// (1024 bytes by default on MySQL) silently, and MySQL 9.7 has no MD5(). Each value is hashed
+// with its length (-1 for NULL), so no two different rows hash alike by shifting bytes or NULLs.
+func digestRows(t testing.TB, db *sql.DB, query string) (int64, string) {
+	t.Helper()
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	h := sha256.New()
 	var n int64
-	var h sql.NullString
-	q := fmt.Sprintf("SELECT COUNT(*), MD5(GROUP_CONCAT(MD5(CONCAT_WS('#', %s)) ORDER BY id SEPARATOR '')) FROM %s", cols, qname(table))
-	if _, err := db.Exec("SET SESSION group_concat_max_len = 1073741824"); err != nil {
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			size := len(v)
+			if v == nil {
+				size = -1
+			}
+			fmt.Fprintf(h, "%d:", size)
+			h.Write(v)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(q).Scan(&n, &h); err != nil {
-		t.Fatal(err)
-	}
-	return n, h.String
+	return n, hex.EncodeToString(h.Sum(nil))
 }
 
 // createTable is the table's SHOW CREATE TABLE.

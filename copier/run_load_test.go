@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 // appWriter plays the application during a copy: it inserts, updates (also the key), and
@@ -106,7 +108,7 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var writeErr error
-	started := make(chan struct{})
+	started, failed := make(chan struct{}), make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -114,6 +116,7 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 			// Each change goes to both tables whatever happens meanwhile.
 			if err := w.step(context.Background()); err != nil {
 				writeErr = err
+				close(failed)
 				return
 			}
 			if w.ops.Load() == 20 {
@@ -121,10 +124,16 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 			}
 		}
 	}()
+	// A bound, not a sleep: the writer's first 20 changes are fsynced transactions, which take
+	// seconds on a loaded disk.
 	select {
 	case <-started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the writer does not start")
+	case <-failed:
+		t.Fatalf("the writer failed before the copy: %v", writeErr)
+	case <-time.After(time.Minute):
+		stop()
+		wg.Wait()
+		t.Fatalf("the writer made %d changes in a minute", w.ops.Load())
 	}
 	opts.Table = table
 	before := w.ops.Load()
@@ -179,7 +188,9 @@ func checkAltered(t *testing.T, db *sql.DB, table, check string) {
 
 // TestRunUnderWrites copies a 20,000-row table for each change while the application writes,
 // with an AUTO_INCREMENT key (one worker on MariaDB) and without (two workers).
-func TestRunUnderWrites(t *testing.T) {
+func TestRunUnderWrites(t *testing.T) { testenv.EachServer(t, testRunUnderWrites) }
+
+func testRunUnderWrites(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	for i, a := range loadAlters {
 		for _, autoInc := range []bool{true, false} {
@@ -196,7 +207,9 @@ func TestRunUnderWrites(t *testing.T) {
 
 // TestRunUnderWritesRepeated runs each change 20 times on small tables with small chunks, so
 // that the writer's changes meet the chunks' edges, the cut-over and the checksum often.
-func TestRunUnderWritesRepeated(t *testing.T) {
+func TestRunUnderWritesRepeated(t *testing.T) { testenv.EachServer(t, testRunUnderWritesRepeated) }
+
+func testRunUnderWritesRepeated(t *testing.T, _ testenv.Server) {
 	if testing.Short() {
 		t.Skip("the 20-run loop is skipped in -short mode")
 	}

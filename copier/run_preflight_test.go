@@ -5,11 +5,15 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 // TestRunPreflightRefusals checks every refusal made before anything is created: each is a
 // *Refusal with a reason that says what is wrong, and the database holds nothing of the copier's.
-func TestRunPreflightRefusals(t *testing.T) {
+func TestRunPreflightRefusals(t *testing.T) { testenv.EachServer(t, testRunPreflightRefusals) }
+
+func testRunPreflightRefusals(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 50)
 	mustExec(t, db,
@@ -74,7 +78,9 @@ func TestRunPreflightRefusals(t *testing.T) {
 
 // TestRunLeftovers simulates a crashed run: the next run names what it left and refuses,
 // Leftovers lists it, Cleanup drops it, and then the run goes through.
-func TestRunLeftovers(t *testing.T) {
+func TestRunLeftovers(t *testing.T) { testenv.EachServer(t, testRunLeftovers) }
+
+func testRunLeftovers(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 100)
 	n := namesFor("", "t")
@@ -109,7 +115,9 @@ func TestRunLeftovers(t *testing.T) {
 }
 
 // TestRunRefusesConcurrentRun: a second run on the same table waits for nothing and refuses.
-func TestRunRefusesConcurrentRun(t *testing.T) {
+func TestRunRefusesConcurrentRun(t *testing.T) { testenv.EachServer(t, testRunRefusesConcurrentRun) }
+
+func testRunRefusesConcurrentRun(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 2000)
 	started := make(chan struct{})

@@ -6,9 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-func TestRunCutsOver(t *testing.T) {
+func TestRunCutsOver(t *testing.T) { testenv.EachServer(t, testRunCutsOver) }
+
+func testRunCutsOver(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 20000)
 	mustExec(t, db, "DELETE FROM t WHERE id > 19990") // the counter stays at 20001
@@ -46,7 +50,9 @@ func TestRunCutsOver(t *testing.T) {
 	assertClean(t, db)
 }
 
-func TestRunDryRun(t *testing.T) {
+func TestRunDryRun(t *testing.T) { testenv.EachServer(t, testRunDryRun) }
+
+func testRunDryRun(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 5000)
 	before := createTable(t, db, "t")
@@ -67,7 +73,9 @@ func TestRunDryRun(t *testing.T) {
 	assertClean(t, db)
 }
 
-func TestRunKeepOld(t *testing.T) {
+func TestRunKeepOld(t *testing.T) { testenv.EachServer(t, testRunKeepOld) }
+
+func testRunKeepOld(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 3000)
 	n1, h1 := tableDigest(t, db, "t", "id, a, b, c, d, e")
@@ -92,7 +100,9 @@ func TestRunKeepOld(t *testing.T) {
 
 // TestRunCancelled cancels the context in the middle of the copy: the run fails (it is not a
 // refusal) and leaves no table and no trigger behind.
-func TestRunCancelled(t *testing.T) {
+func TestRunCancelled(t *testing.T) { testenv.EachServer(t, testRunCancelled) }
+
+func testRunCancelled(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 20000)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -114,7 +124,9 @@ func TestRunCancelled(t *testing.T) {
 
 // TestRunRecoversPanic: a panic inside the run (here in the caller's progress callback) is an
 // error, and the cleanup still happens.
-func TestRunRecoversPanic(t *testing.T) {
+func TestRunRecoversPanic(t *testing.T) { testenv.EachServer(t, testRunRecoversPanic) }
+
+func testRunRecoversPanic(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 3000)
 	_, err := Run(context.Background(), db, Options{Table: "t", Alter: "ADD COLUMN f INT", Execute: true,
@@ -127,7 +139,9 @@ func TestRunRecoversPanic(t *testing.T) {
 
 // TestRunAllowTriggers copies (without cutting over) a table that has a trigger of its own,
 // which keeps working meanwhile.
-func TestRunAllowTriggers(t *testing.T) {
+func TestRunAllowTriggers(t *testing.T) { testenv.EachServer(t, testRunAllowTriggers) }
+
+func testRunAllowTriggers(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 2000)
 	mustExec(t, db, "CREATE TABLE audit (id INT)",
@@ -151,24 +165,20 @@ func TestRunAllowTriggers(t *testing.T) {
 
 // TestRunCompositeStringKey copies a table whose primary key is (string, int) under a
 // case-insensitive collation, in small chunks, and renames a column with its values.
-func TestRunCompositeStringKey(t *testing.T) {
+func TestRunCompositeStringKey(t *testing.T) { testenv.EachServer(t, testRunCompositeStringKey) }
+
+func testRunCompositeStringKey(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	mustExec(t, db, `CREATE TABLE t (k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, n INT NOT NULL,
 		v VARCHAR(20) NULL, PRIMARY KEY (k, n)) ENGINE=InnoDB`,
-		`INSERT INTO t SELECT CONCAT(ELT(1 + seq % 5, 'a', 'B', 'é', 'c''q', 'Ä'), seq DIV 100), seq % 100, CONCAT('v', seq) FROM seq_1_to_3000`)
-	var sum1 string
-	if err := db.QueryRow("SELECT MD5(GROUP_CONCAT(k, n, v ORDER BY k, n)) FROM t").Scan(&sum1); err != nil {
-		t.Fatal(err)
-	}
+		`INSERT INTO t SELECT CONCAT(ELT(1 + seq % 5, 'a', 'B', 'é', 'c''q', 'Ä'), seq DIV 100), seq % 100, CONCAT('v', seq) FROM `+testenv.Seq(3000))
+	sum1 := queryDigest(t, db, "SELECT k, n, v FROM t ORDER BY k, n")
 	res, err := Run(context.Background(), db, Options{Table: "t", Alter: "CHANGE COLUMN v w VARCHAR(30) NULL", Renames: map[string]string{"w": "v"},
 		Execute: true, ChunkTime: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum2 string
-	if err := db.QueryRow("SELECT MD5(GROUP_CONCAT(k, n, w ORDER BY k, n)) FROM t").Scan(&sum2); err != nil {
-		t.Fatal(err)
-	}
+	sum2 := queryDigest(t, db, "SELECT k, n, w FROM t ORDER BY k, n")
 	if sum1 != sum2 || res.Rows != 3000 || res.Chunks < 3 {
 		t.Errorf("content %s -> %s, result %+v", sum1, sum2, res)
 	}
@@ -177,7 +187,9 @@ func TestRunCompositeStringKey(t *testing.T) {
 
 // TestRunReaddedColumn: a column the ALTER drops and adds again is a new column: it gets its
 // default, not the old values.
-func TestRunReaddedColumn(t *testing.T) {
+func TestRunReaddedColumn(t *testing.T) { testenv.EachServer(t, testRunReaddedColumn) }
+
+func testRunReaddedColumn(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 500)
 	if _, err := Run(context.Background(), db, Options{Table: "t", Alter: "DROP COLUMN a, ADD COLUMN a INT NOT NULL DEFAULT 5", Execute: true}); err != nil {
@@ -190,7 +202,9 @@ func TestRunReaddedColumn(t *testing.T) {
 	assertClean(t, db)
 }
 
-func TestRunEmptyTable(t *testing.T) {
+func TestRunEmptyTable(t *testing.T) { testenv.EachServer(t, testRunEmptyTable) }
+
+func testRunEmptyTable(t *testing.T, _ testenv.Server) {
 	db := scratch(t)
 	fillTable(t, db, "t", 0)
 	res, err := Run(context.Background(), db, Options{Table: "t", Alter: "ADD COLUMN f INT", Execute: true})

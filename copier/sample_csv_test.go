@@ -41,8 +41,10 @@ func TestParseCSV(t *testing.T) {
 	}
 }
 
-func TestReadSampleCSVErrors(t *testing.T) {
-	m := modelOf(t, everyFamily, "")
+func TestReadSampleCSVErrors(t *testing.T) { testenv.EachServer(t, testReadSampleCSVErrors) }
+
+func testReadSampleCSVErrors(t *testing.T, srv testenv.Server) {
+	m := modelOf(t, everyFamilyFor(srv), "")
 	dir := t.TempDir()
 	for name, tc := range map[string]struct{ content, want string }{
 		"unknown.csv":   {"id,nope\n1,2\n", "unknown.csv:1: header: table t has no column \"nope\""},
@@ -66,8 +68,10 @@ func TestReadSampleCSVErrors(t *testing.T) {
 	}
 }
 
-func TestSampleCSVLoads(t *testing.T) {
-	m := modelOf(t, everyFamily, "")
+func TestSampleCSVLoads(t *testing.T) { testenv.EachServer(t, testSampleCSVLoads) }
+
+func testSampleCSVLoads(t *testing.T, srv testenv.Server) {
+	m := modelOf(t, everyFamilyFor(srv), "")
 	_, conn, _ := sampleTable(t, m)
 	path := filepath.Join(t.TempDir(), "t.csv")
 	testenv.WriteFile(t, path, strings.Join([]string{

@@ -3,8 +3,11 @@ package copier
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // The triggers capture the application's writes to the original table while the copy runs.
@@ -15,8 +18,9 @@ import (
 // unique key cannot hold — and a CONTINUE HANDLER for SQLEXCEPTION and SQLWARNING records any
 // failure, with the server's message and the row's key, in the error table, which the copier
 // reads after every chunk and at the cut-over. They are created under a strict sql_mode, which
-// the server stores with each trigger, and they turn sql_notes on for their own statements, so a
-// rounding note raises the handler even in a session that silenced notes.
+// the server stores with each trigger, and they turn notes on for their own statements (sql_notes,
+// and note_verbosity where the server has it), so a rounding note raises the handler even in a
+// session that silenced notes.
 //
 // They never fail the application's write, and never make it deadlock. The handler keeps errors
 // from reaching the application. Deadlocks come from gap locks: a DELETE of a key the shadow does
@@ -32,7 +36,7 @@ type triggerSpec struct {
 
 // triggerSpecs writes the three triggers, in the order they are created: DELETE and UPDATE
 // before INSERT, so that no row reaches the shadow before its later changes are captured too.
-func triggerSpecs(n names, key *chunkKey, cols *copyColumns) []triggerSpec {
+func triggerSpecs(n names, key *chunkKey, cols *copyColumns, verbosity bool) []triggerSpec {
 	keyCols := key.names()
 	insert := "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
 	deleteOld := "DELETE FROM " + qname(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
@@ -54,35 +58,67 @@ func triggerSpecs(n names, key *chunkKey, cols *copyColumns) []triggerSpec {
     ` + deleteOld + `
   END IF;`
 	return []triggerSpec{
-		{n.delTrigger, "DELETE", triggerBody(n, key, "delete", "OLD", deleteOld)},
-		{n.updTrigger, "UPDATE", triggerBody(n, key, "update", "NEW", update)},
-		{n.insTrigger, "INSERT", triggerBody(n, key, "insert", "NEW", insert)},
+		{n.delTrigger, "DELETE", triggerBody(n, key, "delete", "OLD", deleteOld, verbosity)},
+		{n.updTrigger, "UPDATE", triggerBody(n, key, "update", "NEW", update, verbosity)},
+		{n.insTrigger, "INSERT", triggerBody(n, key, "insert", "NEW", insert, verbosity)},
 	}
 }
 
-func triggerBody(n names, key *chunkKey, op, row, stmts string) string {
+// triggerBody wraps stmts in the handler and the notes settings. MariaDB 11 deprecates sql_notes
+// (every use warns, 1287) but still obeys it, so the triggers keep setting it, inside blocks whose
+// own handler takes that one warning: it is no failure of the captured write. verbosity says the
+// server also has note_verbosity (MariaDB 10.6.16+), which must hold "basic" for notes to count.
+func triggerBody(n names, key *chunkKey, op, row, stmts string, verbosity bool) string {
+	declare, on, off := "", "", ""
+	if verbosity {
+		declare = "\n  DECLARE sg_verbosity VARCHAR(64) DEFAULT NULL;"
+		on = "\n  SET sg_verbosity = @@SESSION.note_verbosity;\n  SET @@SESSION.note_verbosity = 'basic';"
+		off = "\n  SET @@SESSION.note_verbosity = sg_verbosity;"
+	}
 	return `BEGIN
   DECLARE sg_dup INT DEFAULT 0;
   DECLARE sg_errno INT DEFAULT 0;
   DECLARE sg_msg TEXT DEFAULT NULL;
-  DECLARE sg_notes INT DEFAULT @@SESSION.sql_notes;
+  DECLARE sg_notes INT DEFAULT 1;` + declare + `
   DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, SQLWARNING
   BEGIN
     GET DIAGNOSTICS CONDITION 1 sg_errno = MYSQL_ERRNO, sg_msg = MESSAGE_TEXT;
     INSERT INTO ` + qname(n.errors) + ` (op, errno, message, row_key)
       VALUES ('` + op + `', sg_errno, sg_msg, ` + keyDisplay(key.columns, row) + `);
   END;
-  SET @@SESSION.sql_notes = 1;
+  BEGIN
+    DECLARE CONTINUE HANDLER FOR 1287 BEGIN END;
+    SET sg_notes = @@SESSION.sql_notes;
+    SET @@SESSION.sql_notes = 1;
+  END;` + on + `
   ` + stmts + `
-  SET @@SESSION.sql_notes = sg_notes;
+  BEGIN
+    DECLARE CONTINUE HANDLER FOR 1287 BEGIN END;
+    SET @@SESSION.sql_notes = sg_notes;
+  END;` + off + `
 END`
+}
+
+// errUnknownSystemVariable is ER_UNKNOWN_SYSTEM_VARIABLE.
+const errUnknownSystemVariable = 1193
+
+// hasNoteVerbosity reports whether the server has note_verbosity (MariaDB 10.6.16+, 10.11.6+,
+// 11.x), which decides with sql_notes whether notes are recorded.
+func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
+	var v string
+	err := conn.QueryRowContext(ctx, "SELECT @@SESSION.note_verbosity").Scan(&v)
+	var me *mysql.MySQLError
+	if errors.As(err, &me) && me.Number == errUnknownSystemVariable {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // createTriggers creates the triggers on the session conn, whose sql_mode is strict. Each
 // CREATE TRIGGER waits for the table's metadata lock, and while it waits the application's
 // queries queue behind it: the wait is bounded by the session's lock_wait_timeout and retried.
-func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int) error {
-	for _, t := range triggerSpecs(n, key, cols) {
+func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool) error {
+	for _, t := range triggerSpecs(n, key, cols, verbosity) {
 		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + t.body
 		if err := retryDDL(ctx, conn, stmt, attempts); err != nil {
 			return fmt.Errorf("create trigger %s: %w", t.name, err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -77,8 +78,12 @@ func TestWriterIsDeterministic(t *testing.T) {
 }
 
 func TestWriterAppliesIdenticallyToTwoTables(t *testing.T) {
+	testenv.EachServer(t, testWriterAppliesIdenticallyToTwoTables)
+}
+
+func testWriterAppliesIdenticallyToTwoTables(t *testing.T, srv testenv.Server) {
 	ctx := testCtx(t)
-	m := modelOf(t, everyFamily, "")
+	m := modelOf(t, everyFamilyFor(srv), "")
 	dbA, connA, _ := sampleTable(t, m)
 	dbB, connB, _ := sampleTable(t, m)
 	g, err := newGenerator(m.before, m.flavor, 5)
@@ -126,7 +131,9 @@ func TestWriterAppliesIdenticallyToTwoTables(t *testing.T) {
 	}
 }
 
-func TestWriterStopsEarly(t *testing.T) {
+func TestWriterStopsEarly(t *testing.T) { testenv.EachServer(t, testWriterStopsEarly) }
+
+func testWriterStopsEarly(t *testing.T, _ testenv.Server) {
 	ctx := testCtx(t)
 	m := modelOf(t, "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10))", "")
 	_, conn, _ := sampleTable(t, m)

@@ -15,7 +15,9 @@ import (
 // TestLoadLiveDump dumps a database of the test server with the installed mariadb-dump, so that a
 // change in the dump format shows here and not in a user's pull request. The fixture files in
 // testdata are such dumps, frozen.
-func TestLoadLiveDump(t *testing.T) {
+func TestLoadLiveDump(t *testing.T) { testenv.EachServer(t, testLoadLiveDump) }
+
+func testLoadLiveDump(t *testing.T, _ testenv.Server) {
 	dump, err := exec.LookPath("mariadb-dump")
 	if err != nil {
 		if dump, err = exec.LookPath("mysqldump"); err != nil {

@@ -12,8 +12,9 @@ import (
 // checker.RuleSeedDrift), but the checker imports this package, so they are spelt again here;
 // builtin_test.go ties the two spellings together.
 const (
-	builtinDrift     = "drift"
-	builtinSeedDrift = "seed-drift"
+	builtinDrift           = "drift"
+	builtinSeedDrift       = "seed-drift"
+	builtinDeclaredSQLMode = "declared-sql-mode"
 )
 
 // Builtin documents the findings that other stages produce without a rule of the registry: the
@@ -38,6 +39,7 @@ func Builtin() []*Rule {
 		checksumMismatchRule(),
 		driftRule(),
 		seedDriftRule(),
+		declaredSQLModeRule(),
 		skippedStatementRule(),
 	}
 }
@@ -308,6 +310,31 @@ Example:
   declared: CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL);
   migrations create email as VARCHAR(100)
   fix:      ALTER TABLE users MODIFY COLUMN email varchar(255) NOT NULL;`,
+	}
+}
+
+func declaredSQLModeRule() *Rule {
+	return &Rule{
+		ID:       builtinDeclaredSQLMode,
+		Severity: finding.Notice,
+		Summary:  "the declared schema sets sql_mode values this server does not accept; they were left out",
+		Doc: `Catches: a SET sql_mode in the declared state (usually a dump) that names modes the server
+rejects, such as NO_AUTO_CREATE_USER, which mysqldump 5.7 writes before every trigger and
+routine and which MySQL 8.0 removed, or MySQL's TIME_TRUNCATE_FRACTIONAL on MariaDB. Each mode is
+tried on the server alone; the ones it rejects are left out and the rest is set, so the state
+loads. One notice lists them all, at the first such statement.
+
+Why it matters: the modes describe the server that wrote the dump, not the schema; without
+this the declared state would not load on a newer server at all. The triggers and routines
+after the SET are created without those modes, which is what that server would do with them.
+
+How to do it safely: nothing is needed for the check. To silence the notice, dump the declared
+schema again from a server of the version you run (schema-guard dump writes one), or remove the
+modes from the SET sql_mode statements.
+
+Example:
+  declared: /*!50003 SET sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_CREATE_USER' */ ;
+  on MySQL 8.0+ it loads as SET sql_mode = 'STRICT_TRANS_TABLES', with this notice`,
 	}
 }
 

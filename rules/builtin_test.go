@@ -28,6 +28,7 @@ var producedElsewhere = map[string]finding.Severity{
 	runner.RuleForeignDatabase:      finding.Error,
 	checker.RuleDrift:               finding.Error,
 	checker.RuleSeedDrift:           finding.Error,
+	checker.RuleDeclaredSQLMode:     finding.Notice,
 	migrations.RuleEditedMigration:  finding.Error,
 	migrations.RuleDeletedMigration: finding.Error,
 	migrations.RuleOutOfOrder:       finding.Error,

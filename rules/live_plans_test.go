@@ -109,7 +109,9 @@ func (l *liveDB) seedUsers(n int) {
 // must supply.
 const oldAppInsert = "INSERT INTO users (surname, email, code, price) VALUES ('old-app', 'old@example.com', 'c-old', 1.50)"
 
-func TestLivePlanRenameColumn(t *testing.T) {
+func TestLivePlanRenameColumn(t *testing.T) { testenv.EachServer(t, testLivePlanRenameColumn) }
+
+func testLivePlanRenameColumn(t *testing.T, _ testenv.Server) {
 	cases := []struct {
 		from, to string
 		// newAppInsert names the new column instead of the old one.
@@ -209,7 +211,9 @@ func columnNames(t *schema.Table) []string {
 	return out
 }
 
-func TestLivePlanRenameTable(t *testing.T) {
+func TestLivePlanRenameTable(t *testing.T) { testenv.EachServer(t, testLivePlanRenameTable) }
+
+func testLivePlanRenameTable(t *testing.T, _ testenv.Server) {
 	l := newLiveDB(t)
 	l.seedUsers(10)
 	s := l.model()
@@ -244,7 +248,9 @@ func TestLivePlanRenameTable(t *testing.T) {
 	}
 }
 
-func TestLivePlanNarrowColumn(t *testing.T) {
+func TestLivePlanNarrowColumn(t *testing.T) { testenv.EachServer(t, testLivePlanNarrowColumn) }
+
+func testLivePlanNarrowColumn(t *testing.T, _ testenv.Server) {
 	cases := []struct {
 		column, narrow string
 		misfits        int64
@@ -325,7 +331,9 @@ func TestLivePlanNarrowColumn(t *testing.T) {
 }
 
 // TestLivePlansRun runs the other plans' SQL on the server: they must be valid as written.
-func TestLivePlansRun(t *testing.T) {
+func TestLivePlansRun(t *testing.T) { testenv.EachServer(t, testLivePlansRun) }
+
+func testLivePlansRun(t *testing.T, _ testenv.Server) {
 	l := newLiveDB(t)
 	l.seedUsers(12)
 	// A NOT NULL default collides in a unique key where NULLs did not: the plan says so, and

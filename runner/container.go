@@ -15,15 +15,24 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 )
 
-// durabilityOff are server options for a scratch server: nothing it holds needs to survive a
-// crash, and flushing less makes DDL several times faster. Every option exists under the same name
-// in MySQL 8.0/8.4/9.x and MariaDB 10.6+/11.x, because an unknown option stops either server.
-var durabilityOff = []string{
+// scratchServer are the server options of a scratch server. Durability is off: nothing it holds
+// needs to survive a crash, and flushing less makes DDL several times faster. Binary logging stays
+// as the image has it (on in MySQL 8.0+, off in MariaDB), as on a production server: with it
+// MySQL refuses statements that could replicate unsafely, such as an ALTER TABLE that adds a
+// column beside a (uuid()) default (error 1674), and a migration that production would refuse
+// must fail here too. Stored functions and triggers need SUPER under it unless the server trusts
+// their creators, as production servers that run such migrations are set to. The event scheduler
+// is off (MySQL's default is on): an event a migration creates must not change the data the
+// probes and the copier's dry run read while the replay goes on. Every option exists under the
+// same name in MySQL 8.0/8.4/9.x and MariaDB 10.6+/11.x, because an unknown option stops either
+// server.
+var scratchServer = []string{
 	"--innodb_flush_log_at_trx_commit=0",
 	"--innodb_doublewrite=OFF",
 	"--sync_binlog=0",
-	"--skip-log-bin",
 	"--performance_schema=OFF",
+	"--log-bin-trust-function-creators=ON",
+	"--event-scheduler=OFF",
 }
 
 // containerStartTimeout bounds the wait for the first successful SQL ping.
@@ -89,7 +98,7 @@ func startContainer(ctx context.Context, opts Options) (srv *Server, err error) 
 			"MARIADB_ROOT_PASSWORD": password,
 		},
 		Tmpfs:  map[string]string{"/var/lib/mysql": "rw"},
-		Cmd:    durabilityOff,
+		Cmd:    scratchServer,
 		Labels: map[string]string{labelRun: runID},
 		WaitingFor: reachableFirst{port: "3306/tcp", within: reachTimeout, then: wait.ForSQL("3306/tcp", "mysql", func(host string, port network.Port) string {
 			c := cfg.Clone()

@@ -21,7 +21,9 @@ func runContainers(t *testing.T, runID string) []string {
 	return strings.Fields(string(out))
 }
 
-func TestContainerEngine(t *testing.T) {
+func TestContainerEngine(t *testing.T) { testenv.EachImage(t, testContainerEngine) }
+
+func testContainerEngine(t *testing.T, _ testenv.ServerImage) {
 	image := testenv.Image(t)
 	runID := "test" + testenv.RandomHex(6)
 	ctx := context.Background()
@@ -44,13 +46,27 @@ func TestContainerEngine(t *testing.T) {
 	if !strings.HasPrefix(srv.cfg.Addr, "127.0.0.1:") {
 		t.Errorf("server address %s is not on 127.0.0.1", srv.cfg.Addr)
 	}
+	// Binary logging as the image has it (MySQL: on, as in production), creators of functions
+	// trusted, no events run.
+	var logBin, trust int
+	var events string
+	if err := srv.Admin().QueryRowContext(ctx, "SELECT @@log_bin, @@log_bin_trust_function_creators, @@event_scheduler").
+		Scan(&logBin, &trust, &events); err != nil || logBin != map[bool]int{true: 1}[srv.Flavor.IsMySQL()] || trust != 1 || events != "OFF" {
+		t.Errorf("log_bin %d, log_bin_trust_function_creators %d, event_scheduler %s, %v", logBin, trust, events, err)
+	}
 	db, err := srv.CreateDatabase(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.Replay(ctx, []Unit{unit(t, "c/1.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);")}, Hooks{})
+	res, err := db.Replay(ctx, []Unit{unit(t, "c/1.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n"+
+		"CREATE FUNCTION f() RETURNS INT RETURN 1;")}, Hooks{})
 	if err != nil || res.Failed {
 		t.Fatalf("replay: %+v, %v", res, err)
+	}
+	// What MySQL with binary logging refuses, the scratch MySQL refuses too.
+	res, err = db.Replay(ctx, []Unit{unit(t, "c/2.sql", "ALTER TABLE a ADD COLUMN token CHAR(36) DEFAULT (uuid());")}, Hooks{})
+	if err != nil || res.Failed != srv.Flavor.IsMySQL() {
+		t.Errorf("ADD COLUMN with DEFAULT (uuid()): failed %v, %v; want a failure on MySQL only", res.Failed, err)
 	}
 	if err := srv.Close(ctx); err != nil {
 		t.Fatal(err)
@@ -79,6 +95,10 @@ func TestContainerEngineWithoutDocker(t *testing.T) {
 }
 
 func TestContainerEngineInterruptedStart(t *testing.T) {
+	testenv.EachImage(t, testContainerEngineInterruptedStart)
+}
+
+func testContainerEngineInterruptedStart(t *testing.T, _ testenv.ServerImage) {
 	image := testenv.Image(t)
 	runID := "test" + testenv.RandomHex(6)
 	// Starting takes 700 ms or more here (the image's server initialises its data directory), so

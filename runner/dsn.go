@@ -47,6 +47,12 @@ func startDSN(ctx context.Context, opts Options, run runName) (*Server, error) {
 		s.Close(cleanup)
 		return nil, fmt.Errorf("dsn engine: %w", err)
 	}
+	if err := s.warnStoredPrograms(ctx); err != nil {
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		s.Close(cleanup)
+		return nil, fmt.Errorf("dsn engine: %w", err)
+	}
 	s.Startup = time.Since(began)
 	return s, nil
 }
@@ -55,6 +61,14 @@ func startDSN(ctx context.Context, opts Options, run runName) (*Server, error) {
 // when the DSN's may create one; else the DSN account's own grants, unless the server is a
 // throwaway one.
 func (s *Server) confine(ctx context.Context, throwaway bool) error {
+	if throwaway {
+		// The user says the server holds nothing else (a service container of the job): the
+		// migrations run as the DSN's account, with its privileges — SUPER, where triggers and
+		// functions need it on a MySQL server that logs binary and does not trust their creators.
+		s.Throwaway = true
+		s.log.Warn("the server is declared a throwaway one: the migrations run with the DSN's own account")
+		return nil
+	}
 	err := s.openSandbox(ctx)
 	switch {
 	case err == nil:
@@ -67,14 +81,7 @@ func (s *Server) confine(ctx context.Context, throwaway bool) error {
 	if err := s.admin.QueryRowContext(ctx, "SELECT CURRENT_USER()").Scan(&current); err != nil {
 		return err
 	}
-	if err := checkGrants(ctx, s.admin, current); err != nil {
-		if !throwaway {
-			return err
-		}
-		s.Throwaway = true
-		s.log.Warn("the server is declared a throwaway one: the migrations run with the DSN's own account", "account", current)
-	}
-	return nil
+	return checkGrants(ctx, s.admin, current)
 }
 
 // dropRunDatabases drops what is left of the run's databases on a shared server: those the

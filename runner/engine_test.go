@@ -5,10 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 func TestDSNEngineCreatesAndDropsItsDatabases(t *testing.T) {
+	testenv.EachServer(t, testDSNEngineCreatesAndDropsItsDatabases)
+}
+
+func testDSNEngineCreatesAndDropsItsDatabases(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	if srv.Kind != DSN || !srv.Flavor.IsMariaDB() && !srv.Flavor.IsMySQL() {
 		t.Fatalf("server = %+v", srv)
@@ -52,7 +57,9 @@ func TestDSNEngineCreatesAndDropsItsDatabases(t *testing.T) {
 	}
 }
 
-func TestDSNEngineErrors(t *testing.T) {
+func TestDSNEngineErrors(t *testing.T) { testenv.EachServer(t, testDSNEngineErrors) }
+
+func testDSNEngineErrors(t *testing.T, _ testenv.Server) {
 	ctx := context.Background()
 	cases := []struct {
 		name string
@@ -75,15 +82,22 @@ func TestDSNEngineErrors(t *testing.T) {
 		})
 	}
 	t.Run("wrong password", func(t *testing.T) {
-		dsn := strings.Replace(testenv.DSN(t), "schema_guard@", "wrong@", 1)
-		_, err := Start(ctx, Options{Kind: DSN, DSN: dsn})
+		// The test account's password, whatever the DSN says it is, with something appended.
+		cfg, err := mysql.ParseDSN(testenv.DSN(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Passwd += "-wrong"
+		_, err = Start(ctx, Options{Kind: DSN, DSN: cfg.FormatDSN()})
 		if err == nil || !strings.Contains(err.Error(), "Access denied") {
 			t.Fatalf("err = %v, want Access denied", err)
 		}
 	})
 }
 
-func TestAutoPrefersDSN(t *testing.T) {
+func TestAutoPrefersDSN(t *testing.T) { testenv.EachServer(t, testAutoPrefersDSN) }
+
+func testAutoPrefersDSN(t *testing.T, _ testenv.Server) {
 	srv, err := Start(context.Background(), Options{Kind: Auto, DSN: testenv.DSN(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +119,9 @@ func TestParseKind(t *testing.T) {
 	}
 }
 
-func TestDatabaseDrop(t *testing.T) {
+func TestDatabaseDrop(t *testing.T) { testenv.EachServer(t, testDatabaseDrop) }
+
+func testDatabaseDrop(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)

@@ -1,5 +1,11 @@
 package runner
 
+import (
+	"strings"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
+)
+
 // introspectFixture is the DDL the introspection test replays: every column type family, defaults
 // of every kind, every index and constraint kind, table options, a partitioned table, views,
 // triggers and routines. One statement per element: the driver runs no multi-statement strings.
@@ -50,6 +56,7 @@ var introspectFixture = []string{
 	  t_inv INT INVISIBLE DEFAULT 7 COMMENT 'hidden column',
 	  t_comment INT NOT NULL COMMENT 'it''s \\ commented',
 	  t_chk INT CHECK (t_chk > 0),
+	  t_bs VARCHAR(20) AS (concat('a\\b', t_vc)) VIRTUAL,
 	  PRIMARY KEY (id),
 	  KEY idx_prefix (t_vc(10), t_int DESC),
 	  KEY idx_ignored (t_med) COMMENT 'ignored index' IGNORED,
@@ -100,4 +107,24 @@ var introspectFixture = []string{
 	  DETERMINISTIC NO SQL
 	  RETURN CONCAT(a, b)`,
 	"CREATE PROCEDURE proc_empty() SELECT 1",
+}
+
+// introspectFixtureFor is the fixture in the syntax of the server the test runs on.
+func introspectFixtureFor(srv testenv.Server) []string {
+	if srv.MySQL() {
+		return introspectFixtureMySQL()
+	}
+	return introspectFixture
+}
+
+// introspectFixtureMySQL is introspectFixture in MySQL's syntax, where it differs: an invisible
+// index is INVISIBLE (MariaDB: IGNORED), and MySQL alone has functional key parts.
+func introspectFixtureMySQL() []string {
+	var out []string
+	for _, st := range introspectFixture {
+		st = strings.Replace(st, "KEY idx_ignored (t_med) COMMENT 'ignored index' IGNORED,",
+			"KEY idx_ignored (t_med) COMMENT 'ignored index' INVISIBLE,\n\t  KEY idx_func ((t_int + 1), t_vc(5) DESC),", 1)
+		out = append(out, st)
+	}
+	return out
 }

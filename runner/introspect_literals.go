@@ -105,10 +105,17 @@ func normalizeBitLiteral(s string) (string, bool) {
 // hexLiteralToQuoted turns MySQL's hex default of a binary column (0x61620000) into the quoted
 // literal MariaDB reports for the same default ('ab\0\0').
 func hexLiteralToQuoted(s string) (string, bool) {
-	if !strings.HasPrefix(s, "0x") && !strings.HasPrefix(s, "0X") {
+	digits := ""
+	switch {
+	case strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X"):
+		digits = s[2:]
+	case len(s) >= 3 && (s[0] == 'x' || s[0] == 'X') && s[1] == '\'' && s[len(s)-1] == '\'':
+		// x'6162', as MariaDB 11.8 reports the default of a BINARY column.
+		digits = s[2 : len(s)-1]
+	default:
 		return "", false
 	}
-	raw, err := hex.DecodeString(evenHex(s[2:]))
+	raw, err := hex.DecodeString(evenHex(digits))
 	if err != nil {
 		return "", false
 	}
@@ -155,10 +162,71 @@ func fullyParenthesized(s string) bool {
 	return depth == 0
 }
 
-// unescapeMySQLExpr undoes MySQL 8's extra escaping of quotes in expressions stored in
-// information_schema (default expressions, generated columns, functional key parts, check
-// clauses): it writes _utf8mb4\'x\' where SHOW CREATE TABLE says _utf8mb4'x'. MySQL only; MariaDB
-// prints expressions as SHOW CREATE TABLE does.
+// unescapeMySQLExpr undoes MySQL 8's extra escaping of expressions stored in information_schema
+// (default expressions, generated columns, functional key parts, check clauses): it escapes every
+// backslash and quote of the expression once more, writing _utf8mb4\'a\\\\b\' where SHOW CREATE
+// TABLE says _utf8mb4'a\\b' (tried on MySQL 9.7). MySQL only; MariaDB prints expressions as SHOW
+// CREATE TABLE does.
 func unescapeMySQLExpr(s string) string {
-	return strings.ReplaceAll(s, `\'`, `'`)
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '\\' || s[i+1] == '\'') {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// decodeStringLiteral reads s as one string literal in MySQL's syntax, optionally with a
+// character set introducer (_utf8mb4'it\'s'), and returns its value. It is how a MySQL expression
+// default that is only a string is recognised: MySQL accepts a default on TEXT, BLOB and JSON only
+// as an expression, so DEFAULT ('x') comes back as (_utf8mb4'x'), where MariaDB says 'x'.
+func decodeStringLiteral(s string) (string, bool) {
+	if strings.HasPrefix(s, "_") {
+		i := 1
+		for i < len(s) && (s[i] == '_' || s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9') {
+			i++
+		}
+		s = s[i:]
+	}
+	if len(s) < 2 || s[0] != '\'' || skipQuoted(s, 0) != len(s) {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s)-1; i++ {
+		c := s[i]
+		switch {
+		case c == '\'' && s[i+1] == '\'':
+			b.WriteByte('\'')
+			i++
+		case c == '\\' && i+1 < len(s)-1:
+			i++
+			switch e := s[i]; e {
+			case '0':
+				b.WriteByte(0)
+			case 'b':
+				b.WriteByte('\b')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'Z':
+				b.WriteByte(0x1a)
+			case '%', '_':
+				b.WriteByte('\\') // MySQL keeps the backslash of \% and \_
+				b.WriteByte(e)
+			default:
+				b.WriteByte(e)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
 }

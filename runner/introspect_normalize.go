@@ -143,6 +143,9 @@ func normalizeMariaDBDefault(v string) string {
 	if ts, ok := normalizeCurrentTimestamp(v); ok {
 		return ts
 	}
+	if q, ok := hexLiteralToQuoted(v); ok {
+		return q // MariaDB 11.8 writes a BINARY default as x'61620000'
+	}
 	return wrapExpr(v)
 }
 
@@ -153,7 +156,14 @@ func normalizeMySQLDefault(v, dataType string, expression bool) string {
 		if ts, ok := normalizeCurrentTimestamp(v); ok {
 			return ts
 		}
-		return wrapExpr(unescapeMySQLExpr(v))
+		expr := unescapeMySQLExpr(v)
+		// An expression that is one string is that string: MySQL takes a TEXT, BLOB or JSON
+		// default only as an expression, DEFAULT ('x'), and MariaDB keeps the same as 'x'. The
+		// renderer writes it back as an expression where MySQL needs one.
+		if lit, ok := decodeStringLiteral(strings.TrimSpace(expr)); ok {
+			return schema.QuoteString(lit)
+		}
+		return wrapExpr(expr)
 	}
 	switch dataType {
 	case "timestamp", "datetime":

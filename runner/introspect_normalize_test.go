@@ -68,6 +68,7 @@ func TestNormalizeDefault(t *testing.T) {
 		{"mariadb auto_increment", flavorMariaDB1011, rawNull(), false, "bigint", "auto_increment", nil},
 		{"mariadb generated reports NULL", flavorMariaDB1011, rawStr("NULL"), true, "int", "VIRTUAL GENERATED", nil},
 		{"mariadb 11.4", flavorMariaDB114, rawStr("'x'"), true, "text", "", defPtr("'x'")},
+		{"mariadb 11.8 binary as hex", flavorMariaDB114, rawStr("x'61620000'"), true, "binary", "", defPtr(`'ab\0\0'`)},
 
 		// MySQL: bare values, SQL NULL for "no default" and for DEFAULT NULL.
 		{"mysql no default", flavorMySQL84, rawNull(), false, "int", "", nil},
@@ -94,6 +95,13 @@ func TestNormalizeDefault(t *testing.T) {
 		{"mysql bare function", flavorMySQL84, rawStr("uuid()"), true, "char", "DEFAULT_GENERATED", defPtr("(uuid())")},
 		{"mysql json expression", flavorMySQL84, rawStr("json_array()"), true, "json", "DEFAULT_GENERATED", defPtr("(json_array())")},
 		{"mysql escaped literal in expression", flavorMySQL84, rawStr(`concat(_utf8mb4\'a\',_utf8mb4\'b\')`), true, "varchar", "DEFAULT_GENERATED", defPtr("(concat(_utf8mb4'a',_utf8mb4'b'))")},
+		// DEFAULT ('x') on TEXT, as MySQL 9.7 reports it: a string in an expression is the string.
+		{"mysql text literal default", flavorMySQL84, rawStr(`_utf8mb4\'x\'`), true, "text", "DEFAULT_GENERATED", defPtr("'x'")},
+		{"mysql text literal with escapes", flavorMySQL84, rawStr(`_utf8mb3\'it\\\'s \\\\ x\'`), true, "text", "DEFAULT_GENERATED", defPtr(`'it''s \\ x'`)},
+		{"mysql backslash in expression", flavorMySQL84, rawStr(`concat(_utf8mb3\'a\\\\b\',_utf8mb3\'c\\\'d\')`), true, "varchar", "DEFAULT_GENERATED", defPtr(`(concat(_utf8mb3'a\\b',_utf8mb3'c\'d'))`)},
+		{"mysql json literal default", flavorMySQL84, rawStr(`_utf8mb4\'{}\'`), false, "json", "DEFAULT_GENERATED", defPtr("'{}'")},
+		{"mysql blob literal default", flavorMySQL84, rawStr(`_binary\'ab\'`), true, "blob", "DEFAULT_GENERATED", defPtr("'ab'")},
+		{"mysql two literals stay an expression", flavorMySQL84, rawStr(`concat(_utf8mb4\'a\',_utf8mb4\'b\')`), true, "text", "DEFAULT_GENERATED", defPtr("(concat(_utf8mb4'a',_utf8mb4'b'))")},
 		{"mysql auto_increment", flavorMySQL84, rawNull(), false, "bigint", "auto_increment", nil},
 		{"mysql generated nullable", flavorMySQL84, rawNull(), true, "int", "VIRTUAL GENERATED", nil},
 		{"mysql invisible", flavorMySQL84, rawStr("7"), true, "int", "INVISIBLE", defPtr("7")},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
 func TestScopeFilter(t *testing.T) {
@@ -31,7 +33,11 @@ func TestScopeFilter(t *testing.T) {
 // TestIntrospectTablesMatchesIntrospect reads a subset of the fixture's tables and compares each
 // with what full introspection reads: the filter must change what is read, never how.
 func TestIntrospectTablesMatchesIntrospect(t *testing.T) {
-	db, name, f := introspectScratch(t, introspectFixture)
+	testenv.EachServer(t, testIntrospectTablesMatchesIntrospect)
+}
+
+func testIntrospectTablesMatchesIntrospect(t *testing.T, srv testenv.Server) {
+	db, name, f := introspectScratch(t, introspectFixtureFor(srv))
 	ctx := context.Background()
 	full, err := Introspect(ctx, db, name, f)
 	if err != nil {
@@ -81,6 +87,10 @@ func TestIntrospectTablesMatchesIntrospect(t *testing.T) {
 }
 
 func TestIntrospectTablesQueryCountIsFixed(t *testing.T) {
+	testenv.EachServer(t, testIntrospectTablesQueryCountIsFixed)
+}
+
+func testIntrospectTablesQueryCountIsFixed(t *testing.T, _ testenv.Server) {
 	db, name, f := introspectScratch(t, manyTables(8))
 	ctx := context.Background()
 	count := func(tables []string) int64 {

@@ -30,16 +30,19 @@ const errNoSuchTable = 1146
 // yet is retried once the others have run, until a pass makes no progress.
 //
 // A statement the server rejects is a *LoadError: a declared state that does not load is input
-// the check cannot use, not a finding.
-func (d *Database) Load(ctx context.Context, stmts []migrations.Statement) error {
+// the check cannot use, not a finding. The one exception is a SET sql_mode naming modes the
+// server does not accept (a dump's origin shows through): Load leaves those modes out and
+// returns what it left out, for the caller to say so.
+func (d *Database) Load(ctx context.Context, stmts []migrations.Statement) ([]DroppedSQLModes, error) {
 	conn, err := d.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("load declared state: %w", err)
+		return nil, fmt.Errorf("load declared state: %w", err)
 	}
 	defer discard(conn) // foreign key checks are off on it
 	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
-		return fmt.Errorf("load declared state: %w", err)
+		return nil, fmt.Errorf("load declared state: %w", err)
 	}
+	var dropped []DroppedSQLModes
 	shared := d.server.Kind == DSN
 	pending := make([]*migrations.Statement, 0, len(stmts))
 	for i := range stmts {
@@ -51,7 +54,7 @@ func (d *Database) Load(ctx context.Context, stmts []migrations.Statement) error
 		for _, st := range pending {
 			v := guard(st.Node, d.Name, shared)
 			if v.refuse {
-				return &LoadError{Statement: st, Msg: v.reason}
+				return nil, &LoadError{Statement: st, Msg: v.reason}
 			}
 			if v.skip {
 				continue
@@ -61,15 +64,25 @@ func (d *Database) Load(ctx context.Context, stmts []migrations.Statement) error
 				continue
 			}
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return nil, ctx.Err()
 			}
 			var me *mysql.MySQLError
 			if !errors.As(err, &me) {
-				return fmt.Errorf("load declared state: lost the server while running %s:%d: %w", st.File, st.Line, err)
+				return nil, fmt.Errorf("load declared state: lost the server while running %s:%d: %w", st.File, st.Line, err)
+			}
+			if me.Number == errWrongValueForVar {
+				modes, ok, err := withoutUnknownSQLModes(ctx, conn, st)
+				if err != nil {
+					return nil, fmt.Errorf("load declared state: %w", err)
+				}
+				if ok {
+					dropped = append(dropped, DroppedSQLModes{Statement: st, Modes: modes})
+					continue
+				}
 			}
 			le := &LoadError{Statement: st, Msg: fmt.Sprintf("the server rejects this declared statement: Error %d: %s", me.Number, me.Message)}
 			if me.Number != errNoSuchTable {
-				return le
+				return nil, le
 			}
 			if firstDeferred == nil {
 				firstDeferred = le
@@ -77,10 +90,10 @@ func (d *Database) Load(ctx context.Context, stmts []migrations.Statement) error
 			deferred = append(deferred, st)
 		}
 		if len(deferred) == 0 {
-			return nil
+			return dropped, nil
 		}
 		if len(deferred) == len(pending) {
-			return firstDeferred // no progress: what it needs is declared nowhere
+			return nil, firstDeferred // no progress: what it needs is declared nowhere
 		}
 		pending = deferred
 	}

@@ -51,16 +51,21 @@ func (d *Database) HasPrimaryKey(ctx context.Context, table string) (bool, error
 
 // onlineAttempts are the forms MeasureOnline tries for a statement that names no algorithm and
 // no lock, best first: INSTANT; an in-place change with LOCK=NONE (on MariaDB first NOCOPY,
-// which also avoids rebuilding the table); in-place with a shared lock; a copy with a shared
-// lock; a copy that blocks reads too. INSTANT names no lock: MySQL accepts none but DEFAULT
+// which also avoids rebuilding the table); on MariaDB 11.2+ a copy with LOCK=NONE; in-place
+// with a shared lock; a copy with a shared lock; a copy that blocks reads too. INSTANT names no lock: MySQL accepts none but DEFAULT
 // with it.
 func onlineAttempts(f schema.Flavor) [][2]string {
 	attempts := [][2]string{{"INSTANT", ""}}
 	if f.MinMariaDB(10, 3, 7) {
 		attempts = append(attempts, [2]string{"NOCOPY", "NONE"})
 	}
+	attempts = append(attempts, [2]string{"INPLACE", "NONE"})
+	if f.MinMariaDB(11, 2, 0) {
+		// MariaDB 11.2's online ALTER: a copy that lets writes go on while it runs (they are
+		// logged and applied to the copy), for changes that cannot be done in place.
+		attempts = append(attempts, [2]string{"COPY", "NONE"})
+	}
 	return append(attempts,
-		[2]string{"INPLACE", "NONE"},
 		[2]string{"INPLACE", "SHARED"},
 		[2]string{"COPY", "SHARED"},
 		[2]string{"COPY", "EXCLUSIVE"})

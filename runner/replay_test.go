@@ -9,10 +9,15 @@ import (
 	"time"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
 func TestReplayRunsStatementsInOrder(t *testing.T) {
+	testenv.EachServer(t, testReplayRunsStatementsInOrder)
+}
+
+func testReplayRunsStatementsInOrder(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)
@@ -47,6 +52,10 @@ func TestReplayRunsStatementsInOrder(t *testing.T) {
 }
 
 func TestReplayStopsAtTheFailingStatement(t *testing.T) {
+	testenv.EachServer(t, testReplayStopsAtTheFailingStatement)
+}
+
+func testReplayStopsAtTheFailingStatement(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)
@@ -83,6 +92,10 @@ func TestReplayStopsAtTheFailingStatement(t *testing.T) {
 }
 
 func TestReplaySkipsAndRefusesOtherDatabases(t *testing.T) {
+	testenv.EachServer(t, testReplaySkipsAndRefusesOtherDatabases)
+}
+
+func testReplaySkipsAndRefusesOtherDatabases(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)
@@ -111,6 +124,10 @@ func TestReplaySkipsAndRefusesOtherDatabases(t *testing.T) {
 }
 
 func TestInterruptedReplayLeavesNothingBehind(t *testing.T) {
+	testenv.EachServer(t, testInterruptedReplayLeavesNothingBehind)
+}
+
+func testInterruptedReplayLeavesNothingBehind(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	db, err := srv.CreateDatabase(context.Background())
 	if err != nil {
@@ -136,7 +153,9 @@ func TestInterruptedReplayLeavesNothingBehind(t *testing.T) {
 	}
 }
 
-func TestReplayHooks(t *testing.T) {
+func TestReplayHooks(t *testing.T) { testenv.EachServer(t, testReplayHooks) }
+
+func testReplayHooks(t *testing.T, _ testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)

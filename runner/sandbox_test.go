@@ -40,6 +40,10 @@ func testAccount(t *testing.T, name string, grants ...string) string {
 }
 
 func TestDSNAccounts(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) { testDSNAccounts(t) })
+}
+
+func testDSNAccounts(t *testing.T) {
 	ctx := context.Background()
 	start := func(t *testing.T, dsn string, throwaway bool) (*Server, error) {
 		srv, err := Start(ctx, Options{Kind: DSN, DSN: dsn, Throwaway: throwaway})
@@ -145,6 +149,10 @@ func TestLikePrefix(t *testing.T) {
 // TestLeftoversAreNamed: a database an earlier run left (its name says it started long ago) is
 // named by the next run, and cleanup's listing has it; the run's own and other names are not.
 func TestLeftoversAreNamed(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) { testLeftoversAreNamed(t) })
+}
+
+func testLeftoversAreNamed(t *testing.T) {
 	ctx := context.Background()
 	root, err := sql.Open("mysql", testenv.RootDSN(t))
 	if err != nil {

@@ -57,6 +57,7 @@ func (d *differ) compareTable(ft, tt *Table) *tableDiff {
 	// after the indexes' and foreign keys'.
 	checks := d.compareChecks(td, ft, tt, fctx, tctx)
 	d.compareColumns(td, ft, tt, fctx, tctx, checks)
+	d.deferUnsafeDefaults(td, tt, tctx, checks)
 	d.compareIndexes(td, ft, tt)
 	d.compareForeignKeys(td, ft, tt)
 	d.changes = append(d.changes, checks.changes...)

@@ -11,6 +11,27 @@ type diffCase struct {
 	hints  map[string]string
 	flavor func(*schema.Schema) // pretend another server version (same syntax family)
 	want   []string             // A→B changes as "kind change object"; nil: not checked
+	// mysql replaces a, b and want (those it sets) on MySQL, where the syntax or the server's
+	// own names differ: MySQL's INVISIBLE index is MariaDB's IGNORED one, MySQL names unnamed
+	// checks <table>_chk_<n> where MariaDB names column-level ones after the column.
+	mysql *diffCase
+}
+
+// on returns the case as it runs on a server of flavour f.
+func (c diffCase) on(f schema.Flavor) diffCase {
+	if !f.IsMySQL() || c.mysql == nil {
+		return c
+	}
+	if c.mysql.a != nil {
+		c.a = c.mysql.a
+	}
+	if c.mysql.b != nil {
+		c.b = c.mysql.b
+	}
+	if c.mysql.want != nil {
+		c.want = c.mysql.want
+	}
+	return c
 }
 
 // oldMariaDB pretends the server predates RENAME COLUMN (10.5.2), to exercise CHANGE COLUMN.
@@ -133,6 +154,40 @@ var tableCases = []diffCase{
 			"index different t.k_desc", "index different t.u_a", "index different t.k_visible", "index different t.k_comment",
 			"index extra t.k_gone", "index missing t.k_new", "index missing t.u_blob", "index different t.ft",
 			"index different m.k_type"},
+		// MySQL: INVISIBLE, a prefix for the unique BLOB key, and a functional key part.
+		mysql: &diffCase{
+			a: []string{`CREATE TABLE t (
+			id INT NOT NULL, a INT NOT NULL, b VARCHAR(50), c INT, txt TEXT, bl BLOB,
+			PRIMARY KEY (id),
+			KEY k_cols (a, b),
+			KEY k_prefix (b(10)),
+			KEY k_desc (a, c),
+			UNIQUE KEY u_a (a),
+			KEY k_visible (c),
+			KEY k_comment (b) COMMENT 'one',
+			KEY k_gone (c, a),
+			KEY k_func ((a + 1), b),
+			FULLTEXT KEY ft (txt)
+		)`, "CREATE TABLE m (id INT NOT NULL, a INT, KEY k_type (a) USING HASH, KEY k_keep (id)) ENGINE=MEMORY"},
+			b: []string{`CREATE TABLE t (
+			id INT NOT NULL, a INT NOT NULL, b VARCHAR(50), c INT, txt TEXT, bl BLOB,
+			PRIMARY KEY (id, a),
+			KEY k_cols (b, a),
+			KEY k_prefix (b(20)),
+			KEY k_desc (a DESC, c),
+			KEY u_a (a),
+			KEY k_visible (c) INVISIBLE,
+			KEY k_comment (b) COMMENT 'two',
+			KEY k_new (txt(5), c DESC),
+			KEY k_func ((a * 2), b),
+			UNIQUE KEY u_blob (bl(10)),
+			FULLTEXT KEY ft (txt, b)
+		)`, "CREATE TABLE m (id INT NOT NULL, a INT, KEY k_type (a) USING BTREE, KEY k_keep (id)) ENGINE=MEMORY"},
+			want: []string{"index different t.PRIMARY", "index different t.k_cols", "index different t.k_prefix",
+				"index different t.k_desc", "index different t.u_a", "index different t.k_visible", "index different t.k_comment",
+				"index extra t.k_gone", "index missing t.k_new", "index missing t.u_blob", "index different t.ft",
+				"index different m.k_type", "index different t.k_func"},
+		},
 	},
 	{
 		name: "unnamed indexes whose generated names collide",
@@ -242,6 +297,10 @@ var tableCases = []diffCase{
 		)`},
 		want: []string{"check different t.a", "check missing t.b", "column different t.j", "check extra t.j", "check extra t.k",
 			"check different t.chk_b", "check extra t.chk_gone", "check missing t.chk_new"},
+		// MySQL numbers unnamed checks in order (t_chk_1 is a's in both states, t_chk_2 k's in A and
+		// b's in B, t_chk_3 the table's), and JSON is a type of its own, without a check.
+		mysql: &diffCase{want: []string{"check different t.t_chk_1", "check different t.t_chk_2", "column different t.j",
+			"check different t.chk_b", "check extra t.chk_gone", "check missing t.chk_new"}},
 	},
 	{
 		name: "checks change level",
@@ -263,6 +322,9 @@ var tableCases = []diffCase{
 		)`},
 		want: []string{"check extra t.a", "check missing t.chk_a", "check extra t.CONSTRAINT_1", "check missing t.b",
 			"column different t.c", "column different t.d"},
+		// MySQL: t_chk_1 is a's check in A and b's in B; t_chk_4 (b > 0) goes.
+		mysql: &diffCase{want: []string{"check different t.t_chk_1", "check extra t.t_chk_4", "check missing t.chk_a",
+			"column different t.c", "column different t.d"}},
 	},
 	{
 		name: "table options",
@@ -280,6 +342,13 @@ var tableCases = []diffCase{
 		},
 		want: []string{"table_options different o1", "column different o1.s", "table_options different o2",
 			"table_options different o3", "table_options different o4"},
+		// MySQL has no Aria: MyISAM with a fixed row format and a checksum instead.
+		mysql: &diffCase{b: []string{
+			"CREATE TABLE o1 (id INT PRIMARY KEY, s VARCHAR(10)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='new ''quoted'''",
+			"CREATE TABLE o2 (id INT PRIMARY KEY) STATS_AUTO_RECALC=1 MAX_ROWS=1000",
+			"CREATE TABLE o3 (id INT PRIMARY KEY) ENGINE=MyISAM ROW_FORMAT=FIXED CHECKSUM=1",
+			"CREATE TABLE o4 (id INT PRIMARY KEY, s VARCHAR(10) COLLATE utf8mb4_general_ci) COLLATE utf8mb4_unicode_ci",
+		}},
 	},
 	{
 		name: "every column type family",

@@ -126,6 +126,27 @@ var objectCases = []diffCase{
 			"column renamed customers.contact (was mail)"},
 	},
 	{
+		// MySQL refuses RENAME COLUMN while a check, a generated column or a functional key part
+		// uses the column; the script rebuilds them in the same statement. MariaDB rewrites them.
+		name:  "renamed column that checks, generated columns and indexes use",
+		hints: map[string]string{"t.qty": "n", "t.price_cents": "price"},
+		a: []string{`CREATE TABLE t (id INT PRIMARY KEY, n INT, price INT,
+			total INT AS (n * price) VIRTUAL, twice INT AS (n * 2) STORED,
+			KEY k_total (total), CONSTRAINT chk_n CHECK (n >= 0), CHECK (price > 0))`},
+		b: []string{`CREATE TABLE t (id INT PRIMARY KEY, qty INT, price_cents INT,
+			total INT AS (qty * price_cents) VIRTUAL, twice INT AS (qty * 2) STORED,
+			KEY k_total (total), CONSTRAINT chk_n CHECK (qty >= 0), CHECK (price_cents > 0))`},
+		want: []string{"column renamed t.qty (was n)", "column renamed t.price_cents (was price)"},
+		mysql: &diffCase{
+			a: []string{`CREATE TABLE t (id INT PRIMARY KEY, n INT, price INT,
+			total INT AS (n * price) VIRTUAL, twice INT AS (n * 2) STORED,
+			KEY k_total (total), KEY k_expr ((n + price)), CONSTRAINT chk_n CHECK (n >= 0), CHECK (price > 0))`},
+			b: []string{`CREATE TABLE t (id INT PRIMARY KEY, qty INT, price_cents INT,
+			total INT AS (qty * price_cents) VIRTUAL, twice INT AS (qty * 2) STORED,
+			KEY k_total (total), KEY k_expr ((qty + price_cents)), CONSTRAINT chk_n CHECK (qty >= 0), CHECK (price_cents > 0))`},
+		},
+	},
+	{
 		name:   "column rename on a server without RENAME COLUMN",
 		hints:  map[string]string{"t.b": "a"},
 		flavor: oldMariaDB,

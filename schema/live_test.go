@@ -55,6 +55,12 @@ func (l liveDB) introspect(t *testing.T) *schema.Schema {
 	return s
 }
 
+// flavorOf reads the flavour of the server the test runs on.
+func flavorOf(t *testing.T) schema.Flavor {
+	t.Helper()
+	return loadState(t, nil).f
+}
+
 // apply runs statements one by one and reports the first that fails.
 func (l liveDB) apply(stmts []string) error {
 	for i, s := range stmts {
@@ -146,9 +152,12 @@ func renderRoundTrip(t *testing.T, label string, s *schema.Schema) {
 	}
 }
 
-func TestLiveReconcile(t *testing.T) {
-	testenv.DSN(t)
+func TestLiveReconcile(t *testing.T) { testenv.EachServer(t, testLiveReconcile) }
+
+func testLiveReconcile(t *testing.T, _ testenv.Server) {
+	f := flavorOf(t)
 	for _, c := range corpus {
+		c := c.on(f)
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			a, b := loadState(t, c.a), loadState(t, c.b)
@@ -179,8 +188,9 @@ func TestLiveReconcile(t *testing.T) {
 	}
 }
 
-func TestLiveEquivalent(t *testing.T) {
-	testenv.DSN(t)
+func TestLiveEquivalent(t *testing.T) { testenv.EachServer(t, testLiveEquivalent) }
+
+func testLiveEquivalent(t *testing.T, _ testenv.Server) {
 	for _, c := range equivalent {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -197,7 +207,9 @@ func TestLiveEquivalent(t *testing.T) {
 // TestLiveColumnOrder checks the FIRST/AFTER sequencing on the server itself: random column
 // lists (some dropped, some added, some changed, the rest shuffled) are reconciled and the
 // resulting order must be the target's.
-func TestLiveColumnOrder(t *testing.T) {
+func TestLiveColumnOrder(t *testing.T) { testenv.EachServer(t, testLiveColumnOrder) }
+
+func testLiveColumnOrder(t *testing.T, _ testenv.Server) {
 	db := loadState(t, nil)
 	r := rand.New(rand.NewPCG(7, 11))
 	const cases = 40

@@ -20,6 +20,7 @@ import (
 
 // renamed is `from` with the rename hints applied.
 type renamed struct {
+	f       Flavor
 	from    *Schema
 	changes []Change
 	stmts   []string
@@ -34,7 +35,7 @@ type tableRename struct{ old, new string }
 // applyRenames resolves the hints and applies them to a deep copy of from; without hints from
 // is returned as it is.
 func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
-	r := renamed{from: from, origTable: map[string]string{}}
+	r := renamed{f: f, from: from, origTable: map[string]string{}}
 	if len(hints) == 0 {
 		return r
 	}
@@ -123,8 +124,11 @@ func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
 		for _, c := range ft.Columns {
 			olds[strings.ToLower(c.Name)] = before.columnDef(c, "")
 		}
+		deps := snapshotDeps(ft)
 		r.renameColumns(ft, renames)
 		after := tableContext(f, ft)
+		depsBefore, depsAfter := deps.rebuild(f, ft, after)
+		var fixes []int // the renames' changes, by index in r.changes
 		for _, cr := range cols[tname] {
 			c := ft.Column(cr.new)
 			if c == nil || olds[strings.ToLower(cr.old)] == "" || !strings.EqualFold(renames[strings.ToLower(cr.old)], cr.new) {
@@ -143,10 +147,19 @@ func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
 				From: olds[strings.ToLower(cr.old)], To: after.columnDef(c, ""),
 				Fix: []string{"ALTER TABLE " + quoteIdent(ft.Name) + " " + clause},
 			})
+			fixes = append(fixes, len(r.changes)-1)
 			delete(olds, strings.ToLower(cr.old))
 		}
 		if len(clauses) > 0 {
-			r.stmts = append(r.stmts, "ALTER TABLE "+quoteIdent(ft.Name)+" "+strings.Join(clauses, ", "))
+			stmt := "ALTER TABLE " + quoteIdent(ft.Name) + " " + strings.Join(append(append(depsBefore, clauses...), depsAfter...), ", ")
+			if len(depsBefore)+len(depsAfter) > 0 {
+				// The dependents may use several of the renamed columns: each rename's fix is the
+				// table's whole statement.
+				for _, i := range fixes {
+					r.changes[i].Fix = []string{stmt}
+				}
+			}
+			r.stmts = append(r.stmts, stmt)
 		}
 	}
 	slices.SortStableFunc(r.from.Tables, func(a, b *Table) int { return cmp.Compare(a.Name, b.Name) })
@@ -171,6 +184,15 @@ func (r *renamed) renameTable(tr tableRename) {
 	}
 	t.Name = tr.new
 	r.origTable[strings.ToLower(tr.new)] = tr.old
+	// Names the server generated from the table's name follow it.
+	for _, fk := range nonNil(t.ForeignKeys) {
+		fk.Name, _ = renamedGenerated(fk.Name, tr.old, tr.new, "_ibfk_")
+	}
+	if r.f.IsMySQL() {
+		for _, c := range nonNil(t.Checks) {
+			c.Name, _ = renamedGenerated(c.Name, tr.old, tr.new, "_chk_")
+		}
+	}
 	for _, other := range r.from.Tables {
 		for _, fk := range other.ForeignKeys {
 			if fk.RefSchema == "" && strings.EqualFold(fk.RefTable, tr.old) {

@@ -33,6 +33,10 @@ func waitForStatement(t *testing.T, root *sql.DB, database, prefix string) {
 // TestKilledRunIsCleanedUp kills a check with SIGKILL mid-replay, so it cleans up nothing: its
 // database and its account stay on the server, and schema-guard cleanup removes exactly them.
 func TestKilledRunIsCleanedUp(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) { testKilledRunIsCleanedUp(t) })
+}
+
+func testKilledRunIsCleanedUp(t *testing.T) {
 	admin := testenv.AdminDSN(t)
 	root, err := sql.Open("mysql", testenv.RootDSN(t))
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
-	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -27,7 +26,7 @@ func copyDB(t *testing.T, n int) (*sql.DB, string) {
 	cfg.DBName = name
 	for _, q := range []string{
 		"CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NULL) ENGINE=InnoDB",
-		fmt.Sprintf("INSERT INTO t SELECT seq, CONCAT('name ', seq), seq %% 7 FROM seq_1_to_%d", n),
+		"INSERT INTO t SELECT seq, CONCAT('name ', seq), seq % 7 FROM " + testenv.Seq(n),
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
@@ -66,7 +65,9 @@ func hasColumn(t *testing.T, db *sql.DB, column string) bool {
 	return n == 1
 }
 
-func TestCopyCLI(t *testing.T) {
+func TestCopyCLI(t *testing.T) { testenv.EachServer(t, testCopyCLI) }
+
+func testCopyCLI(t *testing.T, _ testenv.Server) {
 	db, dsn := copyDB(t, 3000)
 
 	code, stdout, stderr := runCLI(t, "", "copy", "-q", "--dsn", dsn, "--table", "t", "--alter", "ADD COLUMN note VARCHAR(10) NULL")
@@ -121,6 +122,10 @@ func TestCopyCLI(t *testing.T) {
 // TestCopyInterruptLeavesNothing sends SIGINT to a copy in the middle of its chunks: the
 // process exits 2 saying so, and no shadow table and no trigger is left.
 func TestCopyInterruptLeavesNothing(t *testing.T) {
+	testenv.EachServer(t, testCopyInterruptLeavesNothing)
+}
+
+func testCopyInterruptLeavesNothing(t *testing.T, _ testenv.Server) {
 	db, dsn := copyDB(t, 300000)
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "copy", "-q", "--dsn", dsn, "--table", "t", "--alter", "ADD COLUMN note VARCHAR(10) NULL",

@@ -72,7 +72,9 @@ DELIMITER ;
 ALTER TABLE users ADD COLUMN nickname VARCHAR(30) NULL;
 `
 
-func TestDiffWriteEveryFormat(t *testing.T) {
+func TestDiffWriteEveryFormat(t *testing.T) { testenv.EachServer(t, testDiffWriteEveryFormat) }
+
+func testDiffWriteEveryFormat(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	for _, format := range []string{"flyway", "golang-migrate", "goose", "dbmate", "plain", "prisma", "liquibase", "atlas", "temporal", "custom"} {
 		t.Run(format, func(t *testing.T) {
@@ -169,7 +171,9 @@ func newestMigration(t *testing.T, dir, format string) migrationFile {
 	}
 }
 
-func TestDeclaredStateBadInput(t *testing.T) {
+func TestDeclaredStateBadInput(t *testing.T) { testenv.EachServer(t, testDeclaredStateBadInput) }
+
+func testDeclaredStateBadInput(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	migrations := map[string]string{"V1__t.sql": "CREATE TABLE t (id INT PRIMARY KEY);\nCREATE TABLE nokey (a INT);\n"}
 	cases := []struct {
@@ -215,7 +219,9 @@ func TestDeclaredStateBadInput(t *testing.T) {
 	}
 }
 
-func TestDiffAndDumpUsage(t *testing.T) {
+func TestDiffAndDumpUsage(t *testing.T) { testenv.EachServer(t, testDiffAndDumpUsage) }
+
+func testDiffAndDumpUsage(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	dir := migrationsDir(t, map[string]string{"V1__t.sql": "CREATE TABLE t (id INT PRIMARY KEY);\n"})
 	testenv.WriteFile(t, filepath.Join(dir, "full", "x.sql"), "keep me")

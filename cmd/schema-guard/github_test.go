@@ -53,7 +53,9 @@ func actionsEnv(t *testing.T, dir, base string) (summary, outputs string) {
 
 var annotationLine = regexp.MustCompile(`(?m)^::(error|warning|notice) [^:]*?file=([^,]+),line=(\d+)`)
 
-func TestOutputGitHub(t *testing.T) {
+func TestOutputGitHub(t *testing.T) { testenv.EachServer(t, testOutputGitHub) }
+
+func testOutputGitHub(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	dir, base := prRepo(t)
 	summary, outputs := actionsEnv(t, dir, base)
@@ -107,7 +109,9 @@ func TestOutputGitHub(t *testing.T) {
 
 // TestDiffOnly: a misnamed file on the base branch is an ignored-file warning on every pull
 // request; with --diff-only only what the pull request wrote is reported.
-func TestDiffOnly(t *testing.T) {
+func TestDiffOnly(t *testing.T) { testenv.EachServer(t, testDiffOnly) }
+
+func testDiffOnly(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	dir, git := testenv.GitRepo(t)
 	testenv.WriteFile(t, filepath.Join(dir, "db/migrations/V1__users.sql"),
@@ -145,7 +149,9 @@ func TestDiffOnly(t *testing.T) {
 }
 
 // TestActionInputs runs the action command as GitHub runs it: inputs in INPUT_* variables.
-func TestActionInputs(t *testing.T) {
+func TestActionInputs(t *testing.T) { testenv.EachServer(t, testActionInputs) }
+
+func testActionInputs(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	dir, base := prRepo(t)
 	actionsEnv(t, dir, base)

@@ -92,6 +92,10 @@ func interruptMidReplay(t *testing.T, bin string, args ...string) (database, std
 }
 
 func TestInterruptDSNLeavesNoDatabase(t *testing.T) {
+	testenv.EachServer(t, testInterruptDSNLeavesNoDatabase)
+}
+
+func testInterruptDSNLeavesNoDatabase(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	bin := buildBinary(t)
 	database, _ := interruptMidReplay(t, bin, "--dsn", dsn)
@@ -119,6 +123,10 @@ func TestInterruptDSNLeavesNoDatabase(t *testing.T) {
 }
 
 func TestInterruptContainerLeavesNoContainer(t *testing.T) {
+	testenv.EachImage(t, testInterruptContainerLeavesNoContainer)
+}
+
+func testInterruptContainerLeavesNoContainer(t *testing.T, _ testenv.ServerImage) {
 	image := testenv.Image(t)
 	bin := buildBinary(t)
 	_, stderr := interruptMidReplay(t, bin, "--engine", "container", "--image", image)

@@ -215,7 +215,9 @@ func TestUnknownBaseInGit(t *testing.T) {
 	}
 }
 
-func TestExitCodesAndJSON(t *testing.T) {
+func TestExitCodesAndJSON(t *testing.T) { testenv.EachServer(t, testExitCodesAndJSON) }
+
+func testExitCodesAndJSON(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	t.Run("clean", func(t *testing.T) {
 		dir := migrationsDir(t, map[string]string{"V1__a.sql": "CREATE TABLE a (id INT PRIMARY KEY);\n", "V2__b.sql": "ALTER TABLE a ADD b INT;\n"})
@@ -279,7 +281,9 @@ func TestExitCodesAndJSON(t *testing.T) {
 	})
 }
 
-func TestConfigAndFlags(t *testing.T) {
+func TestConfigAndFlags(t *testing.T) { testenv.EachServer(t, testConfigAndFlags) }
+
+func testConfigAndFlags(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	dir := migrationsDir(t, map[string]string{"V1__a.sql": "CREATE TABLE a (id INT);\n"})
 	os.Rename(filepath.Join(dir, "db", "migrations"), filepath.Join(dir, "sql"))

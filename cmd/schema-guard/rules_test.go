@@ -44,7 +44,9 @@ func pendingDrop(t *testing.T, config, before string) string {
 	return dir
 }
 
-func TestRulesThroughTheCLI(t *testing.T) {
+func TestRulesThroughTheCLI(t *testing.T) { testenv.EachServer(t, testRulesThroughTheCLI) }
+
+func testRulesThroughTheCLI(t *testing.T, _ testenv.Server) {
 	dsn := testenv.DSN(t)
 	t.Run("error fails", func(t *testing.T) {
 		dir := pendingDrop(t, "", "")

@@ -1,18 +1,19 @@
-// Package testenv gives tests the real servers they run against: the MariaDB server on
-// 127.0.0.1 (dsn engine) and the locally built image (container engine). Without a server a test
-// skips when run by hand, and fails when CI=true, so a green CI run always means the tests ran.
+// Package testenv gives tests the real servers they run against: MariaDB 10.11, MySQL 9.7 and
+// MariaDB 11.8 on 127.0.0.1 (dsn engine) and a locally built image of each (container engine).
+// EachServer and EachImage run a test once per server or image, in subtests named by flavour and
+// version; DSN, ScratchDB and Image inside them use that subtest's server. Without a server a
+// test skips when run by hand, and fails when CI=true, so a green CI run always means the tests
+// ran.
 package testenv
 
 import (
-	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -36,25 +37,12 @@ func Unavailable(t testing.TB, format string, args ...any) {
 	t.Skipf("%s (run scripts/test-env.sh to provide it)", msg)
 }
 
-// DSN returns the DSN of the test server (SCHEMA_GUARD_TEST_DSN, else DefaultDSN), after checking
-// that it answers.
+// DSN returns the DSN of the server the test runs on (see CurrentServer): inside an EachServer
+// subtest that subtest's server, else the first configured one (SCHEMA_GUARD_TEST_DSNS,
+// SCHEMA_GUARD_TEST_DSN, else DefaultDSN), after checking that it answers.
 func DSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv("SCHEMA_GUARD_TEST_DSN")
-	if dsn == "" {
-		dsn = DefaultDSN
-	}
-	db, err := sql.Open("mysql", dsn)
-	if err != nil {
-		t.Fatalf("test DSN %q: %v", dsn, err)
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		Unavailable(t, "test MariaDB server at %s does not answer: %v", redact(dsn), err)
-	}
-	return dsn
+	return CurrentServer(t).DSN
 }
 
 // ScratchDB creates a database named schema_guard_t_<random> on the test server and drops it when
@@ -88,23 +76,19 @@ func ScratchDB(t testing.TB) (*sql.DB, string) {
 	return db, name
 }
 
-// Image returns the container image for container-engine tests (SCHEMA_GUARD_TEST_IMAGE, else
-// DefaultImage) after checking that Docker answers and holds it locally. It also sets the
-// testcontainers settings these machines need: connect through 127.0.0.1, no reaper container.
+// Image returns the container image for container-engine tests: inside an EachImage subtest that
+// subtest's image, else the first configured one (SCHEMA_GUARD_TEST_IMAGES,
+// SCHEMA_GUARD_TEST_IMAGE, else DefaultImage), after checking that Docker answers and holds it
+// locally. It also sets the testcontainers settings these machines need: connect through
+// 127.0.0.1, no reaper container.
 func Image(t testing.TB) string {
 	t.Helper()
-	SetContainerEnv(t)
-	image := os.Getenv("SCHEMA_GUARD_TEST_IMAGE")
-	if image == "" {
-		image = DefaultImage
+	img, ok := boundTo[ServerImage](t)
+	if !ok {
+		img = ServerImage{Name: ImageName(Images()[0]), Ref: Images()[0]}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", "{{.Id}}", image).CombinedOutput()
-	if err != nil {
-		Unavailable(t, "docker image %s is not available: %v: %s", image, err, out)
-	}
-	return image
+	requireImage(t, img.Ref)
+	return img.Ref
 }
 
 // SetContainerEnv sets the testcontainers settings for this test (see ../shared/ENVIRONMENT.md).
@@ -134,4 +118,20 @@ func redact(dsn string) string {
 		cfg.Passwd = "***"
 	}
 	return cfg.FormatDSN()
+}
+
+// Seq is a derived table of the integers 1 to n in column seq, for generating test data in SQL
+// that every server runs: MariaDB's seq_1_to_N tables do not exist on MySQL, and MySQL stops a
+// recursive CTE at cte_max_recursion_depth (1000). It cross-joins tables of digits, so its
+// size grows with the number of digits of n, not with n.
+func Seq(n int) string {
+	const digit = "(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4" +
+		" UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)"
+	var from, sum []string
+	for i, scale := 0, 1; scale < n || i == 0; i, scale = i+1, scale*10 {
+		from = append(from, fmt.Sprintf("%s AS d%d", digit, i))
+		sum = append(sum, fmt.Sprintf("%d * d%d.d", scale, i))
+	}
+	return fmt.Sprintf("(SELECT 1 + %s AS seq FROM %s HAVING seq <= %d) AS seq_1_to_%d",
+		strings.Join(sum, " + "), strings.Join(from, " CROSS JOIN "), n, n)
 }

@@ -1,0 +1,41 @@
+package migrations
+
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/charset"
+)
+
+// The TiDB parser rejects a statement that names a character set or collation it does not know,
+// and such a statement is opaque to every rule. TiDB knows MySQL's utf8mb4_0900 family, but not
+// MariaDB 11's utf8mb4_uca1400_ai_ci (the default collation of MariaDB 11.8, in every table its
+// SHOW CREATE TABLE and its dumps write) nor the older character sets both servers have. These
+// are the character sets and collations of MariaDB 10.11, MariaDB 11.8 and MySQL 9.7 that TiDB
+// lacks, read from information_schema.CHARACTER_SETS, COLLATIONS and (MariaDB 11)
+// COLLATION_CHARACTER_SET_APPLICABILITY.FULL_COLLATION_NAME; TestParserKnowsServerCollations
+// checks them against every test server.
+
+// The parser's tables are package globals of the charset package, so they are filled once,
+// before any parser exists (package initialisation).
+func init() {
+	for name, maxLen := range extraCharsets {
+		if _, err := charset.GetCharsetInfo(name); err == nil {
+			continue
+		}
+		charset.AddCharset(&charset.Charset{Name: name, Maxlen: maxLen, Collations: map[string]*charset.Collation{}})
+	}
+	// Private ids, far from the ones TiDB uses: AddCollation indexes by id and would replace one.
+	id := 1 << 20
+	for cs, names := range extraCollations {
+		if cs == "" {
+			cs = "utf8mb4"
+		}
+		for _, name := range strings.Fields(names) {
+			if _, err := charset.GetCollationByName(name); err == nil {
+				continue
+			}
+			id++
+			charset.AddCollation(&charset.Collation{ID: id, CharsetName: cs, Name: name, PadAttribute: charset.PadSpace})
+		}
+	}
+}
