@@ -76,8 +76,8 @@ type Config struct {
 	// SampleDir holds the user's own samples: one <table>.csv per table.
 	SampleDir string `yaml:"sample_dir"`
 	// ThrowawayServer says the dsn engine's server holds nothing but the check's databases (a
-	// service container of the CI job): an account that reaches beyond schema_guard_
-	// databases and cannot create users is then accepted, and the report says so.
+	// service container of the CI job): the migrations run as the DSN's own account, with
+	// whatever it may do, and the report says so.
 	ThrowawayServer bool `yaml:"throwaway_server"`
 	// Session holds the session settings the migration tool applies before it runs migrations
 	// (Flyway's initSql, a DSN's parameters): sql_mode, time_zone, foreign_key_checks… The

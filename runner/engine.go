@@ -65,8 +65,8 @@ type Options struct {
 	// (the migration tool's init SQL: `session:` in the configuration).
 	Session []SessionVar
 	// Throwaway says the dsn engine's server holds nothing but this check's databases (a
-	// service container of the CI job): an account that may reach beyond schema_guard_
-	// databases, and cannot create a per-run account, is then accepted (sandbox.go).
+	// service container of the CI job): the migrations run as the DSN's own account, with no
+	// per-run account and no check of its grants (sandbox.go).
 	Throwaway bool
 	// AdminOnly connects the dsn engine as the DSN's account and nothing more (no run account,
 	// no grants check): for schema-guard cleanup, which runs no migration.

@@ -41,8 +41,9 @@ const commonUsage = `  --config FILE         configuration file (default .schema
                         runs the migrations as an account of the run's own when the DSN's
                         account may create users (default $SCHEMA_GUARD_DSN)
   --throwaway-server    the --dsn server holds nothing but this check's databases (a service
-                        container of the CI job): accept an account that reaches beyond
-                        schema_guard_* databases and cannot create users; the report says so
+                        container of the CI job): run the migrations as the DSN's own account,
+                        with whatever it may do (SUPER for triggers on a MySQL that logs
+                        binary); the report says so
   --image IMAGE         container image (default mysql:8.4; MariaDB and Percona images work too)
   --copier=false        skip the online copier's dry run of pending ALTERs on deployed tables
   --sample-rows N       rows the dry run generates per table (default 10000)
