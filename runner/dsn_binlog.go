@@ -46,7 +46,7 @@ func (s *Server) warnStoredPrograms(ctx context.Context) error {
 	if need {
 		s.log.Warn("this server logs binary and does not trust function creators, and the account has no SUPER: " +
 			"CREATE TRIGGER and CREATE FUNCTION fail here (error 1419), in migrations and in the copier's dry run; " +
-			"start the server with --log-bin-trust-function-creators=ON, or use the container engine, "+
+			"start the server with --log-bin-trust-function-creators=ON, or use the container engine, " +
 			"or, on a server that holds nothing else (a service container of the job), pass --throwaway-server so they run with the DSN's own account")
 	}
 	return nil
