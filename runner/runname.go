@@ -61,6 +61,16 @@ func (l Leftover) String() string {
 	return fmt.Sprintf("database %s (created %s)", l.Name, l.Created.Format("2006-01-02 15:04 UTC"))
 }
 
+// Run is the id of the run that made it: the 8 hex digits after the time in its name.
+func (l Leftover) Run() string {
+	re := runDatabase
+	if l.Kind == "account" {
+		re = runAccount
+	}
+	run, _, _ := parseRunObject(re, l.Name)
+	return run.id
+}
+
 var (
 	runDatabase = regexp.MustCompile(`^schema_guard_([0-9]{12})_([0-9a-f]{8})_[0-9]+$`)
 	runAccount  = regexp.MustCompile(`^sg_([0-9]{12})_([0-9a-f]{8})$`)

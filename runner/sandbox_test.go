@@ -158,7 +158,8 @@ func testLeftoversAreNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	// Closed after the cleanups below, which drop with it (cleanups run last first).
+	t.Cleanup(func() { root.Close() })
 	const old = "schema_guard_202001010000_0badf00d_1"
 	for _, s := range []string{"CREATE DATABASE IF NOT EXISTS " + old, "CREATE DATABASE IF NOT EXISTS schema_guard_t_other"} {
 		if _, err := root.Exec(s); err != nil {

@@ -42,7 +42,8 @@ func testKilledRunIsCleanedUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	// Closed after the cleanups below, which drop with it (cleanups run last first).
+	t.Cleanup(func() { root.Close() })
 	bin := buildBinary(t)
 	dir := migrationsDir(t, map[string]string{"V1__a.sql": "CREATE TABLE a (id INT PRIMARY KEY);\nDO SLEEP(60);\n"})
 	cmd := exec.Command(bin, "check", "--dsn", admin, "--copier=false")
@@ -90,8 +91,10 @@ func testKilledRunIsCleanedUp(t *testing.T) {
 	if !dbExists() || !accountExists() {
 		t.Fatalf("the killed run left nothing (database %v, account %v): nothing to test", dbExists(), accountExists())
 	}
-	// A database of another name, and one of a run that is recent, stay.
-	for _, s := range []string{"CREATE DATABASE IF NOT EXISTS schema_guard_t_keep", "CREATE DATABASE IF NOT EXISTS schema_guard_209901010000_cafecafe_1"} {
+	// A database of another name, one of a run that is recent and, with --run, one of another
+	// old run stay.
+	for _, s := range []string{"CREATE DATABASE IF NOT EXISTS schema_guard_t_keep", "CREATE DATABASE IF NOT EXISTS schema_guard_209901010000_cafecafe_1",
+		"CREATE DATABASE IF NOT EXISTS schema_guard_202001010000_feedf00d_1"} {
 		if _, err := root.Exec(s); err != nil {
 			t.Fatal(err)
 		}
@@ -99,6 +102,7 @@ func testKilledRunIsCleanedUp(t *testing.T) {
 	t.Cleanup(func() {
 		root.Exec("DROP DATABASE IF EXISTS schema_guard_t_keep")
 		root.Exec("DROP DATABASE IF EXISTS schema_guard_209901010000_cafecafe_1")
+		root.Exec("DROP DATABASE IF EXISTS schema_guard_202001010000_feedf00d_1")
 		root.Exec("DROP USER IF EXISTS '" + account + "'@'127.0.0.1'")
 	})
 
@@ -106,7 +110,9 @@ func testKilledRunIsCleanedUp(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "would remove database "+database) || !dbExists() {
 		t.Fatalf("dry run: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, stderr = runCLI(t, "", "cleanup", "--dsn", admin, "--older-than", "0s")
+	// --run: other checks run on this server at the same time (go test runs packages in
+	// parallel), and --older-than 0s alone would take their databases too.
+	code, stdout, stderr = runCLI(t, "", "cleanup", "--dsn", admin, "--older-than", "0s", "--run", run[strings.IndexByte(run, '_')+1:])
 	if code != exitOK || !strings.Contains(stdout, "removed database "+database) || !strings.Contains(stdout, "removed account '"+account+"'") {
 		t.Errorf("cleanup: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -114,7 +120,8 @@ func testKilledRunIsCleanedUp(t *testing.T) {
 		t.Errorf("left after cleanup: database %v, account %v", dbExists(), accountExists())
 	}
 	if !exists("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", "schema_guard_t_keep") ||
-		!exists("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", "schema_guard_209901010000_cafecafe_1") {
+		!exists("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", "schema_guard_209901010000_cafecafe_1") ||
+		!exists("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", "schema_guard_202001010000_feedf00d_1") {
 		t.Error("cleanup removed a database that is not a finished run's")
 	}
 }
