@@ -110,7 +110,7 @@ func captureWriter(ctx context.Context, db *sql.DB, kind string, lane, rows int,
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer discard(conn) // it holds prepared statements
 	bg := context.Background()
 	rng := rand.New(rand.NewPCG(uint64(lane), 7))
 	var live []int

@@ -124,7 +124,8 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 // three CREATE TRIGGERs take; the lock waits for the application's transactions on the table,
 // and while it waits the application's queries queue behind it, so the wait is bounded by the
 // session's lock_wait_timeout and retried.
-func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool) error {
+// A zone other than "" is the time zone the triggers convert in (session.go).
+func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool, zone string) error {
 	lock := "LOCK TABLES " + qname(n.table) + " WRITE, " + qname(n.shadow) + " WRITE, " + qname(n.errors) + " WRITE"
 	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
 		return fmt.Errorf("lock the table to create the triggers: %w", err)
@@ -133,7 +134,11 @@ func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey,
 	// the triggers created so far.
 	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "UNLOCK TABLES") }()
 	for _, t := range triggerSpecs(n, key, cols, verbosity) {
-		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + t.body
+		body := t.body
+		if zone != "" {
+			body = zonedBody(body, zone)
+		}
+		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + body
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create trigger %s: %w", t.name, err)
 		}
