@@ -52,11 +52,12 @@ type run struct {
 	created          bool // the run may have created objects
 	cutDone          bool
 	verbosity        bool // the server has note_verbosity (hasNoteVerbosity)
+	res              Result
+
 	// server are the settings a plain ALTER would run in, copySet the chunks' and triggers'
 	// (session.go); zoned says the copy converts in the server's time zone.
 	server, copySet settings
 	zoned           bool
-	res             Result
 }
 
 // Run changes opts.Table online in the database db is bound to. A safe stop is a *Refusal —
