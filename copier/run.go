@@ -214,7 +214,7 @@ func (r *run) preflight(ctx context.Context) error {
 	if len(left) > 0 {
 		return &Refusal{Reason: fmt.Sprintf("an earlier copy of %s left %s behind (it crashed, or kept the old table); drop them with `schema-guard copy --cleanup` (copier.Cleanup), then run again", t, joinNames(left))}
 	}
-	if r.plan, err = parseAlter(t, r.opts.Alter, r.opts.Renames); err != nil {
+	if r.plan, err = parseAlterOn(ctx, r.guard, t, r.opts.Alter, r.opts.Renames); err != nil {
 		return err
 	}
 	if r.key, err = findKey(ctx, r.guard, r.f, r.orig, t); err != nil {
