@@ -33,6 +33,9 @@ type alterPlan struct {
 	convert bool
 	// droppedForeignKeys are the lower-case names of the foreign keys the ALTER drops.
 	droppedForeignKeys []string
+	// autoIncrement is the ALTER's AUTO_INCREMENT = n, 0 when it has none (the server reads
+	// AUTO_INCREMENT = 0 as no change too).
+	autoIncrement uint64
 }
 
 // allowedSpecs are the specifications the copier applies to the shadow. Anything else —
@@ -138,6 +141,9 @@ func (p *alterPlan) read(spec *ast.AlterTableSpec) error {
 		for _, o := range spec.Options {
 			if o.Tp == ast.TableOptionCharset && o.UintValue == ast.TableOptionCharsetWithConvertTo {
 				p.convert = true
+			}
+			if o.Tp == ast.TableOptionAutoIncrement {
+				p.autoIncrement = o.UintValue
 			}
 		}
 	}

@@ -45,6 +45,11 @@ type Options struct {
 	// not there (the dry run's scratch copy). Without it, every row copied is checked against
 	// its parents, so a foreign key the ALTER adds stops the copy at the first row that breaks it.
 	NoForeignKeyChecks bool
+	// TimeZone and SQLMode are the time zone and sql_mode the change is judged in, as a plain
+	// ALTER run in a session with them would be: the new definition is validated under SQLMode,
+	// and values are converted between TIMESTAMP and other types in TimeZone. "" means the
+	// server's global value, which is what the application's sessions start with.
+	TimeZone, SQLMode string
 	// Progress, when set, is told how the copy goes, about once a second.
 	Progress func(Progress)
 	Log      *slog.Logger

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -202,6 +203,10 @@ func (r *run) waitForRename(ctx context.Context, id int64, rename chan error) (b
 // carryAutoIncrement gives the shadow the original's AUTO_INCREMENT counter, so that the ids of
 // rows deleted at the end of the table are not handed out again after the cut-over. Rows the
 // application inserts after this read reach the shadow with their ids and move its counter on.
+// An ALTER that sets AUTO_INCREMENT = n gets what the plain ALTER gives instead: the counter the
+// server makes of n on a table holding these rows, n or one past the largest id if that is more
+// (the server's rule, also for a plain ALTER that rebuilds the table), whatever the original's
+// counter was.
 func (r *run) carryAutoIncrement(ctx context.Context) error {
 	var next sql.NullInt64
 	err := r.guard.QueryRowContext(ctx, "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", r.n.table).Scan(&next)
@@ -215,7 +220,11 @@ func (r *run) carryAutoIncrement(ctx context.Context) error {
 	if !next.Valid || !hasAuto {
 		return nil
 	}
-	stmt := fmt.Sprintf("ALTER TABLE %s AUTO_INCREMENT = %d", qname(r.n.shadow), next.Int64)
+	counter := strconv.FormatInt(next.Int64, 10)
+	if r.plan.autoIncrement > 0 {
+		counter = strconv.FormatUint(r.plan.autoIncrement, 10)
+	}
+	stmt := "ALTER TABLE " + qname(r.n.shadow) + " AUTO_INCREMENT = " + counter
 	if err := retryDDL(ctx, r.conn, stmt, r.opts.CutoverAttempts); err != nil {
 		return fmt.Errorf("cut-over: carry the AUTO_INCREMENT counter: %w", err)
 	}

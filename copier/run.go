@@ -53,6 +53,11 @@ type run struct {
 	cutDone          bool
 	verbosity        bool // the server has note_verbosity (hasNoteVerbosity)
 	res              Result
+
+	// server are the settings a plain ALTER would run in, copySet the chunks' and triggers'
+	// (session.go); zoned says the copy converts in the server's time zone.
+	server, copySet settings
+	zoned           bool
 }
 
 // Run changes opts.Table online in the database db is bound to. A safe stop is a *Refusal —
@@ -121,6 +126,9 @@ func (r *run) run(ctx context.Context) error {
 		return fmt.Errorf("copier: %w", err)
 	}
 	r.n = namesFor(database, r.opts.Table)
+	if err := r.readServerSettings(ctx); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
 	if r.f.MinMySQL(8, 0, 0) {
 		// MySQL 8 caches information_schema.TABLES; the cut-over reads AUTO_INCREMENT from it.
 		if _, err := r.guard.ExecContext(ctx, "SET SESSION information_schema_stats_expiry = 0"); err != nil {
@@ -142,14 +150,25 @@ func (r *run) run(ctx context.Context) error {
 	}
 	r.conn, r.sessions = conn, append(r.sessions, id)
 	r.created = true
-	r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+	// The new definition is made, and so validated, as the plain ALTER would make it.
+	err = r.asServer(ctx, r.conn, func() (err error) {
+		r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
 		return err
 	}
-	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity); err != nil {
+	if err := r.chooseZone(ctx); err != nil {
+		return err
+	}
+	zone := ""
+	if r.zoned {
+		zone = r.copySet.zone
+	}
+	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
 	if err := r.copy(ctx); err != nil {
@@ -195,7 +214,7 @@ func (r *run) preflight(ctx context.Context) error {
 	if len(left) > 0 {
 		return &Refusal{Reason: fmt.Sprintf("an earlier copy of %s left %s behind (it crashed, or kept the old table); drop them with `schema-guard copy --cleanup` (copier.Cleanup), then run again", t, joinNames(left))}
 	}
-	if r.plan, err = parseAlter(t, r.opts.Alter, r.opts.Renames); err != nil {
+	if r.plan, err = parseAlterOn(ctx, r.guard, t, r.opts.Alter, r.opts.Renames); err != nil {
 		return err
 	}
 	if r.key, err = findKey(ctx, r.guard, r.f, r.orig, t); err != nil {
@@ -243,8 +262,8 @@ func referencedRefusal(table string, by []string) *Refusal {
 	return &Refusal{Reason: fmt.Sprintf("table %s is referenced by foreign keys of %s; the cut-over's RENAME would leave them pointing at the old table", table, joinNames(by))}
 }
 
-// openSession opens the copy session: strict sql_mode (the triggers created in it keep it),
-// UTC so that TIMESTAMP values round-trip exactly, results in each column's own character set
+// openSession opens the copy session: the copy's sql_mode (strict; the triggers created in it
+// keep it) and time zone (session.go), results in each column's own character set
 // (keys.go), notes counted as warnings, REPEATABLE READ for the chunks' next-key locks.
 func (r *run) openSession(ctx context.Context) (*sql.Conn, int64, error) {
 	conn, err := r.db.Conn(ctx)
@@ -257,7 +276,7 @@ func (r *run) openSession(ctx context.Context) (*sql.Conn, int64, error) {
 		return nil, 0, err
 	}
 	stmts := []string{
-		"SET SESSION sql_mode = '" + strictSQLMode(r.f) + "', time_zone = '+00:00', sql_notes = 1, character_set_results = NULL, " +
+		"SET SESSION sql_mode = " + sqlString(r.copySet.mode) + ", time_zone = " + sqlString(r.copySet.zone) + ", sql_notes = 1, character_set_results = NULL, " +
 			fmt.Sprintf("foreign_key_checks = %d, unique_checks = 1, autocommit = 1, ", fkChecks(r.opts.NoForeignKeyChecks)) +
 			fmt.Sprintf("innodb_lock_wait_timeout = %d, lock_wait_timeout = %d", chunkLockWait, r.lockWaitSeconds()),
 		"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
@@ -285,19 +304,6 @@ func fkChecks(off bool) int {
 		return 0
 	}
 	return 1
-}
-
-// strictSQLMode is the copy session's sql_mode: strict for every table, division by zero an
-// error, and NO_AUTO_VALUE_ON_ZERO so that a row whose AUTO_INCREMENT key is 0 is copied as 0
-// instead of getting a new id. MySQL adds its default NO_ZERO_DATE and NO_ZERO_IN_DATE: a zero
-// date cannot have been stored there under its defaults. MariaDB's defaults allow zero dates,
-// and a table that holds them must copy them.
-func strictSQLMode(f schema.Flavor) string {
-	mode := "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
-	if f.IsMySQL() {
-		mode += ",NO_ZERO_IN_DATE,NO_ZERO_DATE"
-	}
-	return mode
 }
 
 // record copies the copy's counters into the result.

@@ -114,13 +114,32 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 	return err == nil, err
 }
 
-// createTriggers creates the triggers on the session conn, whose sql_mode is strict. Each
-// CREATE TRIGGER waits for the table's metadata lock, and while it waits the application's
-// queries queue behind it: the wait is bounded by the session's lock_wait_timeout and retried.
-func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool) error {
+// createTriggers creates the triggers on the session conn, whose sql_mode is strict, all three
+// under one LOCK TABLES, so that the application's statements see the table go from no trigger
+// to all three at once. MariaDB (MDEV-26048, open in 10.11 and 11.8) fails a statement cached
+// by a stored routine or a prepared statement with 1146 "Table … doesn't exist" on a trigger's
+// tables when a trigger for its event is added to a table that already has one: creating the
+// triggers one by one failed such writes once per trigger, each time. The table (with the
+// shadow and the error table, which the triggers write) is locked WRITE for as long as the
+// three CREATE TRIGGERs take; the lock waits for the application's transactions on the table,
+// and while it waits the application's queries queue behind it, so the wait is bounded by the
+// session's lock_wait_timeout and retried.
+// A zone other than "" is the time zone the triggers convert in (session.go).
+func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool, zone string) error {
+	lock := "LOCK TABLES " + qname(n.table) + " WRITE, " + qname(n.shadow) + " WRITE, " + qname(n.errors) + " WRITE"
+	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
+		return fmt.Errorf("lock the table to create the triggers: %w", err)
+	}
+	// UNLOCK TABLES also ends the lock if a CREATE TRIGGER failed; the caller's cleanup drops
+	// the triggers created so far.
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "UNLOCK TABLES") }()
 	for _, t := range triggerSpecs(n, key, cols, verbosity) {
-		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + t.body
-		if err := retryDDL(ctx, conn, stmt, attempts); err != nil {
+		body := t.body
+		if zone != "" {
+			body = zonedBody(body, zone)
+		}
+		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + body
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create trigger %s: %w", t.name, err)
 		}
 	}
