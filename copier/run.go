@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,7 @@ type run struct {
 	created          bool // the run may have created objects
 	cutDone          bool
 	verbosity        bool // the server has note_verbosity (hasNoteVerbosity)
+	ctl              controls
 	res              Result
 }
 
@@ -127,7 +129,7 @@ func (r *run) run(ctx context.Context) error {
 			return fmt.Errorf("copier: %w", err)
 		}
 	}
-	if r.locked, err = getLock(ctx, r.guard, r.n.lock); err != nil {
+	if r.locked, err = r.takeLock(ctx); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
 	if !r.locked {
@@ -141,16 +143,26 @@ func (r *run) run(ctx context.Context) error {
 		return fmt.Errorf("copier: open the copy session: %w", err)
 	}
 	r.conn, r.sessions = conn, append(r.sessions, id)
-	r.created = true
-	r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+	// A resume that is refused leaves the killed run's objects for another try (created unset).
+	resumed, err := r.loadResume(ctx)
 	if err != nil {
 		return err
 	}
-	if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
-		return err
-	}
-	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity); err != nil {
-		return fmt.Errorf("copier: %w", err)
+	r.created = true
+	if !resumed {
+		r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+		if err != nil {
+			return err
+		}
+		if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
+			return err
+		}
+		if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity); err != nil {
+			return fmt.Errorf("copier: %w", err)
+		}
+		if err := r.createCheckpoint(ctx); err != nil {
+			return err
+		}
 	}
 	if err := r.copy(ctx); err != nil {
 		return err
@@ -160,6 +172,9 @@ func (r *run) run(ctx context.Context) error {
 			return fmt.Errorf("copier: %w", err)
 		}
 		return te.refusal(r.n.table)
+	}
+	if err := r.beforeCutover(ctx); err != nil {
+		return err
 	}
 	if r.opts.BeforeCutover != nil {
 		if err := r.opts.BeforeCutover(ctx); err != nil {
@@ -192,7 +207,7 @@ func (r *run) preflight(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
-	if len(left) > 0 {
+	if len(left) > 0 && !r.opts.Resume {
 		return &Refusal{Reason: fmt.Sprintf("an earlier copy of %s left %s behind (it crashed, or kept the old table); drop them with `schema-guard copy --cleanup` (copier.Cleanup), then run again", t, joinNames(left))}
 	}
 	if r.plan, err = parseAlter(t, r.opts.Alter, r.opts.Renames); err != nil {
@@ -226,6 +241,8 @@ func (r *run) preflight(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
+	triggers = slices.DeleteFunc(triggers, func(s string) bool { return slices.Contains(r.n.triggers(), s) }) // a killed run's, when resuming
+
 	switch {
 	case len(triggers) == 0:
 	case !r.opts.AllowTriggers:
