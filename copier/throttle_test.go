@@ -71,8 +71,18 @@ type asyncRun struct {
 
 func startRun(t *testing.T, db *sql.DB, opts Options) *asyncRun {
 	t.Helper()
+	return startRunWith(t, db, opts, nil)
+}
+
+// startRunWith is startRun with a function that sees every report first, on the copy's
+// goroutine.
+func startRunWith(t *testing.T, db *sql.DB, opts Options, seen func(Progress)) *asyncRun {
+	t.Helper()
 	a := &asyncRun{reports: make(chan Progress, 10000), done: make(chan struct{})}
 	opts.Progress = func(p Progress) {
+		if seen != nil {
+			seen(p)
+		}
 		select {
 		case a.reports <- p:
 		default:
