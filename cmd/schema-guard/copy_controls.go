@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
 	"github.com/schema-guard/schema-guard/copier"
 )
 
@@ -56,6 +58,11 @@ func controlFlags(fs *flag.FlagSet, c *copier.Controls) func() error {
 		}
 		if c.CriticalLoad, err = copier.ParseStatusLimits(criticalLoad); err != nil {
 			return fmt.Errorf("--critical-load: %w", err)
+		}
+		for _, dsn := range c.Replicas {
+			if _, err := mysql.ParseDSN(dsn); err != nil {
+				return fmt.Errorf("--replica: %w", err)
+			}
 		}
 		if c.MaxLag <= 0 {
 			return errors.New("--max-lag wants a duration above 0, such as 1s")
