@@ -138,6 +138,9 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.preflight(ctx); err != nil {
 		return err
 	}
+	if err := r.checkControls(ctx); err != nil {
+		return err
+	}
 	conn, id, err := r.openSession(ctx)
 	if err != nil {
 		return fmt.Errorf("copier: open the copy session: %w", err)

@@ -17,7 +17,9 @@ import (
 // up (a critical load), when to cut over (a flag file), and whether to resume a killed copy.
 //
 // A paused copy hands out no new chunk; the chunks already being copied finish (each is one
-// short transaction), and nothing else is written by the copier. The triggers keep capturing
+// short transaction), and nothing else is written by the copier. A failure of a chunk that
+// finished as the pause began is reported when the copy goes on. Load limits count the
+// server's threads as they are, the copier's own sessions (the workers, one checking) included. The triggers keep capturing
 // the application's writes while it is paused — they must, or the shadow table would miss
 // them — so a pause takes the copy's own load off the server, not the application's.
 type Controls struct {
@@ -296,6 +298,26 @@ func (r *run) throttle(ctx context.Context, phase string) error {
 			return err
 		}
 	}
+}
+
+// checkControls runs before anything is created: a critical load stops the run before it adds
+// DDL to a server in trouble, and a status variable the server does not have is named before a
+// copy starts that it could never pause.
+func (r *run) checkControls(ctx context.Context) error {
+	if err := r.startControls(); err != nil {
+		return err
+	}
+	c := r.opts.Controls
+	if len(c.MaxLoad) == 0 && len(c.CriticalLoad) == 0 {
+		return nil
+	}
+	if _, err := readStatus(ctx, r.guard, append(append([]StatusLimit(nil), c.CriticalLoad...), c.MaxLoad...)); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if err := r.ctl.th.critical(ctx); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	return nil
 }
 
 // startControls opens the replicas' pools the first time the controls are needed.
