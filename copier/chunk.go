@@ -91,7 +91,7 @@ func (w *worker) copyChunk(ctx context.Context, job chunkJob) (int64, bool, erro
 	srng := keyRange(w.sql.skeyCols, job.lo, job.hi)
 	recopied, busy := false, 0
 	for attempt := 1; ; attempt++ {
-		rows, err := w.try(ctx, rng, srng, busy < nowaitTries)
+		rows, err := w.try(ctx, job, rng, srng, busy < nowaitTries)
 		if err == nil {
 			return rows, recopied, nil
 		}
@@ -141,7 +141,7 @@ func (w *worker) copyChunk(ctx context.Context, job chunkJob) (int64, bool, erro
 //  4. any error about the data or any warning is pinned to its row by bisecting (findRow);
 //  5. the checksum of the shadow's range, against the original's taken in step 1 under the
 //     same locks; then the commit.
-func (w *worker) try(ctx context.Context, rng, srng string, nowait bool) (int64, error) {
+func (w *worker) try(ctx context.Context, job chunkJob, rng, srng string, nowait bool) (int64, error) {
 	s := w.sql
 	if _, err := w.conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 		return 0, fmt.Errorf("begin a chunk: %w", err)
@@ -165,6 +165,9 @@ func (w *worker) try(ctx context.Context, rng, srng string, nowait bool) (int64,
 		return 0, err
 	}
 	if err := w.checksum(ctx, orig, srng, rows); err != nil {
+		return 0, err
+	}
+	if err := w.checkpoint(ctx, job, orig); err != nil {
 		return 0, err
 	}
 	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {

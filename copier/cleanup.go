@@ -86,7 +86,7 @@ func (r *run) cleanupAfterFailure(ctx context.Context, conn *sql.Conn) error {
 	if err != nil {
 		return err
 	}
-	tables := []string{r.n.shadow, r.n.errors, r.n.old}
+	tables := []string{r.n.shadow, r.n.errors, r.n.checkpoint, r.n.old}
 	if !shadow {
 		old, err := tableExists(ctx, conn, r.n.old)
 		if err != nil {
@@ -94,7 +94,7 @@ func (r *run) cleanupAfterFailure(ctx context.Context, conn *sql.Conn) error {
 		}
 		if old {
 			r.cutDone, r.res.CutOver, r.res.OldTable = true, true, r.n.old
-			tables = []string{r.n.errors}
+			tables = []string{r.n.errors, r.n.checkpoint}
 			defer r.log.Warn("the cut-over was interrupted after the RENAME; the original table is kept", "table", r.n.old)
 		}
 	}
@@ -143,6 +143,7 @@ func releaseLock(conn *sql.Conn, name string) {
 func (r *run) finish(ctx context.Context, runErr error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	r.closeControls()
 	if r.conn != nil {
 		discard(r.conn)
 	}
@@ -197,7 +198,7 @@ func (r *run) afterCutover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("after the cut-over: %w", err)
 	}
-	tables := []string{r.n.errors}
+	tables := []string{r.n.errors, r.n.checkpoint}
 	if te == nil && !r.opts.KeepOld {
 		tables = append(tables, r.n.old)
 	} else {

@@ -59,6 +59,8 @@ type Options struct {
 	// table through the triggers, and none can race the RENAME or land on the renamed table.
 	// An error from it stops the run, which cleans up and returns that error (wrapped).
 	BeforeCutover func(ctx context.Context) error
+	// Controls pause, stop, postpone and resume the copy (throttle.go, resume.go).
+	Controls
 }
 
 // Progress is a progress report.
@@ -68,6 +70,7 @@ type Progress struct {
 	Total  int64 // estimated rows
 	Rate   float64
 	ETA    time.Duration
+	Paused string // why the copy is paused or the cut-over postponed; "" while it runs
 }
 
 // Result is what a finished run did.
@@ -83,6 +86,11 @@ type Result struct {
 	Duration      time.Duration
 	RowsPerSecond float64
 	CutOver       bool
+	// Resumed is set when the run took up a killed run's copy (Controls.Resume); Verified is
+	// how many rows of the earlier runs' chunks it found equal in both tables, and Rows
+	// counts only what this run copied.
+	Resumed  bool
+	Verified int64
 	// OldTable is the original table kept after the cut-over ("" when dropped or not cut over).
 	OldTable string
 	// Notes are what the user should know about a finished run: the foreign keys that keep

@@ -151,6 +151,9 @@ func (r *run) copy(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
+	if err := r.verifyResumed(ctx, s); err != nil {
+		return err
+	}
 	if !more {
 		return nil
 	}
@@ -237,12 +240,15 @@ func (w *worker) run(ctx context.Context, job chunkJob) (d chunkDone) {
 // the first row in key order that does not fit, as a single worker would.
 func (r *run) dispatch(ctx context.Context, jobs chan<- chunkJob, results <-chan chunkDone) error {
 	co := r.co
-	var lo []string
+	lo := r.resumeFrom()
 	var pending *chunkJob
 	var failed *chunkDone
 	dispatched, inflight := false, 0
 	for (failed == nil && (pending != nil || !dispatched)) || inflight > 0 {
 		if failed == nil && pending == nil && !dispatched {
+			if err := r.throttle(ctx, phaseCopy); err != nil {
+				return err
+			}
 			job, last, err := co.next(ctx, lo)
 			if err != nil {
 				return fmt.Errorf("copier: %w", err)

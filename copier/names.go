@@ -18,6 +18,8 @@ type names struct {
 	shadow string
 	// errors records the triggers' failures; the copier stops when it has a row.
 	errors string
+	// checkpoint records the committed chunks, for resuming a killed copy (resume.go).
+	checkpoint string
 	// old is the original table after the cut-over.
 	old string
 	// The triggers on the original table, one per event.
@@ -31,6 +33,7 @@ func namesFor(database, table string) names {
 		table:      table,
 		shadow:     sgName(table, "new"),
 		errors:     sgName(table, "err"),
+		checkpoint: sgName(table, "ckp"),
 		old:        sgName(table, "old"),
 		insTrigger: sgName(table, "ins"),
 		updTrigger: sgName(table, "upd"),
@@ -40,7 +43,7 @@ func namesFor(database, table string) names {
 }
 
 // tables are the copier's tables, in the order they are dropped.
-func (n names) tables() []string { return []string{n.shadow, n.errors, n.old} }
+func (n names) tables() []string { return []string{n.shadow, n.errors, n.checkpoint, n.old} }
 
 // triggers are the copier's triggers, in the order they are dropped: INSERT first, so that no
 // new row reaches the shadow once the drop starts.

@@ -229,7 +229,7 @@ func multipleTriggers(f schema.Flavor) bool {
 // leftovers names the copier's tables and triggers for n that exist.
 func leftovers(ctx context.Context, q querier, n names) ([]string, error) {
 	tables, triggers := n.tables(), n.triggers()
-	found, err := existing(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?, ?)", tables)
+	found, err := existing(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?"+strings.Repeat(", ?", len(tables)-1)+")", tables)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,7 @@ type run struct {
 	created          bool // the run may have created objects
 	cutDone          bool
 	verbosity        bool // the server has note_verbosity (hasNoteVerbosity)
+	ctl              controls
 	res              Result
 
 	// server are the settings a plain ALTER would run in, copySet the chunks' and triggers'
@@ -135,7 +137,7 @@ func (r *run) run(ctx context.Context) error {
 			return fmt.Errorf("copier: %w", err)
 		}
 	}
-	if r.locked, err = getLock(ctx, r.guard, r.n.lock); err != nil {
+	if r.locked, err = r.takeLock(ctx); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
 	if !r.locked {
@@ -144,32 +146,48 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.preflight(ctx); err != nil {
 		return err
 	}
+	if err := r.checkControls(ctx); err != nil {
+		return err
+	}
 	conn, id, err := r.openSession(ctx)
 	if err != nil {
 		return fmt.Errorf("copier: open the copy session: %w", err)
 	}
 	r.conn, r.sessions = conn, append(r.sessions, id)
-	r.created = true
-	// The new definition is made, and so validated, as the plain ALTER would make it.
-	err = r.asServer(ctx, r.conn, func() (err error) {
-		r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
-		return err
-	})
+	// A resume that is refused leaves the killed run's objects for another try (created unset).
+	resumed, err := r.loadResume(ctx)
 	if err != nil {
 		return err
 	}
-	if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
-		return err
+	r.created = true
+	if !resumed {
+		// The new definition is made, and so validated, as the plain ALTER would make it.
+		err = r.asServer(ctx, r.conn, func() (err error) {
+			r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
+			return err
+		}
 	}
+	// A resumed copy converts in the zone the killed one chose: the same server, the same shadow.
 	if err := r.chooseZone(ctx); err != nil {
 		return err
 	}
-	zone := ""
-	if r.zoned {
-		zone = r.copySet.zone
-	}
-	if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
-		return fmt.Errorf("copier: %w", err)
+	if !resumed {
+		zone := ""
+		if r.zoned {
+			zone = r.copySet.zone
+		}
+		if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
+			return fmt.Errorf("copier: %w", err)
+		}
+		if err := r.createCheckpoint(ctx); err != nil {
+			return err
+		}
 	}
 	if err := r.copy(ctx); err != nil {
 		return err
@@ -179,6 +197,9 @@ func (r *run) run(ctx context.Context) error {
 			return fmt.Errorf("copier: %w", err)
 		}
 		return te.refusal(r.n.table)
+	}
+	if err := r.beforeCutover(ctx); err != nil {
+		return err
 	}
 	if r.opts.BeforeCutover != nil {
 		if err := r.opts.BeforeCutover(ctx); err != nil {
@@ -211,7 +232,7 @@ func (r *run) preflight(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
-	if len(left) > 0 {
+	if len(left) > 0 && !r.opts.Resume {
 		return &Refusal{Reason: fmt.Sprintf("an earlier copy of %s left %s behind (it crashed, or kept the old table); drop them with `schema-guard copy --cleanup` (copier.Cleanup), then run again", t, joinNames(left))}
 	}
 	if r.plan, err = parseAlterOn(ctx, r.guard, t, r.opts.Alter, r.opts.Renames); err != nil {
@@ -245,6 +266,8 @@ func (r *run) preflight(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
+	triggers = slices.DeleteFunc(triggers, func(s string) bool { return slices.Contains(r.n.triggers(), s) }) // a killed run's, when resuming
+
 	switch {
 	case len(triggers) == 0:
 	case !r.opts.AllowTriggers:

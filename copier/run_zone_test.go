@@ -18,7 +18,7 @@ import (
 // UTC and whose sql_mode refuses zero dates: a private server of each image (zoneServerArgs).
 func TestRunOnZonedServer(t *testing.T) {
 	testenv.EachImage(t, func(t *testing.T, img testenv.ServerImage) {
-		newDB := privateServer(t, img.Ref, zoneServerArgs)
+		newDB := containerServer(t, img.Ref, zoneServerArgs)
 		t.Run("timestamp conversions", func(t *testing.T) { testZoneConversions(t, newDB) })
 		t.Run("default current_timestamp", func(t *testing.T) { testZoneDefault(t, newDB) })
 		t.Run("dry run", func(t *testing.T) { testZoneDryRun(t, newDB) })

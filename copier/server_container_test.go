@@ -29,7 +29,7 @@ var zoneServerArgs = []string{
 // entrypoint passes its arguments to the server) and returns a function that creates a
 // database on it and a pool of root sessions bound to it. The container is removed when the
 // test ends.
-func privateServer(t *testing.T, image string, args []string) func(t *testing.T) (*sql.DB, string) {
+func containerServer(t *testing.T, image string, args []string) func(t *testing.T) (*sql.DB, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

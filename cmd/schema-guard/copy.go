@@ -45,7 +45,7 @@ Flags:
   --workers N               chunks copied at once, each in its own session (default 2)
   --cleanup                 remove what a crashed run left for the table, and stop
   -q, --quiet               no progress on standard error
-`
+` + copyControlsUsage
 
 func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("copy", flag.ContinueOnError)
@@ -67,6 +67,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.CutoverAttempts, "cutover-attempts", 5, "")
 	fs.IntVar(&opts.Workers, "workers", 2, "")
 	fs.BoolVar(&cleanup, "cleanup", false, "")
+	controls := controlFlags(fs, &opts.Controls)
 	for _, name := range []string{"q", "quiet"} {
 		fs.BoolVar(&quiet, name, false, "")
 	}
@@ -93,6 +94,9 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.DBName == "" {
 		return fail(stderr, errors.New("copy: the DSN names no database; write it as user:password@tcp(host:3306)/database"))
+	}
+	if err := controls(); err != nil {
+		return fail(stderr, usageError("copy", err))
 	}
 	if opts.Renames, err = parseRenames(renames); err != nil {
 		return fail(stderr, usageError("copy", err))
@@ -152,6 +156,9 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "copied %d rows of %s in %s (%.0f rows/s, %d chunks, %d recopied): %s\n",
 		res.Rows, table, res.Duration.Round(time.Millisecond), res.RowsPerSecond, res.Chunks, res.Recopied, what)
+	if res.Resumed {
+		fmt.Fprintf(stdout, "resumed: %d rows the earlier run copied were checked against the table, %d copied now\n", res.Verified, res.Rows)
+	}
 	for _, note := range res.Notes {
 		fmt.Fprintf(stdout, "note: %s\n", note)
 	}
@@ -185,7 +192,9 @@ type copyProgress struct {
 
 func (p *copyProgress) show(pr copier.Progress) {
 	line := fmt.Sprintf("%s: %d/%d rows, %.0f rows/s", pr.Phase, pr.Copied, pr.Total, pr.Rate)
-	if pr.ETA > 0 {
+	if pr.Paused != "" {
+		line = fmt.Sprintf("%s: %d/%d rows, %s", pr.Phase, pr.Copied, pr.Total, pr.Paused)
+	} else if pr.ETA > 0 {
 		line += ", ETA " + pr.ETA.Round(time.Second).String()
 	}
 	if p.tty {
