@@ -231,3 +231,104 @@ func testRunParent(t *testing.T, srv testenv.Server) {
 	// The old table is referenced by nothing: dropping it is safe.
 	mustExec(t, db, "DROP TABLE "+qname(res.OldTable))
 }
+
+// TestRunParentRefusals: on MariaDB, a change the children's keys cannot follow and a child row
+// without its parent stop the run before the cut-over, and nothing is left behind.
+func TestRunParentRefusals(t *testing.T) { testenv.EachServer(t, testRunParentRefusals) }
+
+func testRunParentRefusals(t *testing.T, srv testenv.Server) {
+	db := scratch(t)
+	fillParent(t, db)
+	before := childKeyState(t, db)
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx := context.Background()
+	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO c1 (p_id) VALUES (7777)"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, alter, want, key string }{
+		{"key type changes", "MODIFY id BIGINT NOT NULL AUTO_INCREMENT", "cannot reference p as the ALTER changes it", ""},
+		{"orphan", "ADD COLUMN note INT NULL", "a row of c1 has no parent row in the new p", "p_id=7777"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Run(ctx, db, Options{Table: "p", Alter: tt.alter, Execute: true})
+			var ref *Refusal
+			want := tt.want
+			if srv.MySQL() {
+				want = "MySQL locks both parents"
+			}
+			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, want) || (!srv.MySQL() && ref.Key != tt.key) {
+				t.Fatalf("Run: %v, want a refusal %q (row %q)", err, want, tt.key)
+			}
+			assertClean(t, db)
+			if got := childKeyState(t, db); got != before {
+				t.Errorf("the children's keys changed:\n%s", got)
+			}
+		})
+	}
+}
+
+// TestForeignKeyMoveServerFacts pins the server behaviour the cut-over's design rests on: the move
+// is metadata-only with foreign_key_checks off (no row is touched), no server takes a DROP and an
+// ADD of one name in one statement, and MariaDB's ALTER of a child does not wait for a WRITE lock
+// on a parent without children while MySQL's does.
+func TestForeignKeyMoveServerFacts(t *testing.T) {
+	testenv.EachServer(t, testForeignKeyMoveServerFacts)
+}
+
+func testForeignKeyMoveServerFacts(t *testing.T, srv testenv.Server) {
+	db := scratch(t)
+	fillParent(t, db)
+	mustExec(t, db, "CREATE TABLE p2 LIKE p", "INSERT INTO p2 SELECT * FROM p")
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0, lock_wait_timeout = 1"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.ExecContext(ctx, "ALTER TABLE c1 DROP FOREIGN KEY fk_c1_p, ADD CONSTRAINT fk_c1_p FOREIGN KEY (p_id) REFERENCES p2 (id) ON DELETE CASCADE")
+	if !isErrno(err, 1826) {
+		t.Errorf("DROP and ADD of one name: %v, want 1826", err)
+	}
+	k := childKey{child: "c1", name: "fk_c1_p", body: "FOREIGN KEY (`p_id`) REFERENCES `p2` (`id`) ON DELETE CASCADE"}
+	for _, stmt := range k.moveStatements() {
+		res, err := conn.ExecContext(ctx, stmt)
+		if err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+		if n, _ := res.RowsAffected(); n != 0 {
+			t.Errorf("%s: %d rows affected, want 0 (a copy would count the rows)", stmt, n)
+		}
+	}
+	// Another session holds a WRITE lock on the new parent, which has no children yet.
+	hold, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	mustExec(t, db, "CREATE TABLE p3 LIKE p", "INSERT INTO p3 SELECT * FROM p")
+	if _, err := hold.ExecContext(ctx, "LOCK TABLES p3 WRITE"); err != nil {
+		t.Fatal(err)
+	}
+	back := childKey{child: "c1", name: "fk_c1_p", body: "FOREIGN KEY (`p_id`) REFERENCES `p3` (`id`) ON DELETE CASCADE"}
+	_, err = conn.ExecContext(ctx, back.moveStatements()[0])
+	if _, uerr := hold.ExecContext(ctx, "UNLOCK TABLES"); uerr != nil {
+		t.Fatal(uerr)
+	}
+	switch {
+	case srv.MySQL() && !isErrno(err, errLockWait):
+		t.Errorf("MySQL: the child's ALTER beside a WRITE lock on the new parent: %v, want 1205", err)
+	case !srv.MySQL() && err != nil:
+		t.Errorf("MariaDB: the child's ALTER beside a WRITE lock on the new parent: %v, want it to run", err)
+	}
+}
