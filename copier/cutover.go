@@ -90,6 +90,10 @@ func (r *run) tryCutOver(ctx context.Context) error {
 		return err
 	}
 	waiting, err := r.waitForRename(ctx, renameID, rename)
+	var h *hold
+	if err == nil && waiting {
+		h, err = r.holdNewTable(ctx) // parents.go: nil when no table references this one
+	}
 	if err != nil || !waiting {
 		// Stop the RENAME before unlocking: were it to run now, it would hold the shadow while
 		// the writes waiting for the table take it.
@@ -97,6 +101,10 @@ func (r *run) tryCutOver(ctx context.Context) error {
 		unlock()
 		rerr := <-rename
 		switch {
+		case rerr == nil && len(r.children) > 0:
+			r.cutDone = true
+			r.childErr = r.moveChildren(ctx, nil)
+			return nil
 		case err != nil:
 			return err
 		case rerr == nil:
@@ -110,12 +118,14 @@ func (r *run) tryCutOver(ctx context.Context) error {
 	}
 	unlock()
 	if err := <-rename; err != nil {
+		h.release(ctx, r)
 		if isErrno(err, errLockWait) {
 			return errCutoverTimeout
 		}
 		return fmt.Errorf("cut-over: rename: %w", err)
 	}
 	r.cutDone = true
+	r.childErr = r.moveChildren(ctx, h)
 	return nil
 }
 

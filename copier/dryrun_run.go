@@ -34,8 +34,8 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	if err != nil {
 		return nil, fmt.Errorf("dry run: %w", err)
 	}
-	if len(opts.ReferencedBy) > 0 {
-		ref := referencedRefusal(table, opts.ReferencedBy)
+	ref, refNote := referencedDryRun(opts.Flavor, table, opts.ReferencedBy)
+	if ref != nil {
 		return &Verdict{Verdict: Refused, BeforeCopy: true, Detail: "the copier refuses: " + ref.Reason}, nil
 	}
 	d, err := prepareDryRun(ctx, copyDB, refDB, opts)
@@ -82,7 +82,7 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	if err := d.judge(ctx, v, runErr, res, refErr, copyDB, refDB, table); err != nil {
 		return nil, err
 	}
-	v.Detail = strings.TrimSpace(v.Detail + "\n" + d.describe(w, rep))
+	v.Detail = strings.TrimSpace(v.Detail + "\n" + d.describe(w, rep) + refNote)
 	return v, nil
 }
 

@@ -44,6 +44,8 @@ type run struct {
 	cols         *copyColumns
 	plan         *alterPlan
 	fks          []foreignKey // the table's own foreign keys
+	children     []childKey   // other tables' foreign keys that reference it (parents.go)
+	childErr     error        // moving them at the cut-over failed
 	co           *coordinator
 
 	began, copyBegan time.Time
@@ -201,6 +203,9 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.beforeCutover(ctx); err != nil {
 		return err
 	}
+	if err := r.checkChildren(ctx); err != nil {
+		return err
+	}
 	if r.opts.BeforeCutover != nil {
 		if err := r.opts.BeforeCutover(ctx); err != nil {
 			return fmt.Errorf("copier: before the cut-over: %w", err)
@@ -212,7 +217,8 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.cutOver(ctx); err != nil {
 		return err
 	}
-	return r.afterCutover(ctx)
+	r.opts.KeepOld = r.opts.KeepOld || r.childErr != nil
+	return errors.Join(r.afterCutover(ctx), r.childErr)
 }
 
 // preflight refuses, before anything is created, what the copier cannot do safely.
@@ -252,7 +258,9 @@ func (r *run) preflight(ctx context.Context) error {
 		return fmt.Errorf("copier: %w", err)
 	}
 	if len(incoming) > 0 {
-		return referencedRefusal(t, incoming)
+		if err := r.parentPreflight(ctx); err != nil {
+			return err
+		}
 	}
 	if len(own) > 0 {
 		if r.fks, err = readForeignKeys(ctx, r.guard, t); err != nil {
@@ -278,11 +286,6 @@ func (r *run) preflight(ctx context.Context) error {
 		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s); the cut-over's RENAME would move them to the old table, and the copier does not re-create triggers that are not its own: drop them, cut over, and create them on the new table, or copy without cutting over", t, joinNames(triggers))}
 	}
 	return nil
-}
-
-// referencedRefusal is the refusal for a table that other tables' foreign keys reference.
-func referencedRefusal(table string, by []string) *Refusal {
-	return &Refusal{Reason: fmt.Sprintf("table %s is referenced by foreign keys of %s; the cut-over's RENAME would leave them pointing at the old table", table, joinNames(by))}
 }
 
 // openSession opens the copy session: the copy's sql_mode (strict; the triggers created in it
