@@ -101,16 +101,16 @@ func (r *run) tryCutOver(ctx context.Context) error {
 		unlock()
 		rerr := <-rename
 		switch {
-		case rerr == nil && len(r.children) > 0:
+		case rerr == nil:
+			// It ran after all (it got its locks as the kill came, or the watch failed while it
+			// waited): the cut-over happened, whatever stopped the watch.
 			r.cutDone = true
-			r.childErr = r.moveChildren(ctx, nil)
+			if len(r.children) > 0 {
+				r.childErr = r.moveChildren(ctx, nil)
+			}
 			return nil
 		case err != nil:
 			return err
-		case rerr == nil:
-			// It ran after all (it got its locks as the kill came): the cut-over happened.
-			r.cutDone = true
-			return nil
 		case isErrno(rerr, errLockWait, errQueryInterrupted):
 			return errCutoverTimeout
 		}
@@ -187,20 +187,26 @@ func (r *run) startRename(ctx context.Context) (chan error, int64, error) {
 // lock on the table. It reports false when the RENAME ended first (its result is back on the
 // channel) or did not start waiting within the lock wait timeout.
 func (r *run) waitForRename(ctx context.Context, id int64, rename chan error) (bool, error) {
+	return r.waitForMetadataLock(ctx, id, "RENAME", rename)
+}
+
+// waitForMetadataLock polls the process list until session id waits for a metadata lock in a
+// statement that starts with prefix. It reports false when the statement ended first (its result
+// is put back on the channel) or did not start waiting within the lock wait timeout.
+func (r *run) waitForMetadataLock(ctx context.Context, id int64, prefix string, done chan error) (bool, error) {
 	deadline := time.Now().Add(r.opts.LockWaitTimeout)
 	for time.Now().Before(deadline) {
-		var state, info sql.NullString
-		err := r.guard.QueryRowContext(ctx, "SELECT STATE, INFO FROM information_schema.PROCESSLIST WHERE ID = ?", id).Scan(&state, &info)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return false, fmt.Errorf("cut-over: watch the rename: %w", err)
+		state, info, err := r.sessionState(ctx, id)
+		if err != nil {
+			return false, fmt.Errorf("cut-over: watch session %d: %w", id, err)
 		}
-		if strings.Contains(strings.ToLower(state.String), "metadata lock") && strings.HasPrefix(strings.ToUpper(info.String), "RENAME") {
+		if strings.Contains(strings.ToLower(state), "metadata lock") && strings.HasPrefix(strings.ToUpper(info), prefix) {
 			return true, nil
 		}
 		select {
-		case err := <-rename:
+		case err := <-done:
 			// Put the result back for the caller; the channel's buffer has room again.
-			rename <- err
+			done <- err
 			return false, nil
 		case <-ctx.Done():
 			return false, ctx.Err()
@@ -208,6 +214,31 @@ func (r *run) waitForRename(ctx context.Context, id int64, rename chan error) (b
 		}
 	}
 	return false, nil
+}
+
+// sessionState reads a session's state and statement off the process list ("" when it is not
+// there). MySQL's information_schema.PROCESSLIST converts every session's statement to utf8mb3
+// and fails (3854) while any of them holds a 4-byte character, such as an application's INSERT
+// of an emoji, so on MySQL the copier reads performance_schema.processlist (utf8mb4) and, where
+// that is off or not granted, counts such a failure as "not seen yet" and asks again.
+func (r *run) sessionState(ctx context.Context, id int64) (state, info string, err error) {
+	var st, in sql.NullString
+	const q = "SELECT STATE, INFO FROM %s WHERE ID = ?"
+	if r.f.IsMySQL() && !r.noPerfProcesslist {
+		err = r.guard.QueryRowContext(ctx, fmt.Sprintf(q, "performance_schema.processlist"), id).Scan(&st, &in)
+		if !isErrno(err, errNoSuchTable, errTableDenied) {
+			if errors.Is(err, sql.ErrNoRows) {
+				err = nil
+			}
+			return st.String, in.String, err
+		}
+		r.noPerfProcesslist = true
+	}
+	err = r.guard.QueryRowContext(ctx, fmt.Sprintf(q, "information_schema.PROCESSLIST"), id).Scan(&st, &in)
+	if errors.Is(err, sql.ErrNoRows) || isErrno(err, errCannotConvert) {
+		err = nil
+	}
+	return st.String, in.String, err
 }
 
 // carryAutoIncrement gives the shadow the original's AUTO_INCREMENT counter, so that the ids of

@@ -366,32 +366,6 @@ func (r *run) moveChildren(ctx context.Context, h *hold) error {
 	return nil
 }
 
-// waitForMetadataLock polls the process list until session id waits for a metadata lock in a
-// statement that starts with prefix. It reports false when the statement ended first (its result
-// is put back on the channel) or did not start waiting within the lock wait timeout.
-func (r *run) waitForMetadataLock(ctx context.Context, id int64, prefix string, done chan error) (bool, error) {
-	deadline := time.Now().Add(r.opts.LockWaitTimeout)
-	for time.Now().Before(deadline) {
-		var state, info sql.NullString
-		err := r.guard.QueryRowContext(ctx, "SELECT STATE, INFO FROM information_schema.PROCESSLIST WHERE ID = ?", id).Scan(&state, &info)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return false, fmt.Errorf("cut-over: watch session %d: %w", id, err)
-		}
-		if strings.Contains(strings.ToLower(state.String), "metadata lock") && strings.HasPrefix(strings.ToUpper(info.String), prefix) {
-			return true, nil
-		}
-		select {
-		case err := <-done:
-			done <- err
-			return false, nil
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-	return false, nil
-}
-
 // referencedDryRun is what a dry run says of a table that other tables reference; it copies the
 // table alone, without them. On MySQL the copier refuses such a table; on MariaDB the verdict is
 // the copy's, with a note of the keys the cut-over moves.

@@ -155,7 +155,14 @@ func testRunParent(t *testing.T, srv testenv.Server) {
 		}
 	}()
 	res, err := Run(ctx, db, Options{Table: "p", Alter: "ADD COLUMN note VARCHAR(20) NULL", Execute: true, KeepOld: true, ChunkTime: 20 * 1e6,
-		BeforeCutover: func(context.Context) error {
+		BeforeCutover: func(ctx context.Context) error {
+			// Writer A's writes reach the new table through the triggers until now: wait for
+			// enough of them whatever the machine's speed, then stop it.
+			for w.ops.Load() < 100 && w.err == nil {
+				if err := sleep(ctx, 2e6); err != nil {
+					return err
+				}
+			}
 			close(stopA)
 			wg.Wait()
 			return w.err

@@ -48,15 +48,16 @@ type run struct {
 	childErr     error        // moving them at the cut-over failed
 	co           *coordinator
 
-	began, copyBegan time.Time
-	copyTook         time.Duration
-	lastReport       time.Time
-	locked           bool // the guard session holds the named lock
-	created          bool // the run may have created objects
-	cutDone          bool
-	verbosity        bool // the server has note_verbosity (hasNoteVerbosity)
-	ctl              controls
-	res              Result
+	began, copyBegan  time.Time
+	copyTook          time.Duration
+	lastReport        time.Time
+	locked            bool // the guard session holds the named lock
+	created           bool // the run may have created objects
+	cutDone           bool
+	verbosity         bool // the server has note_verbosity (hasNoteVerbosity)
+	noPerfProcesslist bool // MySQL: performance_schema.processlist is off or not granted (sessionState)
+	ctl               controls
+	res               Result
 
 	// server are the settings a plain ALTER would run in, copySet the chunks' and triggers'
 	// (session.go); zoned says the copy converts in the server's time zone.

@@ -18,6 +18,9 @@ const (
 	errLockNowait       = 3572 // ER_LOCK_NOWAIT (MySQL; MariaDB answers NOWAIT with 1205)
 	errRecordChanged    = 1020 // ER_CHECKREAD: MariaDB's snapshot isolation
 	errUnknownThread    = 1094 // ER_NO_SUCH_THREAD
+	errCannotConvert    = 3854 // MySQL: a string does not convert (another session's statement in the process list)
+	errNoSuchTable      = 1146
+	errTableDenied      = 1142
 	errQueryInterrupted = 1317 // ER_QUERY_INTERRUPTED: KILL QUERY
 	errUnsafeBinlog     = 1592 // a note about statement-based replication, not about data
 	errDeprecated       = 1287 // deprecated syntax
