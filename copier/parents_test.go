@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
@@ -119,9 +120,10 @@ func testRunParent(t *testing.T, srv testenv.Server) {
 	w := &parentWriter{db: db, rng: rand.New(rand.NewPCG(1, 2))}
 	var wg sync.WaitGroup
 	wg.Add(1)
-	stopA := make(chan struct{})
+	stopA, aDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer wg.Done()
+		defer close(aDone)
 		for {
 			select {
 			case <-stopA:
@@ -158,10 +160,15 @@ func testRunParent(t *testing.T, srv testenv.Server) {
 		BeforeCutover: func(ctx context.Context) error {
 			// Writer A's writes reach the new table through the triggers until now: wait for
 			// enough of them whatever the machine's speed, then stop it.
-			for w.ops.Load() < 100 && w.err == nil {
-				if err := sleep(ctx, 2e6); err != nil {
-					return err
+			for w.ops.Load() < 100 {
+				select {
+				case <-aDone: // it failed: its error is w.err
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(2 * time.Millisecond):
+					continue
 				}
+				break
 			}
 			close(stopA)
 			wg.Wait()
