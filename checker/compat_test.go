@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/report"
@@ -18,25 +20,16 @@ import (
 	"github.com/schema-guard/schema-guard/runner"
 )
 
-// sections reads a txtar-like fixture: "-- name --" lines start sections.
+// sections reads a txtar fixture: "-- name --" lines start sections.
 func sections(t *testing.T, fixture string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(fixture)
+	ar, err := txtar.ParseFile(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
-	var name string
-	for _, line := range strings.SplitAfter(string(data), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if n, ok := strings.CutPrefix(trimmed, "-- "); ok && strings.HasSuffix(n, " --") && !strings.Contains(n, "want:") {
-			name = strings.TrimSuffix(n, " --")
-			out[name] = ""
-			continue
-		}
-		if name != "" {
-			out[name] += line
-		}
+	for _, f := range ar.Files {
+		out[f.Name] = string(f.Data)
 	}
 	return out
 }

@@ -2,13 +2,14 @@ package checker
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/tools/txtar"
 
 	"github.com/schema-guard/schema-guard/config"
 	"github.com/schema-guard/schema-guard/internal/testenv"
@@ -24,57 +25,47 @@ type driftCase struct {
 	seeds    []string
 }
 
-// unpack writes a txtar-like fixture (sections "-- path --") into a fresh directory. A section
-// whose name ends in a flavour tag ("-- schema/t.sql (mysql) --") is the file on that server
-// only, in place of the untagged one.
+// unpack writes a txtar fixture (sections "-- path --") into a fresh directory. A section whose
+// name ends in a flavour tag ("-- schema/t.sql (mysql) --") is the file on that server only, in
+// place of the untagged one.
 func unpack(t *testing.T, fixture string, srv report.Engine) driftCase {
 	t.Helper()
-	data, err := os.ReadFile(fixture)
+	ar, err := txtar.ParseFile(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := driftCase{dir: t.TempDir()}
-	files := map[string]*strings.Builder{}
+	files := map[string]string{}
 	tagged := map[string]bool{}
-	var current *strings.Builder
-	for _, line := range strings.SplitAfter(string(data), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if name, ok := strings.CutPrefix(trimmed, "-- "); ok && strings.HasSuffix(name, " --") {
-			current = &strings.Builder{}
-			name = strings.TrimSuffix(name, " --")
-			path, applies := onServer(name, srv)
-			switch {
-			case !applies || (path == name && tagged[path]):
-				// Another server's file, or the untagged one after this server's own.
-			case path != name:
-				files[path], tagged[path] = current, true
-			default:
-				files[path] = current
-			}
-			continue
-		}
-		if current != nil {
-			current.WriteString(line)
+	for _, f := range ar.Files {
+		path, applies := onServer(f.Name, srv)
+		switch {
+		case !applies || (path == f.Name && tagged[path]):
+			// Another server's file, or the untagged one after this server's own.
+		case path != f.Name:
+			files[path], tagged[path] = string(f.Data), true
+		default:
+			files[path] = string(f.Data)
 		}
 	}
 	for name, content := range files {
 		switch name {
 		case "expect":
-			for _, l := range strings.Split(content.String(), "\n") {
+			for _, l := range strings.Split(content, "\n") {
 				if l = strings.TrimSpace(l); l != "" {
 					c.expect = append(c.expect, l)
 				}
 			}
 		case "findings":
-			c.findings = lines(content.String())
+			c.findings = lines(content)
 		case ".schema-guard.yaml":
-			cfg, err := config.Parse(name, []byte(content.String()))
+			cfg, err := config.Parse(name, []byte(content))
 			if err != nil {
 				t.Fatal(err)
 			}
 			c.seeds = cfg.SeedTables
 		default:
-			testenv.WriteFile(t, filepath.Join(c.dir, name), content.String())
+			testenv.WriteFile(t, filepath.Join(c.dir, name), content)
 		}
 	}
 	return c

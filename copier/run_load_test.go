@@ -140,7 +140,17 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 	res, err := Run(context.Background(), db, opts)
 	during := w.ops.Load() - before
 	// A few more writes after the cut-over land on the new table.
-	time.Sleep(5 * time.Millisecond)
+	after, deadline := w.ops.Load(), time.Now().Add(time.Minute)
+	for w.ops.Load() < after+3 {
+		select {
+		case <-failed: // writeErr, reported below
+		case <-time.After(time.Until(deadline)):
+			t.Errorf("the writer made %d changes in the minute after the copy, want 3", w.ops.Load()-after)
+		case <-time.After(time.Millisecond): // polling the writer's count, not waiting for it
+			continue
+		}
+		break
+	}
 	stop()
 	wg.Wait()
 	if writeErr != nil {

@@ -227,80 +227,7 @@ func (s *source) unused() *hint {
 // are; the text is only searched for where each one is: the elements of the first parenthesised
 // list, in order, whose first token is that name.
 func columnStarts(text string, names []string) []int {
-	type element struct {
-		off  int
-		name string
-	}
-	var elems []element
-	src := []byte(text)
-	depth, expect, inExec := 0, false, false
-scan:
-	for i := 0; i < len(src); {
-		c := src[i]
-		start := i
-		var ident string
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			continue
-		case c == '#' || c == '-' && i+1 < len(src) && src[i+1] == '-' && (i+2 >= len(src) || src[i+2] <= ' '):
-			if n := bytes.IndexByte(src[i:], '\n'); n >= 0 {
-				i += n
-			} else {
-				i = len(src)
-			}
-			continue
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			if !inExec && (bytes.HasPrefix(src[i:], []byte("/*!")) || bytes.HasPrefix(src[i:], []byte("/*M!"))) {
-				inExec = true
-				for i += 3; i < len(src) && (src[i] == '!' || src[i] >= '0' && src[i] <= '9'); i++ {
-				}
-				continue
-			}
-			n := bytes.Index(src[i+2:], []byte("*/"))
-			if n < 0 {
-				break scan
-			}
-			i += 2 + n + 2
-			continue
-		case c == '*' && inExec && i+1 < len(src) && src[i+1] == '/':
-			inExec = false
-			i += 2
-			continue
-		case c == '`' || c == '"':
-			i = quoteEnd(src, i)
-			if i-start >= 2 {
-				ident = strings.ReplaceAll(text[start+1:i-1], string([]byte{c, c}), string(c))
-			}
-		case c == '\'':
-			i = quoteEnd(src, i)
-		case isWordByte(c):
-			for i < len(src) && isWordByte(src[i]) {
-				i++
-			}
-			ident = text[start:i]
-		default:
-			i++
-		}
-		if depth == 1 && expect {
-			expect = false
-			if ident != "" {
-				elems = append(elems, element{start, ident})
-			}
-		}
-		switch c {
-		case '(':
-			if depth++; depth == 1 {
-				expect = true
-			}
-		case ')':
-			if depth--; depth == 0 {
-				break scan // the end of the column list
-			}
-		case ',':
-			expect = depth == 1
-		}
-	}
+	elems := listElements(text)
 	offs := make([]int, len(names))
 	next := 0
 	for i, name := range names {
@@ -313,6 +240,106 @@ scan:
 		}
 	}
 	return offs
+}
+
+// listElement is an element of a parenthesised list that starts with a name.
+type listElement struct {
+	off  int
+	name string
+}
+
+// listElements returns the elements of text's first parenthesised list whose first token is a
+// name or a quoted identifier, in order.
+func listElements(text string) []listElement {
+	var elems []listElement
+	tokens := sqlTokens{text: text, src: []byte(text)}
+	depth, expect := 0, false
+	for {
+		start, ident, ok := tokens.next()
+		if !ok {
+			return elems
+		}
+		if depth == 1 && expect {
+			expect = false
+			if ident != "" {
+				elems = append(elems, listElement{start, ident})
+			}
+		}
+		switch text[start] {
+		case '(':
+			if depth++; depth == 1 {
+				expect = true
+			}
+		case ')':
+			if depth--; depth == 0 {
+				return elems // the end of the column list
+			}
+		case ',':
+			expect = depth == 1
+		}
+	}
+}
+
+// sqlTokens steps through SQL text token by token, past whitespace and comments; the text of an
+// executable comment ("/*!50100 ... */") is tokens like any other.
+type sqlTokens struct {
+	text   string
+	src    []byte
+	i      int // where the next token is looked for
+	inExec bool
+}
+
+// next returns the offset of the next token and, for a name or a quoted identifier, the name it
+// says. ok is false at the end of the text or at a comment that never ends.
+func (t *sqlTokens) next() (start int, ident string, ok bool) {
+	src := t.src
+	for t.i < len(src) {
+		i := t.i
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			t.i++
+		case c == '#' || c == '-' && i+1 < len(src) && src[i+1] == '-' && (i+2 >= len(src) || src[i+2] <= ' '):
+			if n := bytes.IndexByte(src[i:], '\n'); n >= 0 {
+				t.i += n
+			} else {
+				t.i = len(src)
+			}
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			if !t.inExec && (bytes.HasPrefix(src[i:], []byte("/*!")) || bytes.HasPrefix(src[i:], []byte("/*M!"))) {
+				t.inExec = true
+				for t.i += 3; t.i < len(src) && (src[t.i] == '!' || src[t.i] >= '0' && src[t.i] <= '9'); t.i++ {
+				}
+				continue
+			}
+			n := bytes.Index(src[i+2:], []byte("*/"))
+			if n < 0 {
+				return 0, "", false
+			}
+			t.i += 2 + n + 2
+		case c == '*' && t.inExec && i+1 < len(src) && src[i+1] == '/':
+			t.inExec = false
+			t.i += 2
+		case c == '`' || c == '"':
+			t.i = quoteEnd(src, i)
+			if t.i-i >= 2 {
+				ident = strings.ReplaceAll(t.text[i+1:t.i-1], string([]byte{c, c}), string(c))
+			}
+			return i, ident, true
+		case c == '\'':
+			t.i = quoteEnd(src, i)
+			return i, "", true
+		case isWordByte(c):
+			for t.i < len(src) && isWordByte(src[t.i]) {
+				t.i++
+			}
+			return i, t.text[i:t.i], true
+		default:
+			t.i++
+			return i, "", true
+		}
+	}
+	return 0, "", false
 }
 
 // isWordByte reports whether c can be part of an unquoted identifier (bytes of multi-byte

@@ -46,76 +46,101 @@ type Step struct {
 // deleted-migration (a deployed file removed or renamed), out-of-order (a pending version sorts
 // before the newest deployed one) and duplicate-version (two files with one version).
 func Plan(head, base *Set) ([]Step, []finding.Finding) {
-	var (
-		steps    []Step
-		findings []finding.Finding
-	)
-	order := replayOrder(head.Format)
-	headByKey := map[string]*File{}
+	h := newHistory(head, base)
+	// Deployed: production ran these, with the content they had at the base ref.
+	steps := baselineSteps(h.deployed, Deployed, h.order)
+	h.findRenames()
+	pending, findings := h.pending()
+	steps = append(steps, baselinePending(pending, len(h.deployed) > 0, h.order)...)
+	findings = append(findings, h.outOfOrder(pending)...)
+	findings = append(findings, h.deleted()...)
+	if head.Format == Liquibase {
+		findings = append(findings, duplicates(fileSteps(head.Files))...)
+	} else {
+		findings = append(findings, duplicates(steps)...)
+	}
+	return steps, findings
+}
+
+// history is what Plan compares: the files of head and of base, by key.
+type history struct {
+	head      *Set
+	deployed  []*File // base's files, nil without a base ref
+	order     func(a, b *File) int
+	headByKey map[string]*File // the first file of each key in head
+	baseByKey map[string]*File
+	// newest is the newest deployed migration, where it now sits in head (a Liquibase
+	// changeset's line moves when lines are added above it); nil when none is deployed.
+	newest *File
+	// renamedTo maps the key of a deployed file gone from head to the new head file with its
+	// content; renamedFrom is the reverse.
+	renamedTo   map[string]*File
+	renamedFrom map[*File]string
+}
+
+func newHistory(head, base *Set) *history {
+	h := &history{head: head, order: replayOrder(head.Format), headByKey: map[string]*File{}, baseByKey: map[string]*File{}}
 	for _, f := range head.Files {
-		if headByKey[f.Key()] == nil { // a second one of the same key is a duplicate, reported below
-			headByKey[f.Key()] = f
+		if h.headByKey[f.Key()] == nil { // a second one of the same key is a duplicate, reported below
+			h.headByKey[f.Key()] = f
 		}
 	}
-	var deployed []*File
 	if base != nil {
-		deployed = base.Files
+		h.deployed = base.Files
 	}
-	baseByKey := map[string]*File{}
-	for _, f := range deployed {
-		baseByKey[f.Key()] = f
+	for _, f := range h.deployed {
+		h.baseByKey[f.Key()] = f
 	}
-
-	// Deployed: production ran these, with the content they had at the base ref.
-	steps = append(steps, baselineSteps(deployed, Deployed, order)...)
-	// The newest deployed migration, where it now sits in head (a Liquibase changeset's line
-	// moves when lines are added above it).
-	var newest *File
-	for _, old := range deployed {
+	for _, old := range h.deployed {
 		if positionless(old) || old.Skip != "" {
 			continue
 		}
 		at := old
-		if h := headByKey[old.Key()]; h != nil {
-			at = h
+		if f := h.headByKey[old.Key()]; f != nil {
+			at = f
 		}
-		if newest == nil || order(at, newest) > 0 {
-			newest = at
+		if h.newest == nil || h.order(at, h.newest) > 0 {
+			h.newest = at
 		}
 	}
+	return h
+}
 
-	// Files of head that are new (not at the base ref, and not a deployed file renamed).
-	// Each deployed file that is gone takes the first new file of the same content not taken
-	// yet. The new files are grouped by checksum and each group taken from the front, so that
-	// a history of thousands of files stays linear.
-	renamedTo := map[string]*File{}   // deployed key → the head file with its content
-	renamedFrom := map[*File]string{} // the reverse
+// findRenames finds the files of head that are new (not at the base ref) but a deployed file
+// renamed: each deployed file that is gone takes the first new file of the same content not
+// taken yet. The new files are grouped by checksum and each group taken from the front, so
+// that a history of thousands of files stays linear.
+func (h *history) findRenames() {
+	h.renamedTo, h.renamedFrom = map[string]*File{}, map[*File]string{}
 	newByChecksum := map[string][]*File{}
-	for _, f := range head.Files {
-		if baseByKey[f.Key()] == nil {
+	for _, f := range h.head.Files {
+		if h.baseByKey[f.Key()] == nil {
 			newByChecksum[f.Checksum] = append(newByChecksum[f.Checksum], f)
 		}
 	}
-	for _, old := range deployed {
-		if headByKey[old.Key()] != nil {
+	for _, old := range h.deployed {
+		if h.headByKey[old.Key()] != nil {
 			continue
 		}
 		if same := newByChecksum[old.Checksum]; len(same) > 0 {
-			renamedTo[old.Key()], renamedFrom[same[0]] = same[0], old.Key()
+			h.renamedTo[old.Key()], h.renamedFrom[same[0]] = same[0], old.Key()
 			newByChecksum[old.Checksum] = same[1:]
 		}
 	}
+}
 
-	// Pending, in head's order (where Flyway's repeatables already come last).
-	var pending []*File
-	for _, f := range head.Files {
-		if headByKey[f.Key()] != f {
+// pending returns the files to replay after the deployed ones, in head's order (where Flyway's
+// repeatables already come last), and an edited-migration finding for each deployed file whose
+// content changed.
+func (h *history) pending() (pending []*File, findings []finding.Finding) {
+	for _, f := range h.head.Files {
+		if h.headByKey[f.Key()] != f {
 			continue // a duplicate of an earlier migration: the tool refuses it
 		}
-		old := baseByKey[f.Key()]
+		old := h.baseByKey[f.Key()]
 		switch {
 		case old == nil:
-			if from := renamedFrom[f]; from != "" && baseByKey[from].Version.Compare(f.Version) == 0 && keepsIdentity(f.Format) {
+			if from := h.renamedFrom[f]; from != "" && h.baseByKey[from].Version.Compare(f.Version) == 0 && keepsIdentity(f.Format) {
 				// A rename that keeps the version: the tool sees a migration it already ran.
 				continue
 			}
@@ -129,13 +154,18 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 			findings = append(findings, edited(old, f))
 		}
 	}
-	steps = append(steps, baselinePending(pending, len(deployed) > 0, order)...)
+	return pending, findings
+}
 
+// outOfOrder finds the pending migrations that sort before the newest deployed one.
+func (h *history) outOfOrder(pending []*File) []finding.Finding {
+	var findings []finding.Finding
+	newest := h.newest
 	for _, f := range pending {
-		if f.Kind == Baseline || positionless(f) || f.Skip != "" || newest == nil || baseByKey[f.Key()] != nil {
+		if f.Kind == Baseline || positionless(f) || f.Skip != "" || newest == nil || h.baseByKey[f.Key()] != nil {
 			continue
 		}
-		late := order(f, newest) < 0 && historyKey(f) != historyKey(newest)
+		late := h.order(f, newest) < 0 && historyKey(f) != historyKey(newest)
 		if f.Format == Temporal && f.Version.Compare(newest.Version) == 0 {
 			late = true // a file added to a deployed version folder never runs where that version is
 		}
@@ -147,12 +177,18 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 			})
 		}
 	}
-	for _, old := range deployed {
-		if headByKey[old.Key()] != nil {
+	return findings
+}
+
+// deleted finds the deployed migrations gone from head, removed or renamed.
+func (h *history) deleted() []finding.Finding {
+	var findings []finding.Finding
+	for _, old := range h.deployed {
+		if h.headByKey[old.Key()] != nil {
 			continue
 		}
 		f := finding.Finding{Rule: RuleDeletedMigration, Severity: finding.Error, File: old.Path, Line: old.startLine()}
-		if to := renamedTo[old.Key()]; to != nil {
+		if to := h.renamedTo[old.Key()]; to != nil {
 			f.Message = fmt.Sprintf("deployed migration %s was renamed to %s; the migration history of every environment still names the old one", old.Name(), to.Name())
 			f.Fix = fmt.Sprintf("Restore %s; change the schema in a new migration instead.", old.Name())
 		} else {
@@ -161,12 +197,7 @@ func Plan(head, base *Set) ([]Step, []finding.Finding) {
 		}
 		findings = append(findings, f)
 	}
-	if head.Format == Liquibase {
-		findings = append(findings, duplicates(fileSteps(head.Files))...)
-	} else {
-		findings = append(findings, duplicates(steps)...)
-	}
-	return steps, findings
+	return findings
 }
 
 // positionless reports whether a migration has no place in the order: Flyway's repeatables run

@@ -125,166 +125,203 @@ func liquibaseChangesets(p string, content []byte) ([]*File, []finding.Finding, 
 			Content: content, Checksum: checksum(normalizeEOL(content)), Line: 1,
 			part: &changesetPart{masked: masked, text: &sharedText{}, from: bomLen(content), to: len(content)}}}, nil, nil
 	}
-	masked := append([]byte(nil), content...)
-	shared := &sharedText{}
-	blank := func(l line) {
-		for i := l.start; i < l.end; i++ {
-			if masked[i] != '\r' {
-				masked[i] = ' '
-			}
-		}
+	r := &changelogReader{path: p, content: content, masked: append([]byte(nil), content...), shared: &sharedText{}}
+	eachLine(content, bomLen(content), r.readLine)
+	if r.parseErr != nil {
+		return nil, nil, r.parseErr
 	}
-	var (
-		files    []*File
-		notes    []finding.Finding
-		cur      *File
-		logical  string
-		lineNo   int
-		ignoring int // lines still to skip for --ignoreLines:N; -1 until --ignoreLines:end
-		inRB     bool
-		stray    int // first line of SQL outside any changeset
-		parseErr error
-	)
-	fail := func(format string, args ...any) bool {
-		parseErr = &SyntaxError{File: p, Line: lineNo, Msg: fmt.Sprintf(format, args...)}
-		return false
+	if !r.finish(len(content)) {
+		return nil, nil, r.parseErr
 	}
-	finish := func(end int) bool {
-		if cur == nil {
-			return true
-		}
-		cur.part.to = end
-		body := bytes.TrimSpace(masked[cur.part.from:end])
-		if len(body) == 0 {
-			return fail("changeset %s has no SQL: Liquibase refuses the changelog", cur.ID)
-		}
-		// Liquibase's checksum covers the changeset's SQL, not its rollback or comment lines.
-		cur.Checksum = checksum(bytes.TrimSpace(cur.part.sql.Bytes()))
-		files = append(files, cur)
-		cur = nil
-		return true
-	}
-	eachLine(content, bomLen(content), func(l line) bool {
-		lineNo++
-		text := strings.TrimSuffix(string(content[l.start:l.end]), "\r")
-		switch {
-		case ignoring != 0:
-			blank(l)
-			if ignoring > 0 {
-				ignoring--
-			} else if m := lbIgnoreLines.FindStringSubmatch(text); m != nil && m[1] == "end" {
-				ignoring = 0
-			}
-			return true
-		case inRB:
-			blank(l)
-			inRB = !lbRollbackEnd.MatchString(text)
-			if cur != nil {
-				if inRB {
-					cur.part.rollback.WriteString(text + "\n")
-				} else {
-					cur.part.rollback.WriteString(strings.TrimSuffix(strings.TrimRight(text, " \t"), "*/") + "\n")
-				}
-			}
-			return true
-		case lbProperty.MatchString(text):
-			blank(l)
-			return true
-		case lbPropertyOther.MatchString(text):
-			return fail("malformed --property line (Liquibase wants --property name:<name> value:<value>)")
-		case lbFirstLine.MatchString(text):
-			blank(l)
-			if m := lbAttrs["logicalFilePath"].FindStringSubmatch(text); m != nil {
-				logical = m[1]
-			}
-			return true
-		}
-		if m := lbIgnoreLines.FindStringSubmatch(text); m != nil {
-			blank(l)
-			if m[1] == "start" {
-				ignoring = -1
-				return true
-			}
-			n := 0
-			if _, err := fmt.Sscanf(m[1], "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != m[1] {
-				return fail("unknown --ignoreLines value %q (Liquibase wants start, end or a number)", m[1])
-			}
-			ignoring = n
-			return true
-		}
-		if lbIgnoreOther.MatchString(text) {
-			return fail("malformed --ignoreLines line (Liquibase wants --ignoreLines:<count|start>)")
-		}
-		if m := lbChangeset.FindStringSubmatch(text); m != nil {
-			author, id := unquote(m[1]), unquote(m[2])
-			if !strings.Contains(text, m[1]+":"+m[2]) {
-				return fail("malformed --changeset line: Liquibase wants --changeset <author>:<id> with nothing between the colon and the id")
-			}
-			if strings.Trim(id, ": ") == "" {
-				return fail("the changeset id is empty")
-			}
-			if !finish(l.start) {
-				return false
-			}
-			blank(l)
-			var err error
-			if cur, err = newChangeset(p, content, masked, author+":"+id, lineNo, l.next, text, logical); err != nil {
-				return fail("%v", err)
-			}
-			cur.part.text, cur.part.start = shared, l.start
-			return true
-		}
-		if lbChangesetOneDash.MatchString(text) || lbChangesetAny.MatchString(text) {
-			return fail("malformed --changeset line (Liquibase wants --changeset <author>:<id>)")
-		}
-		if cur == nil {
-			if lbComment.MatchString(text) {
-				return fail("a --comment line outside a changeset: Liquibase refuses the changelog")
-			}
-			if stray == 0 && strings.TrimSpace(text) != "" && !strings.HasPrefix(strings.TrimSpace(text), "--") {
-				stray = lineNo
-			}
-			blank(l)
-			return true
-		}
-		switch {
-		case lbComment.MatchString(text):
-			cur.Description = strings.TrimSpace(lbComment.FindStringSubmatch(text)[1])
-			blank(l)
-		case lbCommentOther.MatchString(text):
-			return fail("malformed --comment line (Liquibase wants --comment: <comment>)")
-		case lbValidCheckSum.MatchString(text):
-			blank(l)
-		case lbValidOther.MatchString(text):
-			return fail("malformed --validCheckSum line (Liquibase wants --validCheckSum: <checksum>)")
-		case lbRollback.MatchString(text):
-			blank(l)
-			cur.part.rollback.WriteString(lbRollback.FindStringSubmatch(text)[1] + "\n")
-		case lbRollbackOneDash.MatchString(text):
-			return fail("malformed --rollback line (Liquibase wants --rollback <SQL>)")
-		case lbRollbackStart.MatchString(text):
-			blank(l)
-			inRB = true
-		case lbPreconditions.MatchString(text), lbPrecondition.MatchString(text):
-			blank(l)
-		case lbPreconditionDash.MatchString(text):
-			return fail("malformed precondition line (Liquibase wants --preconditions or --precondition-<type>)")
-		default:
-			cur.part.sql.WriteString(text + "\n")
-		}
-		return true
-	})
-	if parseErr != nil {
-		return nil, nil, parseErr
-	}
-	if !finish(len(content)) {
-		return nil, nil, parseErr
-	}
-	if stray > 0 {
-		notes = append(notes, finding.Finding{Rule: RuleIgnoredFile, Severity: finding.Warning, File: p, Line: stray,
+	var notes []finding.Finding
+	if r.stray > 0 {
+		notes = append(notes, finding.Finding{Rule: RuleIgnoredFile, Severity: finding.Warning, File: p, Line: r.stray,
 			Message: "SQL before the first --changeset line belongs to no changeset: Liquibase never runs it"})
 	}
-	return files, notes, nil
+	return r.files, notes, nil
+}
+
+// changelogReader is the state of reading one formatted SQL changelog line by line. Its
+// methods return false when the changelog is refused, with the error in parseErr.
+type changelogReader struct {
+	path    string
+	content []byte
+	// masked is content with every line that is not a changeset's SQL blanked, so offsets into
+	// it are offsets into the file.
+	masked   []byte
+	shared   *sharedText
+	files    []*File
+	cur      *File // the changeset being read, nil before the first
+	logical  string
+	lineNo   int
+	ignoring int  // lines still to skip for --ignoreLines:N; -1 until --ignoreLines:end
+	inRB     bool // inside a /* --rollback */ block
+	stray    int  // first line of SQL outside any changeset
+	parseErr error
+}
+
+func (r *changelogReader) blank(l line) {
+	for i := l.start; i < l.end; i++ {
+		if r.masked[i] != '\r' {
+			r.masked[i] = ' '
+		}
+	}
+}
+
+func (r *changelogReader) fail(format string, args ...any) bool {
+	r.parseErr = &SyntaxError{File: r.path, Line: r.lineNo, Msg: fmt.Sprintf(format, args...)}
+	return false
+}
+
+// finish ends the current changeset, if any, at offset end.
+func (r *changelogReader) finish(end int) bool {
+	cur := r.cur
+	if cur == nil {
+		return true
+	}
+	cur.part.to = end
+	body := bytes.TrimSpace(r.masked[cur.part.from:end])
+	if len(body) == 0 {
+		return r.fail("changeset %s has no SQL: Liquibase refuses the changelog", cur.ID)
+	}
+	// Liquibase's checksum covers the changeset's SQL, not its rollback or comment lines.
+	cur.Checksum = checksum(bytes.TrimSpace(cur.part.sql.Bytes()))
+	r.files = append(r.files, cur)
+	r.cur = nil
+	return true
+}
+
+// readLine reads the changelog's next line.
+func (r *changelogReader) readLine(l line) bool {
+	r.lineNo++
+	text := strings.TrimSuffix(string(r.content[l.start:l.end]), "\r")
+	if handled, ok := r.fileDirective(l, text); handled {
+		return ok
+	}
+	if m := lbChangeset.FindStringSubmatch(text); m != nil {
+		return r.changeset(l, text, m[1], m[2])
+	}
+	if lbChangesetOneDash.MatchString(text) || lbChangesetAny.MatchString(text) {
+		return r.fail("malformed --changeset line (Liquibase wants --changeset <author>:<id>)")
+	}
+	if r.cur == nil {
+		if lbComment.MatchString(text) {
+			return r.fail("a --comment line outside a changeset: Liquibase refuses the changelog")
+		}
+		if r.stray == 0 && strings.TrimSpace(text) != "" && !strings.HasPrefix(strings.TrimSpace(text), "--") {
+			r.stray = r.lineNo
+		}
+		r.blank(l)
+		return true
+	}
+	return r.changesetLine(l, text)
+}
+
+// fileDirective handles the lines that mean the same inside and outside a changeset: lines
+// being ignored, rollback blocks, properties, the first line and --ignoreLines. It reports
+// whether text was one of them.
+func (r *changelogReader) fileDirective(l line, text string) (handled, ok bool) {
+	switch {
+	case r.ignoring != 0:
+		r.blank(l)
+		if r.ignoring > 0 {
+			r.ignoring--
+		} else if m := lbIgnoreLines.FindStringSubmatch(text); m != nil && m[1] == "end" {
+			r.ignoring = 0
+		}
+		return true, true
+	case r.inRB:
+		r.blank(l)
+		r.inRB = !lbRollbackEnd.MatchString(text)
+		if r.cur != nil {
+			if r.inRB {
+				r.cur.part.rollback.WriteString(text + "\n")
+			} else {
+				r.cur.part.rollback.WriteString(strings.TrimSuffix(strings.TrimRight(text, " \t"), "*/") + "\n")
+			}
+		}
+		return true, true
+	case lbProperty.MatchString(text):
+		r.blank(l)
+		return true, true
+	case lbPropertyOther.MatchString(text):
+		return true, r.fail("malformed --property line (Liquibase wants --property name:<name> value:<value>)")
+	case lbFirstLine.MatchString(text):
+		r.blank(l)
+		if m := lbAttrs["logicalFilePath"].FindStringSubmatch(text); m != nil {
+			r.logical = m[1]
+		}
+		return true, true
+	}
+	if m := lbIgnoreLines.FindStringSubmatch(text); m != nil {
+		r.blank(l)
+		if m[1] == "start" {
+			r.ignoring = -1
+			return true, true
+		}
+		n := 0
+		if _, err := fmt.Sscanf(m[1], "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != m[1] {
+			return true, r.fail("unknown --ignoreLines value %q (Liquibase wants start, end or a number)", m[1])
+		}
+		r.ignoring = n
+		return true, true
+	}
+	if lbIgnoreOther.MatchString(text) {
+		return true, r.fail("malformed --ignoreLines line (Liquibase wants --ignoreLines:<count|start>)")
+	}
+	return false, false
+}
+
+// changeset starts a changeset at its --changeset line, author and id as the line writes them.
+func (r *changelogReader) changeset(l line, text, rawAuthor, rawID string) bool {
+	author, id := unquote(rawAuthor), unquote(rawID)
+	if !strings.Contains(text, rawAuthor+":"+rawID) {
+		return r.fail("malformed --changeset line: Liquibase wants --changeset <author>:<id> with nothing between the colon and the id")
+	}
+	if strings.Trim(id, ": ") == "" {
+		return r.fail("the changeset id is empty")
+	}
+	if !r.finish(l.start) {
+		return false
+	}
+	r.blank(l)
+	var err error
+	if r.cur, err = newChangeset(r.path, r.content, r.masked, author+":"+id, r.lineNo, l.next, text, r.logical); err != nil {
+		return r.fail("%v", err)
+	}
+	r.cur.part.text, r.cur.part.start = r.shared, l.start
+	return true
+}
+
+// changesetLine reads a line inside a changeset: one of its attribute lines, or SQL.
+func (r *changelogReader) changesetLine(l line, text string) bool {
+	cur := r.cur
+	switch {
+	case lbComment.MatchString(text):
+		cur.Description = strings.TrimSpace(lbComment.FindStringSubmatch(text)[1])
+		r.blank(l)
+	case lbCommentOther.MatchString(text):
+		return r.fail("malformed --comment line (Liquibase wants --comment: <comment>)")
+	case lbValidCheckSum.MatchString(text):
+		r.blank(l)
+	case lbValidOther.MatchString(text):
+		return r.fail("malformed --validCheckSum line (Liquibase wants --validCheckSum: <checksum>)")
+	case lbRollback.MatchString(text):
+		r.blank(l)
+		cur.part.rollback.WriteString(lbRollback.FindStringSubmatch(text)[1] + "\n")
+	case lbRollbackOneDash.MatchString(text):
+		return r.fail("malformed --rollback line (Liquibase wants --rollback <SQL>)")
+	case lbRollbackStart.MatchString(text):
+		r.blank(l)
+		r.inRB = true
+	case lbPreconditions.MatchString(text), lbPrecondition.MatchString(text):
+		r.blank(l)
+	case lbPreconditionDash.MatchString(text):
+		return r.fail("malformed precondition line (Liquibase wants --preconditions or --precondition-<type>)")
+	default:
+		cur.part.sql.WriteString(text + "\n")
+	}
+	return true
 }
 
 // newChangeset starts the changeset whose header line is text, at line lineNo; its body starts

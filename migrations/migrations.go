@@ -1,8 +1,10 @@
 // Package migrations reads a repository's migration files: it finds the directory, detects which
 // tool's format it is in, orders the files exactly as that tool would, checksums them, splits each
 // into statements that keep their file, line and column, and parses each statement with the TiDB
-// parser. It also splits the files into deployed and pending against a git base ref and reports
-// what was done to the history (edited, deleted, out-of-order, duplicate versions).
+// parser. It also splits the files into deployed and pending against a git base ref, reports
+// what was done to the history (edited, deleted, out-of-order, duplicate versions), and writes a
+// new migration the way the directory's tool expects it (Compose). Its one job: a migration
+// directory, in every tool's format, as that tool reads and writes it.
 //
 // Files are read through an fs.FS so the same code reads the working tree and a git commit.
 package migrations

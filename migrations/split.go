@@ -42,128 +42,166 @@ func (s *splitter) emit(start, end int) {
 // whole set, the range is one statement whatever it contains (a goose StatementBegin block):
 // only the comments and whitespace around it are dropped, and DELIMITER is not a command.
 func (s *splitter) splitRange(from, to int, whole bool) error {
-	src := s.src[:to]
-	delim, delimLine := []byte(";"), 0
+	r := &rangeScan{s: s, src: s.src[:to], from: from, to: to, whole: whole,
+		delim: []byte(";"), start: -1, last: -1, execStart: -1}
 	if s.delim0 != "" {
-		delim = []byte(s.delim0)
+		r.delim = []byte(s.delim0)
 	}
-	start, last := -1, -1 // the pending statement: its first byte and the end of its last token
-	execStart := -1       // the "/*!", "/*M!" or "/*+" we are inside, if any
-	var block compound    // stored-program blocks of the pending statement
 	for i := from; i < to; {
-		c := src[i]
-		if start < 0 && !whole && c|0x20 == 'd' && s.atLineStart(from, i) {
-			if n, d, ok, err := s.delimiterCommand(i, to); err != nil {
-				return err
-			} else if ok {
-				delim = []byte(d)
-				delimLine, _ = s.lines.pos(i)
-				s.delimiters = append(s.delimiters, i)
-				i = n
-				continue
-			}
+		var err error
+		if i, err = r.step(i); err != nil {
+			return err
 		}
-		semicolon := len(delim) == 1 && delim[0] == ';'
-		// The delimiter is looked for before comments, as the client does, so that a delimiter
-		// such as "#" or "--" still works; it is never looked for inside an executable comment
-		// or hint, since those are statement text that the server reads as a whole.
-		if !whole && execStart < 0 && bytes.HasPrefix(src[i:], delim) {
-			if semicolon && block.open() {
-				block.semicolon()
-				i++
-				last = i
-				continue
-			}
-			if start >= 0 {
-				s.emit(start, last)
-				start = -1
-			}
-			block = compound{}
-			i += len(delim)
-			continue
+	}
+	return r.finish()
+}
+
+// rangeScan is the state of one splitRange: the delimiter in force and the pending statement.
+type rangeScan struct {
+	s         *splitter
+	src       []byte // the file up to the end of the range
+	from, to  int
+	whole     bool
+	delim     []byte
+	delimLine int      // where a DELIMITER command set delim, for the error when it never ends
+	start     int      // the pending statement's first byte, -1 when none is pending
+	last      int      // the end of the pending statement's last token
+	execStart int      // the "/*!", "/*M!" or "/*+" we are inside, if any
+	block     compound // stored-program blocks of the pending statement
+}
+
+// step scans what starts at offset i (a DELIMITER command, a delimiter, a comment, a quoted
+// string, a word or a byte) and returns the offset just past it.
+func (r *rangeScan) step(i int) (int, error) {
+	src, to := r.src, r.to
+	c := src[i]
+	if r.start < 0 && !r.whole && c|0x20 == 'd' && r.s.atLineStart(r.from, i) {
+		if n, d, ok, err := r.s.delimiterCommand(i, to); err != nil {
+			return 0, err
+		} else if ok {
+			r.delim = []byte(d)
+			r.delimLine, _ = r.s.lines.pos(i)
+			r.s.delimiters = append(r.s.delimiters, i)
+			return n, nil
 		}
-		next := byte(0)
-		if i+1 < to {
-			next = src[i+1]
-		}
-		switch {
-		case isSpace(c):
-			i++
-		case c == '#' || c == '-' && next == '-' && (i+2 >= to || src[i+2] <= ' ' || src[i+2] == 0x7f):
-			// MySQL needs a space or control character after "--": "1--1" is arithmetic.
-			i = lineEnd(src, i)
-		case c == '/' && next == '*':
-			if n := execCommentOpener(src[i:]); n > 0 && execStart < 0 {
-				execStart = i
-				if start < 0 {
-					start = i
-				}
-				i += n
-				last = i
-				continue
-			}
-			end := bytes.Index(src[i+2:], []byte("*/"))
-			if end < 0 {
-				return s.errorAt(i, "unterminated comment")
-			}
-			i += 2 + end + 2
-		case c == '*' && next == '/' && execStart >= 0:
-			execStart = -1
-			i += 2
-			last = i
-		case c == '\'' || c == '"' || c == '`':
-			if start < 0 {
-				start = i
-			}
-			end, ok := quoteEnd(src, i)
-			if !ok {
-				if c == '`' {
-					return s.errorAt(i, "unterminated quoted identifier")
-				}
-				return s.errorAt(i, "unterminated string literal")
-			}
-			i = end
-			last = i
-		case semicolon && execStart < 0 && isWordStart(c) && (i == from || !isWordByte(src[i-1])):
-			// Words matter only for finding stored-program blocks, which only a ";" delimiter
-			// needs; with another delimiter a word could run into it ("END$$").
-			if start < 0 {
-				start = i
-			}
-			j := i + 1
-			for j < to && isWordByte(src[j]) {
-				j++
-			}
-			block.word(string(src[i:j]))
-			i = j
-			last = i
-		default:
-			if start < 0 {
-				start = i
-			}
-			// Bytes of a multi-byte character never equal an ASCII byte, so stepping byte by
-			// byte cannot mistake part of a character for a quote or delimiter.
-			i++
-			last = i
-		}
+	}
+	semicolon := len(r.delim) == 1 && r.delim[0] == ';'
+	// The delimiter is looked for before comments, as the client does, so that a delimiter
+	// such as "#" or "--" still works; it is never looked for inside an executable comment
+	// or hint, since those are statement text that the server reads as a whole.
+	if !r.whole && r.execStart < 0 && bytes.HasPrefix(src[i:], r.delim) {
+		return r.delimiter(i, semicolon), nil
+	}
+	next := byte(0)
+	if i+1 < to {
+		next = src[i+1]
 	}
 	switch {
-	case execStart >= 0:
-		return s.errorAt(execStart, "unterminated comment")
-	case start < 0:
-	case whole:
+	case isSpace(c):
+		return i + 1, nil
+	case c == '#' || c == '-' && next == '-' && (i+2 >= to || src[i+2] <= ' ' || src[i+2] == 0x7f):
+		// MySQL needs a space or control character after "--": "1--1" is arithmetic.
+		return lineEnd(src, i), nil
+	case c == '/' && next == '*':
+		return r.comment(i)
+	case c == '*' && next == '/' && r.execStart >= 0:
+		r.execStart = -1
+		r.last = i + 2
+		return r.last, nil
+	case c == '\'' || c == '"' || c == '`':
+		return r.quoted(i)
+	case semicolon && r.execStart < 0 && isWordStart(c) && (i == r.from || !isWordByte(src[i-1])):
+		// Words matter only for finding stored-program blocks, which only a ";" delimiter
+		// needs; with another delimiter a word could run into it ("END$$").
+		r.begin(i)
+		j := i + 1
+		for j < to && isWordByte(src[j]) {
+			j++
+		}
+		r.block.word(string(src[i:j]))
+		r.last = j
+		return j, nil
+	default:
+		r.begin(i)
+		// Bytes of a multi-byte character never equal an ASCII byte, so stepping byte by
+		// byte cannot mistake part of a character for a quote or delimiter.
+		r.last = i + 1
+		return r.last, nil
+	}
+}
+
+// begin starts the pending statement at offset i unless one is pending.
+func (r *rangeScan) begin(i int) {
+	if r.start < 0 {
+		r.start = i
+	}
+}
+
+// delimiter handles the delimiter at offset i: inside a stored-program block a ";" is part of
+// the statement, anywhere else the delimiter ends the pending statement.
+func (r *rangeScan) delimiter(i int, semicolon bool) int {
+	if semicolon && r.block.open() {
+		r.block.semicolon()
+		r.last = i + 1
+		return r.last
+	}
+	if r.start >= 0 {
+		r.s.emit(r.start, r.last)
+		r.start = -1
+	}
+	r.block = compound{}
+	return i + len(r.delim)
+}
+
+// comment handles the "/*" at offset i: an executable comment or hint opens statement text,
+// any other comment is skipped.
+func (r *rangeScan) comment(i int) (int, error) {
+	if n := execCommentOpener(r.src[i:]); n > 0 && r.execStart < 0 {
+		r.execStart = i
+		r.begin(i)
+		r.last = i + n
+		return r.last, nil
+	}
+	end := bytes.Index(r.src[i+2:], []byte("*/"))
+	if end < 0 {
+		return 0, r.s.errorAt(i, "unterminated comment")
+	}
+	return i + 2 + end + 2, nil
+}
+
+// quoted handles the string or quoted identifier that starts at offset i.
+func (r *rangeScan) quoted(i int) (int, error) {
+	r.begin(i)
+	end, ok := quoteEnd(r.src, i)
+	if !ok {
+		if r.src[i] == '`' {
+			return 0, r.s.errorAt(i, "unterminated quoted identifier")
+		}
+		return 0, r.s.errorAt(i, "unterminated string literal")
+	}
+	r.last = end
+	return end, nil
+}
+
+// finish ends the range: the pending statement ends with it, where it may.
+func (r *rangeScan) finish() error {
+	switch {
+	case r.execStart >= 0:
+		return r.s.errorAt(r.execStart, "unterminated comment")
+	case r.start < 0:
+	case r.whole:
 		// A goose block is sent as it stands, but its author ends a trigger or routine body
 		// with "END;", and that one delimiter is not part of the statement.
-		if src[last-1] == ';' {
-			last--
+		if r.src[r.last-1] == ';' {
+			r.last--
 		}
-		s.emit(start, last)
-	case string(delim) == ";" || s.delim0 != "" && string(delim) == s.delim0:
+		r.s.emit(r.start, r.last)
+	case string(r.delim) == ";" || r.s.delim0 != "" && string(r.delim) == r.s.delim0:
 		// A statement may end at the end of the file without its delimiter, unless a
 		// DELIMITER command changed it and was never set back.
-		s.emit(start, last)
+		r.s.emit(r.start, r.last)
 	default:
-		return s.errorAt(start, "statement never ends with %q (DELIMITER set at line %d)", delim, delimLine)
+		return r.s.errorAt(r.start, "statement never ends with %q (DELIMITER set at line %d)", r.delim, r.delimLine)
 	}
 	return nil
 }

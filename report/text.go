@@ -23,15 +23,29 @@ const (
 // WriteText writes the report for a person: a header line, the findings grouped by file, and a
 // summary line.
 func WriteText(w io.Writer, r *Report, color bool) error {
-	bw := bufio.NewWriter(w)
-	style := func(s, code string) string {
-		if !color || code == "" {
-			return s
-		}
-		return code + s + reset
-	}
+	t := &textWriter{bw: bufio.NewWriter(w), color: color}
+	t.header(r)
+	t.findings(r.Findings)
+	t.summary(r)
+	return t.bw.Flush()
+}
 
-	fmt.Fprintf(bw, "%s %s · %s · %s\n", style("schema-guard", bold), r.Engine.Describe(), r.Source.Format, r.Source.Dir)
+// textWriter writes the parts of a text report, styled when color is set.
+type textWriter struct {
+	bw    *bufio.Writer
+	color bool
+}
+
+func (t *textWriter) style(s, code string) string {
+	if !t.color || code == "" {
+		return s
+	}
+	return code + s + reset
+}
+
+func (t *textWriter) header(r *Report) {
+	bw := t.bw
+	fmt.Fprintf(bw, "%s %s · %s · %s\n", t.style("schema-guard", bold), r.Engine.Describe(), r.Source.Format, r.Source.Dir)
 	if r.Source.BaseSHA != "" {
 		fmt.Fprintf(bw, "base %.12s (%s)\n", r.Source.BaseSHA, r.Source.BaseRef)
 	} else {
@@ -40,9 +54,13 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 	if r.Source.Schema != "" {
 		fmt.Fprintf(bw, "declared schema %s: %s\n", r.Source.Schema, plural(len(r.Drift), "difference"))
 	}
+}
 
+// findings writes the findings under a line per file, each with its evidence and fix.
+func (t *textWriter) findings(findings []finding.Finding) {
+	bw, style := t.bw, t.style
 	var group string
-	for _, f := range r.Findings {
+	for _, f := range findings {
 		if f.File != group {
 			group = f.File
 			fmt.Fprintf(bw, "\n%s\n", style(f.File, bold))
@@ -72,10 +90,14 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 			fmt.Fprintf(bw, "          %s %s\n", style("fix:", dim), fix)
 		}
 	}
-	if len(r.Findings) > 0 {
+	if len(findings) > 0 {
 		fmt.Fprintln(bw)
 	}
+}
 
+// summary writes what was replayed and the count of findings by severity.
+func (t *textWriter) summary(r *Report) {
+	bw := t.bw
 	var deployed, pending, applied, statements int
 	for _, m := range r.Migrations {
 		if m.State == "deployed" {
@@ -102,11 +124,10 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 		line += fmt.Sprintf(" (%d allowed)", s.Allowed)
 	}
 	if r.Failed() {
-		fmt.Fprintln(bw, style("✗ "+line, red))
+		fmt.Fprintln(bw, t.style("✗ "+line, red))
 	} else {
 		fmt.Fprintln(bw, "✓ "+line)
 	}
-	return bw.Flush()
 }
 
 // Describe is "mariadb 10.11.6 (dsn)" or "mysql 8.4.3 (container mysql:8.4)".

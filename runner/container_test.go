@@ -12,9 +12,9 @@ import (
 
 // runContainers lists the containers of one run. Other packages' tests start containers at the
 // same time, so only the run's own label tells.
-func runContainers(t *testing.T, runID string) []string {
+func runContainers(t *testing.T, runID string, filters ...string) []string {
 	t.Helper()
-	out, err := exec.Command("docker", "ps", "-aq", "--filter", "label="+labelRun+"="+runID).Output()
+	out, err := exec.Command("docker", append([]string{"ps", "-aq", "--filter", "label=" + labelRun + "=" + runID}, filters...)...).Output()
 	if err != nil {
 		t.Fatalf("docker ps: %v", err)
 	}
@@ -100,20 +100,62 @@ func TestContainerEngineInterruptedStart(t *testing.T) {
 
 func testContainerEngineInterruptedStart(t *testing.T, _ testenv.ServerImage) {
 	image := testenv.Image(t)
+	// A start that finishes before the cancel lands interrupted nothing: it is closed and tried
+	// again, and only an interrupted one counts.
+	for range 3 {
+		if interruptStartOnceRunning(t, image) {
+			return
+		}
+	}
+	t.Fatal("three starts finished before they could be interrupted")
+}
+
+// interruptStartOnceRunning cancels a start as soon as its container runs (the server in it still
+// initialising its data directory, 700 ms or more here, while the start waits for it to answer)
+// and checks that the start fails and removes the container. It reports whether the start was
+// interrupted.
+func interruptStartOnceRunning(t *testing.T, image string) bool {
+	t.Helper()
 	runID := "test" + testenv.RandomHex(6)
-	// Starting takes 700 ms or more here (the image's server initialises its data directory), so
-	// the deadline falls inside the start; should it ever start in time, it is closed, and either
-	// way no container may be left.
-	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := Start(ctx, Options{Kind: Container, Image: image, RunID: runID})
-	if err == nil {
-		t.Log("the container started within 250ms; nothing was interrupted")
-		srv.Close(context.Background())
+	type started struct {
+		srv *Server
+		err error
+	}
+	done := make(chan started, 1)
+	go func() {
+		srv, err := Start(ctx, Options{Kind: Container, Image: image, RunID: runID})
+		done <- started{srv, err}
+	}()
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(runContainers(t, runID, "--filter", "status=running")) == 0 {
+		select {
+		case s := <-done:
+			if s.err != nil {
+				t.Fatalf("the start failed before its container was seen running: %v", s.err)
+			}
+			s.srv.Close(context.Background())
+			t.Log("the server was ready before its container was seen running")
+			return false
+		case <-time.After(time.Until(deadline)):
+			cancel()
+			<-done
+			t.Fatalf("no running container of run %s within 2 minutes", runID)
+		case <-time.After(10 * time.Millisecond): // polling Docker, not waiting for the start
+		}
+	}
+	cancel()
+	s := <-done
+	if s.err == nil {
+		s.srv.Close(context.Background())
+		t.Log("the server was ready before the cancel landed")
+		return false
 	}
 	if got := runContainers(t, runID); len(got) != 0 {
-		t.Errorf("containers %v are left after an interrupted start", got)
+		t.Errorf("containers %v are left after an interrupted start (%v)", got, s.err)
 	}
+	return true
 }
 
 // TestContainerEngineUnreachable: when the published port cannot be reached from where

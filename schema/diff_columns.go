@@ -22,92 +22,11 @@ import (
 
 // compareColumns compares the columns of a table present in both states.
 func (d *differ) compareColumns(td *tableDiff, ft, tt *Table, fctx, tctx colContext, checks *checkPlan) {
-	fromIdx := make(map[string]int, len(ft.Columns))
-	for i, c := range ft.Columns {
-		if _, dup := fromIdx[strings.ToLower(c.Name)]; !dup {
-			fromIdx[strings.ToLower(c.Name)] = i
-		}
-	}
-	counterpart := func(tc *Column) *Column {
-		if i, ok := fromIdx[strings.ToLower(tc.Name)]; ok {
-			return ft.Columns[i]
-		}
-		return nil
-	}
-
-	// Which columns stay in place: the longest run of `to` columns whose `from` positions
-	// increase. Recreated columns are added again and cannot stay.
-	var seq []int
-	var seqTo []int
-	for j, tc := range tt.Columns {
-		if fc := counterpart(tc); fc != nil && !td.recreate[strings.ToLower(tc.Name)] {
-			seq = append(seq, fromIdx[strings.ToLower(tc.Name)])
-			seqTo = append(seqTo, j)
-		}
-	}
-	stays := make([]bool, len(tt.Columns))
-	for _, k := range longestIncreasing(seq) {
-		stays[seqTo[k]] = true
-	}
-	stayAfter := make([]bool, len(tt.Columns)+1) // stayAfter[j]: a staying column follows j
-	for j := len(tt.Columns) - 1; j >= 0; j-- {
-		stayAfter[j] = stayAfter[j+1] || (j+1 < len(tt.Columns) && stays[j+1])
-	}
-	toPos := func(j int) string {
-		if j == 0 {
-			return " FIRST"
-		}
-		return " AFTER " + quoteIdent(tt.Columns[j-1].Name)
-	}
-
+	p := placeColumns(td, ft, tt)
 	// A column's clause carries the column-level check it keeps or gains (checks.inline); its
 	// Change's From and To show the column alone, checks being changes of their own.
 	for j, tc := range tt.Columns {
-		fc := counterpart(tc)
-		lower := strings.ToLower(tc.Name)
-		if fc != nil && stays[j] && sameColumn(fc, tc) {
-			if checks.needClause[lower] && !td.recreate[lower] {
-				td.columns = append(td.columns, "MODIFY COLUMN "+tctx.columnDef(tc, checks.inline[lower]))
-			}
-			continue
-		}
-		def, to := tctx.columnDef(tc, checks.inline[lower]), tctx.columnDef(tc, "")
-		switch {
-		case fc == nil:
-			clause := "ADD COLUMN " + def
-			if stayAfter[j] || j == 0 {
-				clause += toPos(j)
-			}
-			td.columns = append(td.columns, clause)
-			d.add(Change{Kind: KindColumn, Change: Missing, Table: tt.Name, Name: tc.Name, To: to,
-				Fix: alterFix(tt.Name, clause)})
-		case td.recreate[lower]:
-			// The server cannot turn a column into or out of a virtual one, or switch a generated
-			// column between VIRTUAL and STORED, in place: the column is dropped and added.
-			drop, add := "DROP COLUMN "+quoteIdent(fc.Name), "ADD COLUMN "+def
-			if stayAfter[j] || j == 0 {
-				add += toPos(j)
-			}
-			td.dropColumns = append(td.dropColumns, drop)
-			td.columns = append(td.columns, add)
-			td.typeChanged[lower] = true
-			d.add(Change{Kind: KindColumn, Change: Different, Table: tt.Name, Name: tc.Name,
-				From: fctx.columnDef(fc, ""), To: to, Fix: alterFix(tt.Name, drop, add)})
-		default:
-			if typeChanges(fc, tc) {
-				td.typeChanged[lower] = true
-			}
-			clause := "MODIFY COLUMN " + def
-			from := fctx.columnDef(fc, "")
-			if !stays[j] {
-				clause += toPos(j)
-				from += fromPos(ft, fromIdx[strings.ToLower(tc.Name)])
-				to += toPos(j)
-			}
-			td.columns = append(td.columns, clause)
-			d.add(Change{Kind: KindColumn, Change: Different, Table: tt.Name, Name: tc.Name,
-				From: from, To: to, Fix: alterFix(tt.Name, clause)})
-		}
+		d.compareColumn(td, p, j, tc, fctx, tctx, checks)
 	}
 
 	inTo := make(map[string]bool, len(tt.Columns))
@@ -122,6 +41,109 @@ func (d *differ) compareColumns(td *tableDiff, ft, tt *Table, fctx, tctx colCont
 		td.dropColumns = append(td.dropColumns, drop)
 		d.add(Change{Kind: KindColumn, Change: Extra, Table: tt.Name, Name: fc.Name, From: fctx.columnDef(fc, ""),
 			Fix: alterFix(tt.Name, drop)})
+	}
+}
+
+// columnPlaces says which columns of `to` stay where they are in `from`.
+type columnPlaces struct {
+	ft, tt  *Table
+	fromIdx map[string]int // lower-case name → position in ft (the first, should two share it)
+	stays   []bool         // by position in tt
+	// stayAfter[j]: a staying column follows column j of tt.
+	stayAfter []bool
+}
+
+// placeColumns finds the columns that stay in place: the longest run of `to` columns whose
+// `from` positions increase. Recreated columns are added again and cannot stay.
+func placeColumns(td *tableDiff, ft, tt *Table) *columnPlaces {
+	p := &columnPlaces{ft: ft, tt: tt, fromIdx: make(map[string]int, len(ft.Columns))}
+	for i, c := range ft.Columns {
+		if _, dup := p.fromIdx[strings.ToLower(c.Name)]; !dup {
+			p.fromIdx[strings.ToLower(c.Name)] = i
+		}
+	}
+	var seq []int
+	var seqTo []int
+	for j, tc := range tt.Columns {
+		if fc := p.counterpart(tc); fc != nil && !td.recreate[strings.ToLower(tc.Name)] {
+			seq = append(seq, p.fromIdx[strings.ToLower(tc.Name)])
+			seqTo = append(seqTo, j)
+		}
+	}
+	p.stays = make([]bool, len(tt.Columns))
+	for _, k := range longestIncreasing(seq) {
+		p.stays[seqTo[k]] = true
+	}
+	p.stayAfter = make([]bool, len(tt.Columns)+1)
+	for j := len(tt.Columns) - 1; j >= 0; j-- {
+		p.stayAfter[j] = p.stayAfter[j+1] || (j+1 < len(tt.Columns) && p.stays[j+1])
+	}
+	return p
+}
+
+// counterpart is the column of `from` that tc is, or nil.
+func (p *columnPlaces) counterpart(tc *Column) *Column {
+	if i, ok := p.fromIdx[strings.ToLower(tc.Name)]; ok {
+		return p.ft.Columns[i]
+	}
+	return nil
+}
+
+// toPos writes where column j of `to` goes: " FIRST" or " AFTER `prev`".
+func (p *columnPlaces) toPos(j int) string {
+	if j == 0 {
+		return " FIRST"
+	}
+	return " AFTER " + quoteIdent(p.tt.Columns[j-1].Name)
+}
+
+// compareColumn compares column j of `to`, tc, with its counterpart in `from`, if any.
+func (d *differ) compareColumn(td *tableDiff, p *columnPlaces, j int, tc *Column, fctx, tctx colContext, checks *checkPlan) {
+	ft, tt, stays, stayAfter, toPos := p.ft, p.tt, p.stays, p.stayAfter, p.toPos
+	fc := p.counterpart(tc)
+	lower := strings.ToLower(tc.Name)
+	if fc != nil && stays[j] && sameColumn(fc, tc) {
+		if checks.needClause[lower] && !td.recreate[lower] {
+			td.columns = append(td.columns, "MODIFY COLUMN "+tctx.columnDef(tc, checks.inline[lower]))
+		}
+		return
+	}
+	def, to := tctx.columnDef(tc, checks.inline[lower]), tctx.columnDef(tc, "")
+	switch {
+	case fc == nil:
+		clause := "ADD COLUMN " + def
+		if stayAfter[j] || j == 0 {
+			clause += toPos(j)
+		}
+		td.columns = append(td.columns, clause)
+		d.add(Change{Kind: KindColumn, Change: Missing, Table: tt.Name, Name: tc.Name, To: to,
+			Fix: alterFix(tt.Name, clause)})
+	case td.recreate[lower]:
+		// The server cannot turn a column into or out of a virtual one, or switch a generated
+		// column between VIRTUAL and STORED, in place: the column is dropped and added.
+		drop, add := "DROP COLUMN "+quoteIdent(fc.Name), "ADD COLUMN "+def
+		if stayAfter[j] || j == 0 {
+			add += toPos(j)
+		}
+		td.dropColumns = append(td.dropColumns, drop)
+		td.columns = append(td.columns, add)
+		td.typeChanged[lower] = true
+		d.add(Change{Kind: KindColumn, Change: Different, Table: tt.Name, Name: tc.Name,
+			From: fctx.columnDef(fc, ""), To: to, Fix: alterFix(tt.Name, drop, add)})
+	default:
+		if typeChanges(fc, tc) {
+			td.typeChanged[lower] = true
+		}
+		clause := "MODIFY COLUMN " + def
+		from := fctx.columnDef(fc, "")
+		if !stays[j] {
+			clause += toPos(j)
+			from += fromPos(ft, p.fromIdx[strings.ToLower(tc.Name)])
+			to += toPos(j)
+		}
+		td.columns = append(td.columns, clause)
+		d.add(Change{Kind: KindColumn, Change: Different, Table: tt.Name, Name: tc.Name,
+			From: from, To: to, Fix: alterFix(tt.Name, clause)})
 	}
 }
 

@@ -32,6 +32,9 @@ type renamed struct {
 // tableRename is one resolved table rename.
 type tableRename struct{ old, new string }
 
+// colRename is one resolved column rename.
+type colRename struct{ old, new string }
+
 // applyRenames resolves the hints and applies them to a deep copy of from; without hints from
 // is returned as it is.
 func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
@@ -48,8 +51,26 @@ func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
 	// Tables first. A column hint names its table by its new name as the hint's author saw
 	// it, which may be its name in `to`, in `from`, or (a backward rename) neither: aliases
 	// maps the other names of a renamed table to its name in `to`.
-	var tables []tableRename
+	tables := tableRenames(from, to, hints, keys)
 	aliases := map[string]string{}
+	for _, tr := range tables {
+		aliases[strings.ToLower(tr.old)] = tr.new
+	}
+	r.from = cloneSchema(from)
+	for _, tr := range tables {
+		r.renameTable(tr)
+	}
+	cols, tableOrder := r.columnRenames(to, hints, keys, aliases)
+	for _, tname := range tableOrder {
+		r.applyColumnRenames(r.from.Table(tname), cols[tname])
+	}
+	slices.SortStableFunc(r.from.Tables, func(a, b *Table) int { return cmp.Compare(a.Name, b.Name) })
+	return r
+}
+
+// tableRenames resolves the table hints (keys in order), in whichever direction applies.
+func tableRenames(from, to *Schema, hints map[string]string, keys []string) []tableRename {
+	var tables []tableRename
 	used := map[string]bool{}
 	for _, k := range keys {
 		if strings.Contains(k, ".") {
@@ -64,15 +85,12 @@ func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
 			tables = addTableRename(tables, used, from.Table(newName).Name, to.Table(oldName).Name)
 		}
 	}
-	for _, tr := range tables {
-		aliases[strings.ToLower(tr.old)] = tr.new
-	}
-	r.from = cloneSchema(from)
-	for _, tr := range tables {
-		r.renameTable(tr)
-	}
+	return tables
+}
 
-	type colRename struct{ old, new string }
+// columnRenames resolves the column hints (keys in order) against r.from with its tables
+// renamed. It returns the renames by the table's name in to, and those names sorted.
+func (r *renamed) columnRenames(to *Schema, hints map[string]string, keys []string, aliases map[string]string) (map[string][]colRename, []string) {
 	cols := map[string][]colRename{} // by the table's name in to
 	var tableOrder []string
 	for _, k := range keys {
@@ -108,62 +126,64 @@ func applyRenames(from, to *Schema, hints map[string]string, f Flavor) renamed {
 		cols[tt.Name] = append(cols[tt.Name], cr)
 	}
 	slices.Sort(tableOrder)
-	for _, tname := range tableOrder {
-		ft := r.from.Table(tname)
-		renames, targets := map[string]string{}, map[string]bool{}
-		var clauses []string
-		for _, cr := range cols[tname] {
-			if _, dup := renames[strings.ToLower(cr.old)]; dup || targets[strings.ToLower(cr.new)] {
-				continue
-			}
-			renames[strings.ToLower(cr.old)] = cr.new
-			targets[strings.ToLower(cr.new)] = true
+	return cols, tableOrder
+}
+
+// applyColumnRenames renames the columns of ft (a table of r.from), records a Renamed change
+// for each and the one ALTER TABLE that does them all, with the dependents it must rebuild.
+func (r *renamed) applyColumnRenames(ft *Table, crs []colRename) {
+	f := r.f
+	renames, targets := map[string]string{}, map[string]bool{}
+	var clauses []string
+	for _, cr := range crs {
+		if _, dup := renames[strings.ToLower(cr.old)]; dup || targets[strings.ToLower(cr.new)] {
+			continue
 		}
-		before := tableContext(f, ft)
-		olds := map[string]string{}
-		for _, c := range ft.Columns {
-			olds[strings.ToLower(c.Name)] = before.columnDef(c, "")
-		}
-		deps := snapshotDeps(ft)
-		r.renameColumns(ft, renames)
-		after := tableContext(f, ft)
-		depsBefore, depsAfter := deps.rebuild(f, ft, after)
-		var fixes []int // the renames' changes, by index in r.changes
-		for _, cr := range cols[tname] {
-			c := ft.Column(cr.new)
-			if c == nil || olds[strings.ToLower(cr.old)] == "" || !strings.EqualFold(renames[strings.ToLower(cr.old)], cr.new) {
-				continue
-			}
-			clause := "RENAME COLUMN " + quoteIdent(cr.old) + " TO " + quoteIdent(cr.new)
-			if !f.MinMySQL(8, 0, 0) && !f.MinMariaDB(10, 5, 2) {
-				// Older servers rename only through CHANGE COLUMN, which restates the whole
-				// definition: the `from` one (with its column-level check, which CHANGE drops
-				// otherwise), so that this change does nothing but rename.
-				clause = "CHANGE COLUMN " + quoteIdent(cr.old) + " " + after.column(c)
-			}
-			clauses = append(clauses, clause)
-			r.changes = append(r.changes, Change{
-				Kind: KindColumn, Change: Renamed, Table: ft.Name, Name: cr.new, OldName: cr.old,
-				From: olds[strings.ToLower(cr.old)], To: after.columnDef(c, ""),
-				Fix: []string{"ALTER TABLE " + quoteIdent(ft.Name) + " " + clause},
-			})
-			fixes = append(fixes, len(r.changes)-1)
-			delete(olds, strings.ToLower(cr.old))
-		}
-		if len(clauses) > 0 {
-			stmt := "ALTER TABLE " + quoteIdent(ft.Name) + " " + strings.Join(append(append(depsBefore, clauses...), depsAfter...), ", ")
-			if len(depsBefore)+len(depsAfter) > 0 {
-				// The dependents may use several of the renamed columns: each rename's fix is the
-				// table's whole statement.
-				for _, i := range fixes {
-					r.changes[i].Fix = []string{stmt}
-				}
-			}
-			r.stmts = append(r.stmts, stmt)
-		}
+		renames[strings.ToLower(cr.old)] = cr.new
+		targets[strings.ToLower(cr.new)] = true
 	}
-	slices.SortStableFunc(r.from.Tables, func(a, b *Table) int { return cmp.Compare(a.Name, b.Name) })
-	return r
+	before := tableContext(f, ft)
+	olds := map[string]string{}
+	for _, c := range ft.Columns {
+		olds[strings.ToLower(c.Name)] = before.columnDef(c, "")
+	}
+	deps := snapshotDeps(ft)
+	r.renameColumns(ft, renames)
+	after := tableContext(f, ft)
+	depsBefore, depsAfter := deps.rebuild(f, ft, after)
+	var fixes []int // the renames' changes, by index in r.changes
+	for _, cr := range crs {
+		c := ft.Column(cr.new)
+		if c == nil || olds[strings.ToLower(cr.old)] == "" || !strings.EqualFold(renames[strings.ToLower(cr.old)], cr.new) {
+			continue
+		}
+		clause := "RENAME COLUMN " + quoteIdent(cr.old) + " TO " + quoteIdent(cr.new)
+		if !f.MinMySQL(8, 0, 0) && !f.MinMariaDB(10, 5, 2) {
+			// Older servers rename only through CHANGE COLUMN, which restates the whole
+			// definition: the `from` one (with its column-level check, which CHANGE drops
+			// otherwise), so that this change does nothing but rename.
+			clause = "CHANGE COLUMN " + quoteIdent(cr.old) + " " + after.column(c)
+		}
+		clauses = append(clauses, clause)
+		r.changes = append(r.changes, Change{
+			Kind: KindColumn, Change: Renamed, Table: ft.Name, Name: cr.new, OldName: cr.old,
+			From: olds[strings.ToLower(cr.old)], To: after.columnDef(c, ""),
+			Fix: []string{"ALTER TABLE " + quoteIdent(ft.Name) + " " + clause},
+		})
+		fixes = append(fixes, len(r.changes)-1)
+		delete(olds, strings.ToLower(cr.old))
+	}
+	if len(clauses) > 0 {
+		stmt := "ALTER TABLE " + quoteIdent(ft.Name) + " " + strings.Join(append(append(depsBefore, clauses...), depsAfter...), ", ")
+		if len(depsBefore)+len(depsAfter) > 0 {
+			// The dependents may use several of the renamed columns: each rename's fix is the
+			// table's whole statement.
+			for _, i := range fixes {
+				r.changes[i].Fix = []string{stmt}
+			}
+		}
+		r.stmts = append(r.stmts, stmt)
+	}
 }
 
 // addTableRename records a rename unless its source or target is taken by another hint.

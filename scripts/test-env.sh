@@ -27,6 +27,7 @@ command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-se
 if [ "$what" = all ]; then
   command -v dockerd >/dev/null || need+=(docker.io)
   command -v shellcheck >/dev/null || need+=(shellcheck) # actionlint's run: scripts (e2e/lint_test.go)
+  command -v gcc >/dev/null || need+=(gcc) # cgo, which go test -race needs (.ci/run)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"

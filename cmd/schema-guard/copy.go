@@ -47,58 +47,74 @@ Flags:
   -q, --quiet               no progress on standard error
 ` + copyControlsUsage
 
-func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// copyArgs are the copy command's flags.
+type copyArgs struct {
+	dsn, table, alter, renames string
+	opts                       copier.Options
+	cleanup, quiet             bool
+	controls                   func() error // checks the production controls' flags (copy_controls.go)
+}
+
+// parseCopyArgs parses the copy command's flags. When the command ends there (help, bad
+// usage) it returns nil and the exit code.
+func parseCopyArgs(args []string, stdout, stderr io.Writer) (*copyArgs, int) {
 	fs := flag.NewFlagSet("copy", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var (
-		dsn, table, alter, renames string
-		opts                       copier.Options
-		cleanup, quiet             bool
-	)
-	fs.StringVar(&dsn, "dsn", os.Getenv("SCHEMA_GUARD_DSN"), "")
-	fs.StringVar(&table, "table", "", "")
-	fs.StringVar(&alter, "alter", "", "")
+	a := &copyArgs{}
+	opts := &a.opts
+	fs.StringVar(&a.dsn, "dsn", os.Getenv("SCHEMA_GUARD_DSN"), "")
+	fs.StringVar(&a.table, "table", "", "")
+	fs.StringVar(&a.alter, "alter", "", "")
 	fs.BoolVar(&opts.Execute, "execute", false, "")
 	fs.DurationVar(&opts.ChunkTime, "chunk-time", 500*time.Millisecond, "")
 	fs.BoolVar(&opts.KeepOld, "keep-old", false, "")
 	fs.BoolVar(&opts.AllowTriggers, "allow-triggers", false, "")
-	fs.StringVar(&renames, "rename", "", "")
+	fs.StringVar(&a.renames, "rename", "", "")
 	fs.DurationVar(&opts.LockWaitTimeout, "lock-wait-timeout", 2*time.Second, "")
 	fs.IntVar(&opts.CutoverAttempts, "cutover-attempts", 5, "")
 	fs.IntVar(&opts.Workers, "workers", 2, "")
-	fs.BoolVar(&cleanup, "cleanup", false, "")
-	controls := controlFlags(fs, &opts.Controls)
+	fs.BoolVar(&a.cleanup, "cleanup", false, "")
+	a.controls = controlFlags(fs, &opts.Controls)
 	for _, name := range []string{"q", "quiet"} {
-		fs.BoolVar(&quiet, name, false, "")
+		fs.BoolVar(&a.quiet, name, false, "")
 	}
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, copyUsage)
-		return exitOK
+		return nil, exitOK
 	}
 	switch {
 	case err != nil:
-		return fail(stderr, usageError("copy", err))
+		return nil, fail(stderr, usageError("copy", err))
 	case fs.NArg() > 0:
-		return fail(stderr, usageError("copy", fmt.Errorf("unexpected argument %q", fs.Arg(0))))
-	case dsn == "":
-		return fail(stderr, usageError("copy", errors.New("copy needs --dsn user:password@tcp(host:3306)/database")))
-	case table == "":
-		return fail(stderr, usageError("copy", errors.New("copy needs --table")))
-	case alter == "" && !cleanup:
-		return fail(stderr, usageError("copy", errors.New("copy needs --alter")))
+		return nil, fail(stderr, usageError("copy", fmt.Errorf("unexpected argument %q", fs.Arg(0))))
+	case a.dsn == "":
+		return nil, fail(stderr, usageError("copy", errors.New("copy needs --dsn user:password@tcp(host:3306)/database")))
+	case a.table == "":
+		return nil, fail(stderr, usageError("copy", errors.New("copy needs --table")))
+	case a.alter == "" && !a.cleanup:
+		return nil, fail(stderr, usageError("copy", errors.New("copy needs --alter")))
 	}
-	cfg, err := mysql.ParseDSN(dsn)
+	return a, exitOK
+}
+
+func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a, code := parseCopyArgs(args, stdout, stderr)
+	if a == nil {
+		return code
+	}
+	table, opts := a.table, a.opts
+	cfg, err := mysql.ParseDSN(a.dsn)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("copy: %w", err))
 	}
 	if cfg.DBName == "" {
 		return fail(stderr, errors.New("copy: the DSN names no database; write it as user:password@tcp(host:3306)/database"))
 	}
-	if err := controls(); err != nil {
+	if err := a.controls(); err != nil {
 		return fail(stderr, usageError("copy", err))
 	}
-	if opts.Renames, err = parseRenames(renames); err != nil {
+	if opts.Renames, err = parseRenames(a.renames); err != nil {
 		return fail(stderr, usageError("copy", err))
 	}
 	db, err := sql.Open("mysql", cfg.FormatDSN())
@@ -113,23 +129,15 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("copy: cannot use the server at %s: %w", cfg.Addr, err))
 	}
 	level := slog.LevelInfo
-	if quiet {
+	if a.quiet {
 		level = slog.LevelWarn
 	}
 	log := slog.New(newLineHandler(stderr, level))
-	if cleanup {
-		left, err := copier.Leftovers(ctx, db, table)
-		if err == nil && len(left) > 0 {
-			err = copier.Cleanup(ctx, db, table)
-		}
-		if err != nil {
-			return fail(stderr, fmt.Errorf("copy --cleanup: %w", err))
-		}
-		log.Info(fmt.Sprintf("removed %d leftovers of %s: %s", len(left), table, strings.Join(left, ", ")))
-		return exitOK
+	if a.cleanup {
+		return copyCleanup(ctx, db, table, log, stderr)
 	}
-	opts.Table, opts.Alter, opts.Log = table, alter, log
-	if !quiet {
+	opts.Table, opts.Alter, opts.Log = table, a.alter, log
+	if !a.quiet {
 		p := &copyProgress{w: stderr, tty: isTerminal(stderr)}
 		opts.Progress = p.show
 		defer p.done()
@@ -147,6 +155,25 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		return fail(stderr, fmt.Errorf("copy: %w", err))
 	}
+	writeCopyResult(stdout, table, res)
+	return exitOK
+}
+
+// copyCleanup removes what a crashed run left for table (copy --cleanup).
+func copyCleanup(ctx context.Context, db *sql.DB, table string, log *slog.Logger, stderr io.Writer) int {
+	left, err := copier.Leftovers(ctx, db, table)
+	if err == nil && len(left) > 0 {
+		err = copier.Cleanup(ctx, db, table)
+	}
+	if err != nil {
+		return fail(stderr, fmt.Errorf("copy --cleanup: %w", err))
+	}
+	log.Info(fmt.Sprintf("removed %d leftovers of %s: %s", len(left), table, strings.Join(left, ", ")))
+	return exitOK
+}
+
+// writeCopyResult writes the line that says what a copy did, and its notes.
+func writeCopyResult(stdout io.Writer, table string, res *copier.Result) {
 	what := "rehearsed (no cut-over; pass --execute to cut over)"
 	if res.CutOver {
 		what = "done"
@@ -162,7 +189,6 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, note := range res.Notes {
 		fmt.Fprintf(stdout, "note: %s\n", note)
 	}
-	return exitOK
 }
 
 // parseRenames reads "new=old,new2=old2".

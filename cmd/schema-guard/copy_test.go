@@ -141,9 +141,24 @@ func testCopyInterruptLeavesNothing(t *testing.T, _ testenv.Server) {
 			cmd.Process.Kill()
 			t.Fatalf("the copy did not start within a minute; stderr %q", stderr.String())
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // polling the server's state, not waiting for it
 	}
-	time.Sleep(200 * time.Millisecond) // into the chunks
+	// Into the chunks: the first rows are in the shadow table.
+	for {
+		var copied bool
+		if err := db.QueryRow("SELECT EXISTS (SELECT 1 FROM _t_sg_new)").Scan(&copied); err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("shadow table: %v; stderr %q", err, stderr.String())
+		}
+		if copied {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no row was copied within a minute; stderr %q", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling the table, not waiting for the copy
+	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

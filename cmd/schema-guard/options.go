@@ -96,17 +96,40 @@ func newFlags(name string) *commonFlags {
 // configuration (for command-specific keys).
 func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer) (checker.Options, *config.Config, map[string]bool, error) {
 	var opts checker.Options
-	if err := f.fs.Parse(args); err != nil {
+	cfg, set, err := f.readConfig(ctx, args)
+	if err != nil {
 		return opts, nil, nil, err
 	}
-	if f.fs.NArg() > 0 {
-		return opts, nil, nil, fmt.Errorf("unexpected argument %q (commands take flags only; the directory is --migrations)", f.fs.Arg(0))
+	for _, merge := range []func(*checker.Options, *config.Config, map[string]bool) error{f.sourceOptions, f.formatOptions, f.engineOptions} {
+		if err := merge(&opts, cfg, set); err != nil {
+			return opts, nil, nil, err
+		}
 	}
-	set := map[string]bool{}
+	level := slog.LevelInfo
+	switch {
+	case f.quiet:
+		level = slog.LevelWarn
+	case f.verbose:
+		level = slog.LevelDebug
+	}
+	opts.Log = slog.New(newLineHandler(stderr, level))
+	return opts, cfg, set, nil
+}
+
+// readConfig parses args and reads the configuration file, checking the paths and rule ids in
+// it. set holds the flags given.
+func (f *commonFlags) readConfig(ctx context.Context, args []string) (cfg *config.Config, set map[string]bool, err error) {
+	if err := f.fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if f.fs.NArg() > 0 {
+		return nil, nil, fmt.Errorf("unexpected argument %q (commands take flags only; the directory is --migrations)", f.fs.Arg(0))
+	}
+	set = map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	cfg, tree, inside, err := loadConfig(ctx, f.config)
 	if err != nil {
-		return opts, nil, nil, err
+		return nil, nil, err
 	}
 	if inside {
 		err := checkConfigPaths(tree, cfg, set, []configPath{
@@ -115,19 +138,30 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 			{"sarif_file", "sarif-file", []string{cfg.SARIFFile}},
 		})
 		if err != nil {
-			return opts, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	if err := checkRuleIDs(cfg); err != nil {
-		return opts, nil, nil, err
+		return nil, nil, err
 	}
-	pick := func(flagName, flagValue, configValue string) string {
+	return cfg, set, nil
+}
+
+// picker returns the function that takes a flag's value when the flag was given and the
+// configuration's otherwise.
+func picker(set map[string]bool) func(flagName, flagValue, configValue string) string {
+	return func(flagName, flagValue, configValue string) string {
 		if set[flagName] {
 			return flagValue
 		}
 		return configValue
 	}
+}
 
+// sourceOptions merges what is read and checked: rules, tables, the copier's dry run, the
+// migration directories, the base ref and the declared schema.
+func (f *commonFlags) sourceOptions(opts *checker.Options, cfg *config.Config, set map[string]bool) error {
+	pick := picker(set)
 	opts.ConfigFile = cfg.Path
 	opts.Rules = cfg.Rules
 	if len(cfg.Tables) > 0 {
@@ -145,7 +179,7 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.SampleRows = f.sampleRows
 	}
 	if opts.SampleRows < 0 {
-		return opts, nil, nil, fmt.Errorf("--sample-rows must not be negative (%d)", opts.SampleRows)
+		return fmt.Errorf("--sample-rows must not be negative (%d)", opts.SampleRows)
 	}
 	opts.SampleDir = pick("sample-dir", f.sampleDir, cfg.SampleDir)
 	dirs := []string(cfg.Migrations)
@@ -166,30 +200,43 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.SeedTables = splitList(f.seedTables)
 	}
 	if len(opts.SeedTables) > 0 && opts.Schema == "" {
-		return opts, nil, nil, configAt(cfg, set, "seed-tables", "seed_tables", fmt.Errorf("seed tables are compared with a declared schema: pass --schema PATH"))
+		return configAt(cfg, set, "seed-tables", "seed_tables", fmt.Errorf("seed tables are compared with a declared schema: pass --schema PATH"))
 	}
-	if opts.Format, err = migrations.ParseFormat(pick("format", f.format, cfg.Format)); err != nil {
-		return opts, nil, nil, configAt(cfg, set, "format", "format", err)
+	return nil
+}
+
+// formatOptions merges the migration format and, for the custom format, checks its pattern.
+func (f *commonFlags) formatOptions(opts *checker.Options, cfg *config.Config, set map[string]bool) error {
+	var err error
+	if opts.Format, err = migrations.ParseFormat(picker(set)("format", f.format, cfg.Format)); err != nil {
+		return configAt(cfg, set, "format", "format", err)
 	}
 	switch {
 	case opts.Format == migrations.Custom && opts.Pattern == "":
-		return opts, nil, nil, configAt(cfg, set, "format", "format", fmt.Errorf("format custom needs a pattern (--pattern or pattern: in %s), e.g. '%s'", config.FileName, `^V(?P<version>\d+)__(?P<description>.+)\.sql$`))
+		return configAt(cfg, set, "format", "format", fmt.Errorf("format custom needs a pattern (--pattern or pattern: in %s), e.g. '%s'", config.FileName, `^V(?P<version>\d+)__(?P<description>.+)\.sql$`))
 	case opts.Format != migrations.Custom && (opts.Pattern != "" || opts.Ignore != ""):
 		key, flagName := "pattern", "pattern"
 		if opts.Pattern == "" {
 			key, flagName = "ignore", "ignore"
 		}
-		return opts, nil, nil, configAt(cfg, set, flagName, key, fmt.Errorf("a pattern is read only with format custom (the format is %s)", opts.Format))
+		return configAt(cfg, set, flagName, key, fmt.Errorf("a pattern is read only with format custom (the format is %s)", opts.Format))
 	case opts.Format == migrations.Custom:
 		if err := (migrations.Layout{Format: migrations.Custom, Pattern: opts.Pattern}).Check(); err != nil {
-			return opts, nil, nil, configAt(cfg, set, "pattern", "pattern", err)
+			return configAt(cfg, set, "pattern", "pattern", err)
 		}
 		if err := (migrations.Layout{Format: migrations.Custom, Pattern: opts.Pattern, Ignore: opts.Ignore}).Check(); err != nil {
-			return opts, nil, nil, configAt(cfg, set, "ignore", "ignore", err)
+			return configAt(cfg, set, "ignore", "ignore", err)
 		}
 	}
+	return nil
+}
+
+// engineOptions merges where the migrations are replayed.
+func (f *commonFlags) engineOptions(opts *checker.Options, cfg *config.Config, set map[string]bool) error {
+	pick := picker(set)
+	var err error
 	if opts.Engine.Kind, err = runner.ParseKind(pick("engine", f.engine, cfg.Engine)); err != nil {
-		return opts, nil, nil, configAt(cfg, set, "engine", "engine", err)
+		return configAt(cfg, set, "engine", "engine", err)
 	}
 	opts.Engine.DSN = pick("dsn", f.dsn, cfg.DSN)
 	if opts.Engine.DSN == "" {
@@ -201,18 +248,9 @@ func (f *commonFlags) parse(ctx context.Context, args []string, stderr io.Writer
 		opts.Engine.Throwaway = f.throwaway
 	}
 	if opts.Engine.Session, err = runner.ParseSessionVars(cfg.Session); err != nil {
-		return opts, nil, nil, fmt.Errorf("%s: %w", cfg.At("session"), err)
+		return fmt.Errorf("%s: %w", cfg.At("session"), err)
 	}
-
-	level := slog.LevelInfo
-	switch {
-	case f.quiet:
-		level = slog.LevelWarn
-	case f.verbose:
-		level = slog.LevelDebug
-	}
-	opts.Log = slog.New(newLineHandler(stderr, level))
-	return opts, cfg, set, nil
+	return nil
 }
 
 // progress shows replay progress on a terminal; the returned function clears it.
