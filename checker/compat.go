@@ -114,7 +114,7 @@ func (c *compat) judge(ctx context.Context, p *statement) error {
 	}
 	if st.Node == nil {
 		c.add(st, finding.Finding{
-			Rule: rules.OpaqueStatement, Severity: finding.Notice,
+			Rule: finding.OpaqueStatement, Severity: finding.Notice,
 			Message: "the SQL parser cannot read this statement (" + st.ParseError + "): the rules judged what the server did (the schema before and after it, where a rename looks like a drop and an add), not what only its text says; it was replayed, and the old-app probe ran after it",
 		})
 	}
@@ -228,7 +228,7 @@ func (c *compat) probe(ctx context.Context, st *migrations.Statement) error {
 		}
 	}
 	c.add(st, finding.Finding{
-		Rule: rules.OldAppBreak, Severity: c.reg.Lookup(rules.OldAppBreak).Severity, Table: tables[0], Evidence: evidence,
+		Rule: finding.OldAppBreak, Severity: c.reg.Lookup(finding.OldAppBreak).Severity, Table: tables[0], Evidence: evidence,
 		Message: fmt.Sprintf("after this statement the deployed application's own statements on %s fail (%s): it breaks while and after this migration runs",
 			quoteList(tables), evidence[0].Error),
 		Fix: "Make the change accept what the deployed application does (the evidence lists its statements and the server's answer), or ship the application change first and make this change in a later release.",
@@ -239,9 +239,9 @@ func (c *compat) probe(ctx context.Context, st *migrations.Statement) error {
 // notCompatibility are the rules whose findings are about something else than the deployed
 // application's compatibility (availability, hygiene): a broken application is never folded
 // into one of them, where it would hide behind their severity.
-var notCompatibility = map[string]bool{
-	rules.BlockingDDL: true, rules.OpaqueStatement: true, rules.MixedDDLDML: true,
-	rules.MissingPrimaryKey: true, rules.BadSuppression: true,
+var notCompatibility = map[finding.RuleID]bool{
+	finding.BlockingDDL: true, finding.OpaqueStatement: true, finding.MixedDDLDML: true,
+	finding.MissingPrimaryKey: true, finding.BadSuppression: true,
 }
 
 // add records a finding of a statement, placed at the statement unless the rule placed it,

@@ -15,7 +15,6 @@ import (
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
-	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -93,12 +92,12 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 	f := finding.Finding{Table: table}
 	switch v.Verdict {
 	case copier.Lossy:
-		f.Rule = rules.CopierDataLoss
+		f.Rule = finding.CopierDataLoss
 		f.Message = fmt.Sprintf("the online copy of `%s`, dry-run on %d sampled rows under concurrent writes, loses %d rows, adds %d and changes %d compared with the plain ALTER (%s)",
 			table, v.SampleRows, v.RowsLost, v.RowsAdded, v.RowsChanged, strings.Join(v.Examples, ", "))
 		f.Fix = v.Detail
 	case copier.Failed:
-		f.Rule = rules.CopierFailed
+		f.Rule = finding.CopierFailed
 		f.Message = fmt.Sprintf("the online copy of `%s` failed in the dry run: %s", table, firstLine(v.Detail))
 		f.Fix = v.Detail
 	case copier.Refused:
@@ -107,7 +106,7 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 			// refusal for the table's shape (not its data) changes nothing there.
 			return nil
 		}
-		f.Rule = rules.CopierRefused
+		f.Rule = finding.CopierRefused
 		f.Message = fmt.Sprintf("the online copier would refuse this change of `%s`: %s", table,
 			strings.TrimPrefix(firstLine(v.Detail), "the copier refuses: "))
 		f.Fix = v.Detail

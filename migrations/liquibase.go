@@ -281,7 +281,7 @@ func liquibaseChangesets(p string, content []byte) ([]*File, []finding.Finding, 
 		return nil, nil, parseErr
 	}
 	if stray > 0 {
-		notes = append(notes, finding.Finding{Rule: RuleIgnoredFile, Severity: finding.Warning, File: p, Line: stray,
+		notes = append(notes, finding.Finding{Rule: finding.IgnoredFile, Severity: finding.Warning, File: p, Line: stray,
 			Message: "SQL before the first --changeset line belongs to no changeset: Liquibase never runs it"})
 	}
 	return files, notes, nil

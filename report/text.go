@@ -59,7 +59,7 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 		if f.Allowed {
 			sev, color = "allowed", dim
 		}
-		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, color), style(f.Rule, cyan), f.Message)
+		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, color), style(string(f.Rule), cyan), f.Message)
 		if f.Allowed {
 			fmt.Fprintf(bw, "          %s %s\n", style("allowed:", dim), f.Reason)
 			continue

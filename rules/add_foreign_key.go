@@ -10,7 +10,7 @@ import (
 
 func addForeignKeyRule() *Rule {
 	return &Rule{
-		ID:        AddForeignKey,
+		ID:        finding.AddForeignKey,
 		Severity:  finding.Warning,
 		Summary:   "a foreign key is added to a table that holds data",
 		Statement: checkAddForeignKey,
@@ -54,7 +54,7 @@ func checkAddForeignKey(ctx *Context) []finding.Finding {
 				continue
 			}
 			f := finding.Finding{
-				Rule:       AddForeignKey,
+				Rule:       finding.AddForeignKey,
 				Severity:   finding.Warning,
 				Fix:        PlanAddForeignKey(table, fk).Text(),
 				Table:      table,

@@ -14,7 +14,7 @@ const bigTable = 1_000_000
 
 func blockingDDLRule() *Rule {
 	return &Rule{
-		ID:        BlockingDDL,
+		ID:        finding.BlockingDDL,
 		Severity:  finding.Error,
 		Summary:   "an ALTER of a deployed table blocks writes while it runs",
 		Statement: checkBlockingDDL,
@@ -109,7 +109,7 @@ func notMeasured(ctx *Context) []finding.Finding {
 // sized starts a blocking-ddl finding on table: a notice, or big on a table configured with at
 // least bigTable rows; size says what is known of its size.
 func sized(ctx *Context, table string, big finding.Severity) (finding.Finding, string) {
-	f := finding.Finding{Rule: BlockingDDL, Table: table, Severity: finding.Notice}
+	f := finding.Finding{Rule: finding.BlockingDDL, Table: table, Severity: finding.Notice}
 	rows, known := ctx.rows(table)
 	if !known {
 		return f, fmt.Sprintf("its row count in production is not configured (tables: {%s: {rows: N}}), so this is a notice", table)

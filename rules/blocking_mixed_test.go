@@ -119,7 +119,7 @@ func TestMixedDDLDML(t *testing.T) {
 				t.Fatalf("%d findings", len(got))
 			}
 			f0 := got[0]
-			if f0.Line != tc.wantLine || f0.File != "db/V2__change.sql" || f0.Column != 1 || f0.Severity != finding.Warning || f0.Rule != MixedDDLDML {
+			if f0.Line != tc.wantLine || f0.File != "db/V2__change.sql" || f0.Column != 1 || f0.Severity != finding.Warning || f0.Rule != finding.MixedDDLDML {
 				t.Errorf("finding at %s line %d col %d (%s %s), want line %d", f0.File, f0.Line, f0.Column, f0.Severity, f0.Rule, tc.wantLine)
 			}
 			if !strings.Contains(f0.Message, "this "+tc.wantKind) {

@@ -9,7 +9,7 @@ import "github.com/schema-guard/schema-guard/finding"
 
 func oldAppBreakRule() *Rule {
 	return &Rule{
-		ID:       OldAppBreak,
+		ID:       finding.OldAppBreak,
 		Severity: finding.Error,
 		Summary:  "the deployed application's own statements fail after the change (measured, not guessed)",
 		Doc: `Catches: a pending statement after which statements of the deployed application fail on
@@ -41,7 +41,7 @@ Example:
 
 func opaqueStatementRule() *Rule {
 	return &Rule{
-		ID:       OpaqueStatement,
+		ID:       finding.OpaqueStatement,
 		Severity: finding.Notice,
 		Summary:  "the SQL parser could not read the statement: it was judged by what the server did, not by its text",
 		Doc: `Catches: a pending statement the SQL parser cannot read: CREATE TRIGGER, CREATE EVENT,
@@ -68,7 +68,7 @@ Example:
 
 func badSuppressionRule() *Rule {
 	return &Rule{
-		ID:       BadSuppression,
+		ID:       finding.BadSuppression,
 		Severity: finding.Warning,
 		Summary:  "a schema-guard:allow comment without a reason or naming an unknown rule",
 		Doc: `Catches: a suppression comment that cannot count: one that names no rule, gives no

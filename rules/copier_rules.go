@@ -7,7 +7,7 @@ import "github.com/schema-guard/schema-guard/finding"
 
 func copierDataLossRule() *Rule {
 	return &Rule{
-		ID:       CopierDataLoss,
+		ID:       finding.CopierDataLoss,
 		Severity: finding.Error,
 		Summary:  "the online copier's dry run lost, added or changed rows compared with the plain ALTER",
 		Doc: `Catches: a pending ALTER TABLE (or CREATE INDEX) on a deployed table whose online copy, dry-run
@@ -32,7 +32,7 @@ Example:
 
 func copierFailedRule() *Rule {
 	return &Rule{
-		ID:       CopierFailed,
+		ID:       finding.CopierFailed,
 		Severity: finding.Error,
 		Summary:  "the online copier's dry run failed",
 		Doc: `Catches: a pending ALTER TABLE (or CREATE INDEX) on a deployed table whose online copy failed in
@@ -51,7 +51,7 @@ Example:
 
 func copierRefusedRule() *Rule {
 	return &Rule{
-		ID:       CopierRefused,
+		ID:       finding.CopierRefused,
 		Severity: finding.Warning,
 		Summary:  "the online copier would refuse this change, and says what the data must look like",
 		Doc: `Catches: a pending ALTER TABLE (or CREATE INDEX) on a deployed table that the online copier

@@ -13,7 +13,7 @@ import (
 
 func dependentObjectRule() *Rule {
 	return &Rule{
-		ID:        DependentObject,
+		ID:        finding.DependentObject,
 		Severity:  finding.Error,
 		Summary:   "a dropped or renamed column or table is still used by a deployed view, trigger or routine",
 		Statement: checkDependentObject,
@@ -66,7 +66,7 @@ func checkDependentObject(ctx *Context) []finding.Finding {
 				continue // gone itself, or deprecated itself
 			}
 			out = append(out, finding.Finding{
-				Rule:     DependentObject,
+				Rule:     finding.DependentObject,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("This statement %s %s, which deployed %s %s still uses: %s.",
 					l.how, l, d.kind, qi(d.name), d.breaks),

@@ -9,7 +9,7 @@ import (
 
 func enumChangeRule() *Rule {
 	return &Rule{
-		ID:        EnumChange,
+		ID:        finding.EnumChange,
 		Severity:  finding.Error,
 		Summary:   "an ENUM or SET member of a deployed column is removed or renamed (error), or the members are renumbered (warning)",
 		Statement: checkEnumChange,
@@ -63,7 +63,7 @@ func checkEnumChange(ctx *Context) []finding.Finding {
 				qi(p.Table), qi(p.Before.Name), what, from, to)
 		}
 		out = append(out, finding.Finding{
-			Rule:       EnumChange,
+			Rule:       finding.EnumChange,
 			Severity:   sev,
 			Message:    msg,
 			Fix:        PlanEnumChange(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),

@@ -174,7 +174,7 @@ func equalSev(a, b []finding.Severity) bool {
 func dump(fs []finding.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		b.WriteString(string(f.Severity) + " " + f.Rule + ": " + f.Message + "\n" + f.Fix + "\n")
+		b.WriteString(string(f.Severity) + " " + string(f.Rule) + ": " + f.Message + "\n" + f.Fix + "\n")
 	}
 	return b.String()
 }

@@ -120,7 +120,7 @@ func testLiveRules(t *testing.T, srv testenv.Server) {
 			fs := reg.CheckStatement(&Context{Statement: st, Before: before, After: after, Deployed: dep, Deprecated: NewDeprecated(nil)})
 			var got []string
 			for _, f := range fs {
-				got = append(got, f.Rule+":"+string(f.Severity))
+				got = append(got, string(f.Rule)+":"+string(f.Severity))
 				if f.Fix == "" {
 					t.Errorf("%s: no fix", f.Rule)
 				}

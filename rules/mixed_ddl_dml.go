@@ -8,7 +8,7 @@ import (
 
 func mixedDDLDMLRule() *Rule {
 	return &Rule{
-		ID:       MixedDDLDML,
+		ID:       finding.MixedDDLDML,
 		Severity: finding.Warning,
 		Summary:  "one migration mixes schema changes (DDL) with data changes (DML)",
 		File:     checkMixedDDLDML,
@@ -86,7 +86,7 @@ func checkMixedDDLDML(ctx *FileContext) []finding.Finding {
 		file = ctx.File.Path
 	}
 	return []finding.Finding{{
-		Rule:     MixedDDLDML,
+		Rule:     finding.MixedDDLDML,
 		Severity: finding.Warning,
 		File:     file, Line: st.Line, Column: st.Column, EndLine: st.EndLine,
 		Message: fmt.Sprintf("This migration mixes %d schema changes (DDL) with %d data changes (DML): DDL commits implicitly, so a failure part way leaves it half applied and it cannot simply be re-run; this %s follows a %s.",

@@ -8,7 +8,7 @@ import (
 
 func narrowTypeRule() *Rule {
 	return &Rule{
-		ID:        NarrowType,
+		ID:        finding.NarrowType,
 		Severity:  finding.Error,
 		Summary:   "a deployed column's type is changed to one that cannot hold every old value",
 		Statement: checkNarrowType,
@@ -52,7 +52,7 @@ func checkNarrowType(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     NarrowType,
+			Rule:     finding.NarrowType,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Column %s.%s changes from %s to %s, which cannot hold every value the old type could (%s): rows may be truncated or make the ALTER fail, and the deployed application's writes of such values fail.",
 				qi(p.Table), qi(p.Before.Name), typeWithCharset(from), typeWithCharset(to), why),

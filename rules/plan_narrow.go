@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -32,7 +33,7 @@ func PlanNarrowColumn(s *schema.Schema, t *schema.Table, from, to *schema.Column
 	check := Phase{
 		Title: "Check: find the rows the narrower type cannot hold",
 		Notes: []string{fmt.Sprintf("Fix or delete those rows, and make the application stop writing such values, first. When the query returns 0 and the deployed application cannot write a value beyond %s, the change is safe as written: keep it, with -- %s %s <why the application cannot write wider values>. Otherwise replace the column (%s is a suggested name):",
-			to.Type, AllowPrefix, NarrowType, qi(newName))},
+			to.Type, AllowPrefix, finding.NarrowType, qi(newName))},
 	}
 	if cond := misfits(qi(from.Name), ft, tt); err1 == nil && err2 == nil && cond != "" {
 		check.SQL = []string{fmt.Sprintf("SELECT COUNT(*) AS misfits FROM %s WHERE %s", qi(t.Name), cond)}

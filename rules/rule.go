@@ -60,7 +60,7 @@ type TableConfig struct {
 // Rule is one compatibility rule.
 type Rule struct {
 	// ID is stable and public: configuration, suppression comments and reports use it.
-	ID string
+	ID finding.RuleID
 	// Severity is the default severity; a rule may return findings of another severity where
 	// its documentation says so (tighten-not-null, blocking-ddl), and the configuration
 	// overrides both.

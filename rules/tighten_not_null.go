@@ -8,7 +8,7 @@ import (
 
 func tightenNotNullRule() *Rule {
 	return &Rule{
-		ID:        TightenNotNull,
+		ID:        finding.TightenNotNull,
 		Severity:  finding.Error,
 		Summary:   "a deployed nullable column is made NOT NULL",
 		Statement: checkTightenNotNull,
@@ -43,7 +43,7 @@ func checkTightenNotNull(ctx *Context) []finding.Finding {
 			continue
 		}
 		f := finding.Finding{
-			Rule:       TightenNotNull,
+			Rule:       finding.TightenNotNull,
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
 			Fix:        PlanTightenNotNull(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),

@@ -12,7 +12,7 @@ import (
 
 func truncateTableRule() *Rule {
 	return &Rule{
-		ID:        TruncateTable,
+		ID:        finding.TruncateTable,
 		Severity:  finding.Error,
 		Summary:   "TRUNCATE empties a deployed table",
 		Statement: checkTruncateTable,
@@ -49,7 +49,7 @@ func checkTruncateTable(ctx *Context) []finding.Finding {
 		return nil
 	}
 	return []finding.Finding{{
-		Rule:     TruncateTable,
+		Rule:     finding.TruncateTable,
 		Severity: finding.Error,
 		Message: fmt.Sprintf("TRUNCATE empties %s, which the deployed application reads: every row is gone for good (it commits at once, cannot be rolled back and fires no DELETE trigger).",
 			qi(t.Name)),

@@ -13,7 +13,7 @@ import (
 
 func unboundedDMLRule() *Rule {
 	return &Rule{
-		ID:        UnboundedDML,
+		ID:        finding.UnboundedDML,
 		Severity:  finding.Error,
 		Summary:   "an UPDATE or DELETE goes through a big table in one statement",
 		Statement: checkUnboundedDML,
@@ -71,7 +71,7 @@ func checkUnboundedDML(ctx *Context) []finding.Finding {
 			pk = k.Columns()[0]
 		}
 		out = append(out, finding.Finding{
-			Rule:     UnboundedDML,
+			Rule:     finding.UnboundedDML,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("This %s goes through %s (%d rows in production) in one statement, with no LIMIT and no WHERE an index can bound: one transaction that locks the rows it scans while the application writes to them, and that replicas apply only after it finished.",
 				verb, qi(t.Name), rows),
