@@ -130,7 +130,7 @@ func (c *compat) judge(ctx context.Context, p *statement) error {
 // measure asks the server how an ALTER of a deployed table runs online. The reason it was not
 // measured is returned instead where the statement changed a deployed table and could not be:
 // the rules say so rather than stay silent.
-func (c *compat) measure(ctx context.Context, p *statement, after *schema.Schema) (*runner.Online, string, error) {
+func (c *compat) measure(ctx context.Context, p *statement, after *schema.Schema) (*schema.Online, string, error) {
 	if p.createTable == "" {
 		if p.scope.whole && changedDeployed(p.before, after, c.known) {
 			return nil, "the statement's effect is only known once it ran (" + dynamicKind(p.st) + "), so how the server runs it was not measured", nil

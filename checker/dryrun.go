@@ -15,7 +15,6 @@ import (
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -32,7 +31,7 @@ func copierCandidate(node ast.StmtNode) bool {
 // dryRun runs the online copier on sampled data for a pending statement and records its
 // verdict: in the report's copier list, and as a finding when rows would be lost, the copy
 // would fail, or the copier would refuse.
-func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table string, before, after *schema.Table, createTable string, online *runner.Online) error {
+func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table string, before, after *schema.Table, createTable string, online *schema.Online) error {
 	began := time.Now()
 	s := c.s
 	referencedBy, err := copier.ReferencedBy(ctx, s.Replayed.DB, table)

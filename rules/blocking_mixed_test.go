@@ -6,15 +6,14 @@ import (
 
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
 func TestBlockingDDL(t *testing.T) {
-	copyShared := &runner.Online{Algorithm: "COPY", Lock: "SHARED", Refusal: "ALGORITHM=INPLACE is not supported. Reason: Cannot change column type INPLACE. Try ALGORITHM=COPY"}
+	copyShared := &schema.Online{Algorithm: "COPY", Lock: "SHARED", Refusal: "ALGORITHM=INPLACE is not supported. Reason: Cannot change column type INPLACE. Try ALGORITHM=COPY"}
 	cases := []struct {
 		name, sql string
-		online    *runner.Online
+		online    *schema.Online
 		rows      map[string]TableConfig
 		deployed  bool
 		want      []finding.Severity
@@ -41,15 +40,15 @@ func TestBlockingDDL(t *testing.T) {
 		},
 		{
 			name: "inplace without lock", sql: "ALTER TABLE users ADD INDEX ix (email)",
-			online: &runner.Online{Algorithm: "INPLACE", Lock: "NONE"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
+			online: &schema.Online{Algorithm: "INPLACE", Lock: "NONE"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
 		},
 		{
 			name: "instant", sql: "ALTER TABLE users ADD COLUMN x int",
-			online: &runner.Online{Algorithm: "INSTANT"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
+			online: &schema.Online{Algorithm: "INSTANT"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
 		},
 		{
 			name: "inplace with a shared lock", sql: "CREATE FULLTEXT INDEX ft ON users (email)",
-			online: &runner.Online{Algorithm: "INPLACE", Lock: "SHARED"}, rows: map[string]TableConfig{"users": {Rows: 2_000_000}}, deployed: true,
+			online: &schema.Online{Algorithm: "INPLACE", Lock: "SHARED"}, rows: map[string]TableConfig{"users": {Rows: 2_000_000}}, deployed: true,
 			want: oneError, contains: []string{"ADD FULLTEXT INDEX `ft` (`email`)"},
 		},
 		{

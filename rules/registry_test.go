@@ -7,7 +7,6 @@ import (
 
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -136,7 +135,7 @@ func TestCheckStatement(t *testing.T) {
 		st := parseOne(t, sql)
 		for _, ctx := range []*Context{
 			{Statement: st},
-			{Statement: st, Deployed: sch(users()), Online: &runner.Online{Algorithm: "COPY", Lock: "SHARED"}},
+			{Statement: st, Deployed: sch(users()), Online: &schema.Online{Algorithm: "COPY", Lock: "SHARED"}},
 			{Statement: st, Deployed: sch(users()), Before: sch(), After: sch()},
 			{Statement: st, Deployed: &schema.Schema{Tables: []*schema.Table{{Name: "users"}}}, Before: sch(users()), After: sch(users())},
 		} {

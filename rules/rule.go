@@ -11,7 +11,6 @@ package rules
 import (
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -36,7 +35,7 @@ type Context struct {
 	SeedTables []string
 	// Online is the measured online-DDL behaviour of the statement on this server, nil when the
 	// statement is not an ALTER of a deployed table (or could not be measured).
-	Online *runner.Online
+	Online *schema.Online
 	// NotMeasured says why the online behaviour of a statement that changed a deployed table
 	// was not measured (a dynamic statement, a form the measurement does not support); "" when
 	// it was, or when there was nothing to measure.
