@@ -34,4 +34,3 @@ type OnlineAttempt struct {
 func (o *Online) Blocking() bool {
 	return o.Algorithm != "INSTANT" && o.Lock != "NONE"
 }
-
