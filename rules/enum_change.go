@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func enumChangeRule() *Rule {
@@ -43,9 +44,9 @@ Example:
 func checkEnumChange(ctx *Context) []finding.Finding {
 	var out []finding.Finding
 	for _, p := range ctx.alteredColumns() {
-		from, err1 := TypeOf(p.Before)
-		to, err2 := TypeOf(p.After)
-		if err1 != nil || err2 != nil || from.Family != to.Family || (from.Family != FamilyEnum && from.Family != FamilySet) {
+		from, err1 := schema.TypeOf(p.Before)
+		to, err2 := schema.TypeOf(p.After)
+		if err1 != nil || err2 != nil || from.Family != to.Family || (from.Family != schema.FamilyEnum && from.Family != schema.FamilySet) {
 			continue
 		}
 		what := memberChange(from.Members, to.Members)

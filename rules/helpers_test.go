@@ -49,7 +49,7 @@ var autoInc colOpt = func(c *schema.Column) { c.AutoIncrement, c.Nullable = true
 
 // col builds a nullable column of the given type (as the model writes it).
 func col(name, typ string, opts ...colOpt) *schema.Column {
-	ct, _ := ParseColumnType(typ)
+	ct, _ := schema.ParseColumnType(typ)
 	c := &schema.Column{Name: name, Type: typ, DataType: ct.Base, Unsigned: ct.Unsigned, Nullable: true}
 	for _, o := range opts {
 		o(c)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func narrowTypeRule() *Rule {
@@ -42,8 +43,8 @@ Example:
 func checkNarrowType(ctx *Context) []finding.Finding {
 	var out []finding.Finding
 	for _, p := range ctx.alteredColumns() {
-		from, err1 := TypeOf(p.Before)
-		to, err2 := TypeOf(p.After)
+		from, err1 := schema.TypeOf(p.Before)
+		to, err2 := schema.TypeOf(p.After)
 		if err1 != nil || err2 != nil {
 			continue
 		}
@@ -65,7 +66,7 @@ func checkNarrowType(ctx *Context) []finding.Finding {
 }
 
 // typeWithCharset writes a type for a message, with its character set where it has one.
-func typeWithCharset(t ColumnType) string {
+func typeWithCharset(t schema.ColumnType) string {
 	if t.Charset != "" && hasCharset(t.Family) {
 		return t.String() + " " + t.Charset
 	}

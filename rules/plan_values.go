@@ -20,29 +20,29 @@ const placeholder = "'<value>'"
 // the column should store, as the model writes defaults. false when no value makes sense
 // without the author (spatial and unknown types).
 func zeroDefault(t *schema.Table, c *schema.Column) (string, bool) {
-	ct, err := TypeOf(c)
+	ct, err := schema.TypeOf(c)
 	if err != nil {
 		return "", false
 	}
 	switch ct.Family {
-	case FamilyInteger, FamilyDecimal, FamilyFloat:
+	case schema.FamilyInteger, schema.FamilyDecimal, schema.FamilyFloat:
 		return "0", true
-	case FamilyBit:
+	case schema.FamilyBit:
 		return "b'0'", true
-	case FamilyEnum:
+	case schema.FamilyEnum:
 		if len(ct.Members) > 0 {
 			return qs(ct.Members[0]), true
 		}
-	case FamilySet, FamilyBinary:
+	case schema.FamilySet, schema.FamilyBinary:
 		return "''", true
-	case FamilyJSON:
+	case schema.FamilyJSON:
 		return "'{}'", true
-	case FamilyString:
+	case schema.FamilyString:
 		if isJSONText(t, c) {
 			return "'{}'", true
 		}
 		return "''", true
-	case FamilyTemporal:
+	case schema.FamilyTemporal:
 		switch ct.Base {
 		case "datetime", "timestamp":
 			if ct.Length > 0 {
@@ -204,8 +204,8 @@ func PlanKeepDefault(s *schema.Schema, t *schema.Table, before, after *schema.Co
 // table t to those of after: new members are appended; a removed (or renamed) member goes only
 // after the application stopped writing it and the rows holding it were migrated.
 func PlanEnumChange(s *schema.Schema, t *schema.Table, before, after *schema.Column) Plan {
-	bt, err1 := TypeOf(before)
-	at, err2 := TypeOf(after)
+	bt, err1 := schema.TypeOf(before)
+	at, err2 := schema.TypeOf(after)
 	if t == nil || err1 != nil || err2 != nil {
 		return Plan{}
 	}

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"math/big"
-	"strconv"
 	"strings"
 
 	"github.com/schema-guard/schema-guard/schema"
@@ -40,33 +39,35 @@ type charsetWidth struct {
 	wideBytes, zLen int
 }
 
-// charsetWidths are the character sets whose widest character is known; the others get 'z'.
-var charsetWidths = map[string]charsetWidth{
-	"utf8mb4": {"\U0001F600", 4, 1},
-	"utf8mb3": {"€", 3, 1},
-	"utf8":    {"€", 3, 1},
-	"utf16":   {"\U0001F600", 4, 2},
-	"utf16le": {"\U0001F600", 4, 2},
-	"utf32":   {"\U0001F600", 4, 4},
-	"ucs2":    {"€", 2, 2},
-	"latin1":  {"é", 1, 1},
+// wideChars are a widest character of the character sets that have one known here; the others
+// get 'z'. How many bytes a character takes is schema's (CharsetMaxLen, CharBytes).
+var wideChars = map[string]string{
+	"utf8mb4": "\U0001F600",
+	"utf8mb3": "€",
+	"utf8":    "€",
+	"utf16":   "\U0001F600",
+	"utf16le": "\U0001F600",
+	"utf32":   "\U0001F600",
+	"ucs2":    "€",
+	"latin1":  "é",
 }
 
 // valuesFor returns the values for column c of t, or false when no value is known for its type
 // (a type this code does not know, such as MariaDB 11.7's VECTOR).
 func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues, bool) {
-	typ := strings.ToLower(c.Type)
-	args := typeArgs(typ)
+	// The server's DATA_TYPE decides the kind of value; the parsed type gives its lengths,
+	// precision and members. A type the parser cannot read has none of them.
+	ct, err := schema.TypeOf(c)
+	if err != nil {
+		ct = schema.ColumnType{}
+	}
 	switch dt := c.DataType; dt {
 	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "bool", "boolean":
 		return integerValues(dt, c.Unsigned), true
 	case "decimal", "numeric", "dec", "fixed":
-		p, s := 10, 0
-		if len(args) >= 1 {
-			p, _ = strconv.Atoi(args[0])
-		}
-		if len(args) >= 2 {
-			s, _ = strconv.Atoi(args[1])
+		p, s := ct.Length, ct.Scale
+		if !ct.HasLength {
+			p = 10
 		}
 		if p <= 0 || s < 0 || s > p {
 			return columnValues{}, false
@@ -80,19 +81,19 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		}
 		return signed(high, c.Unsigned), true
 	case "float", "double", "real", "double precision":
-		return floatValues(dt, args, c.Unsigned), true
+		return floatValues(dt, ct, c.Unsigned), true
 	case "bit":
-		n := 1
-		if len(args) == 1 {
-			n, _ = strconv.Atoi(args[0])
+		n := ct.Length
+		if !ct.HasLength {
+			n = 1
 		}
 		if n < 1 || n > 64 {
 			return columnValues{}, false
 		}
 		return columnValues{high: "b'" + strings.Repeat("1", n) + "'", low: []string{"b'0'"}, mild: "b'1'"}, true
 	case "char", "varchar":
-		n, err := strconv.Atoi(first(args))
-		if err != nil {
+		n := ct.Length
+		if !ct.HasLength {
 			return columnValues{}, false
 		}
 		if isJSONColumn(t, c) {
@@ -103,8 +104,8 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		}
 		return charValues(c.Charset, n, n), true
 	case "binary", "varbinary":
-		n, err := strconv.Atoi(first(args))
-		if err != nil {
+		n := ct.Length
+		if !ct.HasLength {
 			return columnValues{}, false
 		}
 		return bytesValues(n), true
@@ -120,25 +121,21 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 	case "json":
 		return jsonValues("utf8mb4", textCap, 0), true
 	case "enum":
-		members := typeMembers(typ, c.Type)
+		members := quoted(ct.Members)
 		if len(members) == 0 {
 			return columnValues{}, false
 		}
 		return columnValues{high: members[len(members)-1], low: members, mild: members[0]}, true
 	case "set":
-		members := typeMembers(typ, c.Type)
+		members := quoted(ct.Members)
 		if len(members) == 0 {
 			return columnValues{}, false
 		}
-		all := make([]string, len(members))
-		for i, m := range members {
-			all[i] = m[1 : len(m)-1]
-		}
-		return columnValues{high: "'" + strings.Join(all, ",") + "'", low: []string{members[0]}, mild: members[0]}, true
+		return columnValues{high: schema.QuoteString(strings.Join(ct.Members, ",")), low: []string{members[0]}, mild: members[0]}, true
 	case "date":
 		return columnValues{high: "'9999-12-31'", low: []string{"'1000-01-01'"}, mild: "'2000-01-01'"}, true
 	case "datetime":
-		return columnValues{high: "'9999-12-31 23:59:59" + fraction(args) + "'", low: []string{"'1000-01-01 00:00:00'"},
+		return columnValues{high: "'9999-12-31 23:59:59" + fraction(ct) + "'", low: []string{"'1000-01-01 00:00:00'"},
 			mild: "'2000-01-01 00:00:00'"}, true
 	case "timestamp":
 		// Probe sessions run with time_zone '+00:00', so these are the type's UTC limits.
@@ -147,7 +144,7 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		if f.MinMariaDB(11, 5, 0) {
 			high = "'2106-02-07 06:28:15"
 		}
-		return columnValues{high: high + fraction(args) + "'", low: []string{"'1970-01-01 00:00:01'"},
+		return columnValues{high: high + fraction(ct) + "'", low: []string{"'1970-01-01 00:00:01'"},
 			mild: "'2000-01-01 00:00:00'"}, true
 	case "time":
 		return columnValues{high: "'838:59:59'", low: []string{"'-838:59:59'"}, mild: "'01:00:00'"}, true
@@ -198,17 +195,15 @@ func integerValues(dataType string, unsigned bool) columnValues {
 // floatValues are the largest magnitudes a FLOAT or DOUBLE takes. With (M,D) the server
 // limits the value to M digits, D of them decimals; the value is then a 9 followed by zeros
 // rather than all nines, which a FLOAT could round past the limit.
-func floatValues(dataType string, args []string, unsigned bool) columnValues {
+func floatValues(dataType string, ct schema.ColumnType, unsigned bool) columnValues {
 	high := "1.7e308"
 	if dataType == "float" {
 		high = "3.4e38"
 	}
-	if len(args) == 2 {
-		m, err1 := strconv.Atoi(args[0])
-		d, err2 := strconv.Atoi(args[1])
-		if err1 == nil && err2 == nil && m > d {
+	if ct.HasScale {
+		if m, d := ct.Length, ct.Scale; m > d {
 			high = "9" + strings.Repeat("0", m-d-1)
-		} else if err1 == nil && err2 == nil {
+		} else {
 			high = "0.5"
 		}
 	}
@@ -236,8 +231,8 @@ func charValues(charset string, wide, narrow int) columnValues {
 }
 
 func charsetInfo(charset string) charsetWidth {
-	if cs, ok := charsetWidths[strings.ToLower(charset)]; ok {
-		return cs
+	if wide, ok := wideChars[strings.ToLower(charset)]; ok {
+		return charsetWidth{wide, schema.CharsetMaxLen(charset), schema.CharBytes(charset, 'z')}
 	}
 	return charsetWidth{"z", 1, 1}
 }
@@ -284,74 +279,24 @@ func isJSONColumn(t *schema.Table, c *schema.Column) bool {
 
 // textCapacity is the capacity in bytes of a TEXT or BLOB type.
 func textCapacity(dataType string) int {
-	switch strings.TrimSuffix(strings.TrimSuffix(dataType, "text"), "blob") {
-	case "tiny":
-		return 255
-	case "":
-		return 65535
-	case "medium":
-		return 16777215
-	}
-	return 4294967295
+	n, _ := schema.LOBBytes(dataType)
+	return int(n)
 }
 
 // fraction is the fractional part, all nines, for a temporal type with fractional seconds.
-func fraction(args []string) string {
-	n, err := strconv.Atoi(first(args))
-	if err != nil || n <= 0 || n > 6 {
-		return ""
+func fraction(ct schema.ColumnType) string {
+	if n := ct.Length; ct.HasLength && n > 0 && n <= 6 {
+		return "." + strings.Repeat("9", n)
 	}
-	return "." + strings.Repeat("9", n)
+	return ""
 }
 
-// typeArgs returns the comma-separated numbers in a type's parentheses: [10 2] for
-// "decimal(10,2) unsigned". Not for ENUM and SET, whose members may contain commas.
-func typeArgs(typ string) []string {
-	open := strings.IndexByte(typ, '(')
-	end := strings.IndexByte(typ, ')')
-	if open < 0 || end < open {
-		return nil
+// quoted writes ENUM or SET members as string literals, escaped as the server prints them; the
+// probe session runs without NO_BACKSLASH_ESCAPES, so they read back as the members.
+func quoted(members []string) []string {
+	out := make([]string, len(members))
+	for i, m := range members {
+		out[i] = schema.QuoteString(m)
 	}
-	parts := strings.Split(typ[open+1:end], ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return parts
-}
-
-func first(args []string) string {
-	if len(args) == 0 {
-		return ""
-	}
-	return args[0]
-}
-
-// typeMembers returns an ENUM or SET type's members as the quoted literals the server printed
-// (a quote in a member doubled, a backslash escaped): they are valid SQL literals as they are, because the probe session runs without
-// NO_BACKSLASH_ESCAPES, the mode in which the server printed them. lower is the type in lower
-// case, to find the parenthesis; members are taken from typ, which keeps their case.
-func typeMembers(lower, typ string) []string {
-	open := strings.IndexByte(lower, '(')
-	if open < 0 {
-		return nil
-	}
-	var members []string
-	for i := open + 1; i < len(typ); {
-		switch typ[i] {
-		case '\'':
-			end := skipQuoted(typ, i)
-			if end > len(typ) {
-				return nil
-			}
-			members = append(members, typ[i:end])
-			i = end
-		case ',', ' ':
-			i++
-		case ')':
-			return members
-		default:
-			return nil
-		}
-	}
-	return nil
+	return out
 }
