@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
@@ -45,7 +46,7 @@ type compat struct {
 func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compat, error) {
 	began := time.Now()
 	c := &compat{s: s, reg: s.rules, deployed: deployed, known: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
-	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables, SeedTables: s.opts.SeedTables}
+	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables, SeedTables: s.opts.SeedTables, Script: migrations.Script}
 	used := withoutDeprecated(deployed, c.ctx.Deprecated)
 	derived := append(runner.DeriveProbes(used, probed(s.src, deployed)), runner.DeriveViewProbes(used)...)
 	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, derived)
@@ -101,7 +102,7 @@ func (c *compat) judge(ctx context.Context, p *statement) error {
 		return err
 	}
 	rc := c.ctx
-	rc.Statement, rc.Before, rc.After, rc.Deployed = st, p.before, after, c.known
+	rc.Statement, rc.Before, rc.After, rc.Deployed = st.Facts(), p.before, after, c.known
 	if rc.Online, rc.NotMeasured, err = c.measure(ctx, p, after); err != nil {
 		return err
 	}
@@ -262,11 +263,15 @@ func (c *compat) add(st *migrations.Statement, f finding.Finding) {
 func (c *compat) finish(files map[string]*migrations.File, units map[string][]migrations.Statement) []finding.Finding {
 	for key, f := range files {
 		stmts := units[key]
+		fc := &rules.FileContext{Path: f.Path, Statements: make([]facts.Statement, len(stmts)), Deployed: c.deployed}
+		for i := range stmts {
+			fc.Statements[i] = *stmts[i].Facts()
+		}
 		for _, r := range c.reg.Rules() {
 			if r.File == nil {
 				continue
 			}
-			for _, fd := range r.File(&rules.FileContext{File: f, Statements: stmts, Deployed: c.deployed}) {
+			for _, fd := range r.File(fc) {
 				// A file rule places its finding; it belongs to the statement there.
 				for i := range stmts {
 					if stmts[i].File == fd.File && stmts[i].Line == fd.Line {

@@ -65,7 +65,7 @@ INSERT INTO users (surname, email, status) VALUES ('Lovelace', 'ada@example.com'
 			}
 		}
 		if len(first) == 0 {
-			t.Fatalf("%s: no first migration in the plan:\n%s", name, plan.Text())
+			t.Fatalf("%s: no first migration in the plan:\n%s", name, plan.Text(migrations.Script))
 		}
 		for i, ph := range first {
 			t.Run(name+"/"+string(rune('a'+i)), func(t *testing.T) {

@@ -51,7 +51,7 @@ func checkAddCheck(ctx *Context) []finding.Finding {
 				Severity: finding.Warning,
 				Message: fmt.Sprintf("CHECK constraint %s (%s) is added to table %s, which holds data: a violating row makes the ALTER fail, and the deployed application's writes that violate it start failing.",
 					qi(c.Name), c.Expr, qi(tc.Name)),
-				Fix:        PlanAddCheck(tc.Name, c).Text(),
+				Fix:        PlanAddCheck(tc.Name, c).Text(ctx.Script),
 				Table:      tc.Name,
 				ColumnName: c.Column,
 			})

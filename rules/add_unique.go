@@ -58,7 +58,7 @@ func checkAddUnique(ctx *Context) []finding.Finding {
 				Severity: finding.Warning,
 				Message: fmt.Sprintf("A %s over %s.(%s) is added to a table that holds data: the ALTER fails if rows already share a value, and the deployed application's writes of a duplicate start failing with error 1062.",
 					kind, qi(table), qis(x.Columns())),
-				Fix:        PlanAddUnique(table, x).Text(),
+				Fix:        PlanAddUnique(table, x).Text(ctx.Script),
 				Table:      table,
 				ColumnName: strings.Join(x.Columns(), ","),
 			})

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/finding"
-	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -106,8 +105,7 @@ func TestMixedDDLDML(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			stmts := parseSQL(t, tc.sql)
-			f := &migrations.File{Path: "db/V2__change.sql", Format: migrations.Plain, Content: []byte(tc.sql)}
-			got := checkMixedDDLDML(&FileContext{File: f, Statements: stmts, Deployed: &schema.Schema{}})
+			got := checkMixedDDLDML(&FileContext{Path: "db/V2__change.sql", Statements: stmts, Deployed: &schema.Schema{}})
 			if tc.wantLine == 0 {
 				if len(got) != 0 {
 					t.Fatalf("unexpected %s", dump(got))

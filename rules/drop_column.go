@@ -53,7 +53,7 @@ func checkDropColumn(ctx *Context) []finding.Finding {
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Dropping column %s.%s breaks the deployed application, which still uses it (it is not listed under deprecated: at the base ref).",
 					qi(table), qi(bc.Name)),
-				Fix:        PlanDropColumn(ctx.planSchema(), tc.Before, bc).Text(),
+				Fix:        PlanDropColumn(ctx.planSchema(), tc.Before, bc).Text(ctx.Script),
 				Table:      table,
 				ColumnName: bc.Name,
 			})

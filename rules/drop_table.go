@@ -47,7 +47,7 @@ func checkDropTable(ctx *Context) []finding.Finding {
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Dropping table %s breaks the deployed application, which still queries it (it is not listed under deprecated: at the base ref).",
 				qi(tc.Deployed.Name)),
-			Fix:   PlanDropTable(ctx.Deployed, tc.Deployed).Text(),
+			Fix:   PlanDropTable(ctx.Deployed, tc.Deployed).Text(ctx.Script),
 			Table: tc.Deployed.Name,
 		})
 	}

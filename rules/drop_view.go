@@ -56,7 +56,7 @@ func checkDropView(ctx *Context) []finding.Finding {
 					deprecate(v.Name),
 					{Title: "Contract: a later migration, once the deprecation is deployed", SQL: []string{"DROP VIEW " + qi(v.Name)}},
 				},
-			}.Text(),
+			}.Text(ctx.Script),
 			Table: v.Name,
 		})
 	}

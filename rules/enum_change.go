@@ -67,7 +67,7 @@ func checkEnumChange(ctx *Context) []finding.Finding {
 			Rule:       finding.EnumChange,
 			Severity:   sev,
 			Message:    msg,
-			Fix:        PlanEnumChange(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),
+			Fix:        PlanEnumChange(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(ctx.Script),
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
 		})

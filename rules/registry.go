@@ -150,9 +150,10 @@ func (r *Registry) Apply(f finding.Finding) (finding.Finding, bool) {
 }
 
 // CheckStatement runs every enabled statement rule on one pending statement and returns their
-// findings with the configured levels applied. Nothing runs for an opaque statement.
+// findings with the configured levels applied. An opaque statement (one the parser cannot
+// read) is judged too, by what the models say it did.
 func (r *Registry) CheckStatement(ctx *Context) []finding.Finding {
-	if ctx == nil || ctx.Statement == nil || ctx.Statement.Node == nil {
+	if ctx == nil || ctx.Statement == nil {
 		return nil
 	}
 	var out []finding.Finding

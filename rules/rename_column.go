@@ -58,7 +58,7 @@ func checkRenameColumn(ctx *Context) []finding.Finding {
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Renaming column %s.%s to %s breaks the deployed application, which still reads and writes %s (error 1054, unknown column).",
 					qi(table), qi(from), qi(to), qi(from)),
-				Fix:        PlanRenameColumn(ctx.planSchema(), tc.Before, fromCol, toCol).Text(),
+				Fix:        PlanRenameColumn(ctx.planSchema(), tc.Before, fromCol, toCol).Text(ctx.Script),
 				Table:      table,
 				ColumnName: from,
 			})

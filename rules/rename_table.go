@@ -49,7 +49,7 @@ func checkRenameTable(ctx *Context) []finding.Finding {
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Renaming table %s to %s breaks the deployed application, whose queries still name %s (error 1146, table doesn't exist).",
 				qi(tc.Name), qi(tc.NewName), qi(tc.Name)),
-			Fix:   PlanRenameTable(tc.Deployed, tc.NewName).Text(),
+			Fix:   PlanRenameTable(tc.Deployed, tc.NewName).Text(ctx.Script),
 			Table: tc.Name,
 		})
 	}

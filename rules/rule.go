@@ -9,16 +9,17 @@
 package rules
 
 import (
+	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/finding"
-	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Context is what a statement rule sees of one pending statement.
 type Context struct {
-	// Statement is the pending statement. Its Node is nil when the parser cannot read it: rules
-	// then judge what the models say it did, and what only the text would say is unknown.
-	Statement *migrations.Statement
+	// Statement is what the pending statement's text says. It is not Parsed when the parser
+	// cannot read it: rules then judge what the models say it did, and what only the text would
+	// say is unknown.
+	Statement *facts.Statement
 	// Before and After hold the tables the statement touches, as they are just before and just
 	// after it ran, introspected from the replay. A table absent from Before did not exist yet;
 	// absent from After, it no longer exists (or was renamed).
@@ -36,6 +37,8 @@ type Context struct {
 	// Online is the measured online-DDL behaviour of the statement on this server, nil when the
 	// statement is not an ALTER of a deployed table (or could not be measured).
 	Online *schema.Online
+	// Script writes a fix's SQL as a migration holds it (migrations.Script).
+	Script Script
 	// NotMeasured says why the online behaviour of a statement that changed a deployed table
 	// was not measured (a dynamic statement, a form the measurement does not support); "" when
 	// it was, or when there was nothing to measure.
@@ -46,8 +49,9 @@ type Context struct {
 
 // FileContext is what a file rule sees: one pending migration file.
 type FileContext struct {
-	File       *migrations.File
-	Statements []migrations.Statement
+	// Path is the migration file's path, for findings about it as a whole.
+	Path       string
+	Statements []facts.Statement
 	Deployed   *schema.Schema
 }
 

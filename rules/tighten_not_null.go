@@ -46,7 +46,7 @@ func checkTightenNotNull(ctx *Context) []finding.Finding {
 			Rule:       finding.TightenNotNull,
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
-			Fix:        PlanTightenNotNull(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),
+			Fix:        PlanTightenNotNull(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(ctx.Script),
 		}
 		if p.After.Default == nil {
 			f.Severity = finding.Error

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
 	"github.com/schema-guard/schema-guard/finding"
 )
 
@@ -39,11 +37,11 @@ Example:
 }
 
 func checkTruncateTable(ctx *Context) []finding.Finding {
-	n, ok := node(ctx).(*ast.TruncateTableStmt)
-	if !ok || n.Table == nil {
+	st := statementFacts(ctx)
+	if st == nil || st.Truncate == "" {
 		return nil
 	}
-	table := tableName(n.Table)
+	table := st.Truncate
 	t := ctx.deployedTable(table)
 	if t == nil || ctx.Deprecated.Table(table) || slices.ContainsFunc(ctx.SeedTables, func(s string) bool { return strings.EqualFold(s, table) }) {
 		return nil
