@@ -2,7 +2,6 @@ package checker
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -91,8 +90,9 @@ func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) 
 	return func(ctx context.Context) error { return c.judge(ctx, p) }, nil
 }
 
-// judge runs the rules on what the statement did, the copier's dry run on an ALTER, and the
-// probes after it.
+// judge gathers what the statement did — the models of what it touched before and after it,
+// how the server runs it online, the copier's dry run on an ALTER, the probes after it — and
+// hands it to the rules, which make every finding.
 func (c *compat) judge(ctx context.Context, p *statement) error {
 	defer c.timed(time.Now())
 	st := p.st
@@ -106,26 +106,17 @@ func (c *compat) judge(ctx context.Context, p *statement) error {
 	if rc.Online, rc.NotMeasured, err = c.measure(ctx, p, after); err != nil {
 		return err
 	}
-	for _, r := range c.reg.Rules() {
-		if r.Statement != nil {
-			for _, f := range r.Statement(&rc) {
-				c.add(st, f)
-			}
-		}
-	}
-	if st.Node == nil {
-		c.add(st, finding.Finding{
-			Rule: finding.OpaqueStatement, Severity: finding.Notice,
-			Message: "the SQL parser cannot read this statement (" + st.ParseError + "): the rules judged what the server did (the schema before and after it, where a rename looks like a drop and an add), not what only its text says; it was replayed, and the old-app probe ran after it",
-		})
-	}
 	if t := p.scope.measured; !c.s.opts.NoCopier && p.createTable != "" && copierCandidate(st.Node) && after.Table(t) != nil {
-		if err := c.dryRun(ctx, st, t, p.before.Table(t), after.Table(t), p.createTable, rc.Online); err != nil {
+		if rc.DryRun, err = c.dryRun(ctx, st, t, p.before.Table(t), after.Table(t), p.createTable); err != nil {
 			return err
 		}
 	}
+	if rc.ProbeFailures, err = c.probe(ctx); err != nil {
+		return err
+	}
+	c.found[st] = append(c.found[st], c.reg.CheckStatement(&rc)...)
 	c.forget(&rc)
-	return c.probe(ctx, st)
+	return nil
 }
 
 // measure asks the server how an ALTER of a deployed table runs online. The reason it was not
@@ -190,72 +181,27 @@ func (c *compat) forget(rc *rules.Context) {
 	}
 }
 
-// probe runs the deployed application's statements; a probe that starts failing after this
-// statement is evidence against it.
-func (c *compat) probe(ctx context.Context, st *migrations.Statement) error {
+// probe runs the deployed application's statements and returns those that fail after this
+// statement and did not before it: evidence against it, for the rules.
+func (c *compat) probe(ctx context.Context) ([]rules.ProbeFailure, error) {
 	if len(c.probes) == 0 {
-		return nil
+		return nil, nil
 	}
 	failures, err := c.s.Replayed.RunProbes(ctx, c.probes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := map[string]bool{}
-	var evidence []finding.Evidence
-	var tables []string
+	var out []rules.ProbeFailure
 	for _, f := range failures {
 		now[f.Probe.SQL] = true
 		if c.failing[f.Probe.SQL] {
 			continue // an earlier statement broke it already
 		}
-		evidence = append(evidence, finding.Evidence{SQL: f.Probe.SQL, Error: fmt.Sprintf("Error %d: %s", f.Number, f.Message)})
-		if !slices.Contains(tables, f.Probe.Table) {
-			tables = append(tables, f.Probe.Table)
-		}
+		out = append(out, rules.ProbeFailure{Table: f.Probe.Table, SQL: f.Probe.SQL, Number: f.Number, Message: f.Message})
 	}
 	c.failing = now
-	if len(evidence) == 0 {
-		return nil
-	}
-	// One problem, one finding: a rule that fired on this statement about the same table gets
-	// the evidence (and a suppression of it covers the evidence); its severity stands, since
-	// the probe writes the extremes of each deployed type, which the application may or may not
-	// write.
-	found := c.found[st]
-	for i := range found {
-		if !notCompatibility[found[i].Rule] && slices.ContainsFunc(tables, func(t string) bool { return strings.EqualFold(t, found[i].Table) }) {
-			found[i].Evidence = append(found[i].Evidence, evidence...)
-			return nil
-		}
-	}
-	c.add(st, finding.Finding{
-		Rule: finding.OldAppBreak, Severity: c.reg.Lookup(finding.OldAppBreak).Severity, Table: tables[0], Evidence: evidence,
-		Message: fmt.Sprintf("after this statement the deployed application's own statements on %s fail (%s): it breaks while and after this migration runs",
-			quoteList(tables), evidence[0].Error),
-		Fix: "Make the change accept what the deployed application does (the evidence lists its statements and the server's answer), or ship the application change first and make this change in a later release.",
-	})
-	return nil
-}
-
-// notCompatibility are the rules whose findings are about something else than the deployed
-// application's compatibility (availability, hygiene): a broken application is never folded
-// into one of them, where it would hide behind their severity.
-var notCompatibility = map[finding.RuleID]bool{
-	finding.BlockingDDL: true, finding.OpaqueStatement: true, finding.MixedDDLDML: true,
-	finding.MissingPrimaryKey: true, finding.BadSuppression: true,
-}
-
-// add records a finding of a statement, placed at the statement unless the rule placed it,
-// with the configured level.
-func (c *compat) add(st *migrations.Statement, f finding.Finding) {
-	if f.File == "" {
-		f.File, f.Line, f.Column, f.EndLine = st.File, st.Line, st.Column, st.EndLine
-	}
-	f, ok := c.reg.Apply(f)
-	if !ok {
-		return
-	}
-	c.found[st] = append(c.found[st], f)
+	return out, nil
 }
 
 // finish runs the file rules on every pending migration, applies suppression comments and
@@ -267,16 +213,11 @@ func (c *compat) finish(files map[string]*migrations.File, units map[string][]mi
 		for i := range stmts {
 			fc.Statements[i] = *stmts[i].Facts()
 		}
-		for _, r := range c.reg.Rules() {
-			if r.File == nil {
-				continue
-			}
-			for _, fd := range r.File(fc) {
-				// A file rule places its finding; it belongs to the statement there.
-				for i := range stmts {
-					if stmts[i].File == fd.File && stmts[i].Line == fd.Line {
-						c.add(&stmts[i], fd)
-					}
+		for _, fd := range c.reg.CheckFile(fc) {
+			// A file rule places its finding; it belongs to the statement there.
+			for i := range stmts {
+				if stmts[i].File == fd.File && stmts[i].Line == fd.Line {
+					c.found[&stmts[i]] = append(c.found[&stmts[i]], fd)
 				}
 			}
 		}
@@ -338,14 +279,6 @@ func (c *compat) introspectAfter(ctx context.Context, sc scope) (*schema.Schema,
 		}
 	}
 	return c.introspect(ctx, sc)
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = "`" + n + "`"
-	}
-	return strings.Join(q, ", ")
 }
 
 // withoutDeprecated is the deployed state as the deployed application uses it: without the

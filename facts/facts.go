@@ -38,7 +38,9 @@ type Statement struct {
 	// Parsed is false when the SQL parser cannot read the statement (it is opaque): every fact
 	// below is then unknown, and the rules judge only what the models say it did.
 	Parsed bool
-	Kind   Kind
+	// ParseError is the parser's message when it could not read the statement.
+	ParseError string
+	Kind       Kind
 	// TableRenames are the renames the text makes (RENAME TABLE, ALTER TABLE … RENAME TO), as
 	// old and new names, in the order it makes them.
 	TableRenames [][2]string

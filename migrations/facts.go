@@ -16,6 +16,7 @@ import (
 func (s *Statement) Facts() *facts.Statement {
 	out := &facts.Statement{File: s.File, Line: s.Line, Column: s.Column, EndLine: s.EndLine, Text: s.Text}
 	if s.Node == nil {
+		out.ParseError = s.ParseError
 		return out
 	}
 	out.Parsed = true

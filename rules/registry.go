@@ -13,8 +13,8 @@ const Off = "off"
 
 // allRules builds every rule afresh, in the order Registry.Rules documents: first what breaks
 // the deployed application (renames, drops, NOT NULL, defaults, types), then what depends on the
-// data (keys and constraints), then availability and hygiene, then the rules whose findings the
-// checker produces. A function rather than a package variable, so no registry can change
+// data (keys and constraints), then availability and hygiene, then what the probes measure, the
+// parser could not read and the suppression comments say, then the copier's dry run. A function rather than a package variable, so no registry can change
 // another's rules.
 func allRules() []*Rule {
 	return []*Rule{
@@ -149,9 +149,10 @@ func (r *Registry) Apply(f finding.Finding) (finding.Finding, bool) {
 	}
 }
 
-// CheckStatement runs every enabled statement rule on one pending statement and returns their
-// findings with the configured levels applied. An opaque statement (one the parser cannot
-// read) is judged too, by what the models say it did.
+// CheckStatement runs every enabled statement rule on one pending statement, then turns the
+// probe failures into evidence (old-app-break), and returns the findings with the configured
+// levels applied, placed at the statement unless a rule placed them. An opaque statement (one
+// the parser cannot read) is judged too, by what the models say it did.
 func (r *Registry) CheckStatement(ctx *Context) []finding.Finding {
 	if ctx == nil || ctx.Statement == nil {
 		return nil
@@ -162,12 +163,21 @@ func (r *Registry) CheckStatement(ctx *Context) []finding.Finding {
 			continue
 		}
 		for _, f := range rule.Statement(ctx) {
-			if f, ok := r.Apply(f); ok {
+			if f, ok := r.Apply(ctx.place(f)); ok {
 				out = append(out, f)
 			}
 		}
 	}
-	return out
+	return r.probed(ctx, out)
+}
+
+// place puts a finding at the statement, unless its rule placed it.
+func (ctx *Context) place(f finding.Finding) finding.Finding {
+	if f.File == "" {
+		st := ctx.Statement
+		f.File, f.Line, f.Column, f.EndLine = st.File, st.Line, st.Column, st.EndLine
+	}
+	return f
 }
 
 // CheckFile runs every enabled file rule on one pending migration file and returns their

@@ -1,11 +1,16 @@
-// Package rules holds the compatibility rules: each judges one pending statement (or one pending
-// migration file) by its parsed AST and the schema model just before and just after it ran, and
+// Package rules holds the compatibility rules, and every finding about a pending statement is
+// made by one of them: each judges one pending statement (or one pending migration file) by what
+// its text says (package facts) and the schema model just before and just after it ran, and
 // says how to make the change safely. The application version on the base branch keeps serving
 // while pending migrations run, and must keep working afterwards until it is replaced; every rule
 // protects that old version, the data, or the database's availability.
 //
 // Rules judge models, never SQL text, and are pure: the checker takes the models and
-// measurements from the live engine and hands them over. One file per rule.
+// measurements from the live engine (online DDL, the copier's dry run, the old-app probes) and
+// hands them over as plain data in Context; the package imports neither the SQL parser nor
+// the runner. One file per rule; to add one, write its file with a constructor returning a
+// *Rule, list it in allRules (registry.go), declare its id in finding, and test it with a
+// Context built from small models (helpers_test.go).
 package rules
 
 import (
@@ -37,6 +42,12 @@ type Context struct {
 	// Online is the measured online-DDL behaviour of the statement on this server, nil when the
 	// statement is not an ALTER of a deployed table (or could not be measured).
 	Online *schema.Online
+	// DryRun is the verdict of the online copier's dry run of the statement, nil when it did
+	// not run (not an ALTER of a deployed table on the copier's path, or --no-copier).
+	DryRun *DryRun
+	// ProbeFailures are the deployed application's statements (the old-app probes) that fail
+	// after this statement and did not before it, in the order they ran.
+	ProbeFailures []ProbeFailure
 	// Script writes a fix's SQL as a migration holds it (migrations.Script).
 	Script Script
 	// NotMeasured says why the online behaviour of a statement that changed a deployed table
@@ -45,6 +56,41 @@ type Context struct {
 	NotMeasured string
 
 	changes []*TableChange // TableChanges, once derived
+}
+
+// DryRunVerdict is the outcome of the online copier's dry run.
+type DryRunVerdict int
+
+// The verdicts of a dry run (copier.Lossless, Lossy, Refused, Failed).
+const (
+	Lossless DryRunVerdict = iota // the copy gives exactly what the plain ALTER gives
+	Lossy                         // rows lost, added or changed compared with the plain ALTER
+	Refused                       // the copier stopped safely, with the reason
+	Failed                        // the copier failed for another reason
+)
+
+// DryRun is what the online copier's dry run of a statement found, as plain data.
+type DryRun struct {
+	Table                            string
+	Verdict                          DryRunVerdict
+	SampleRows                       int64
+	RowsLost, RowsAdded, RowsChanged int64
+	// Examples are up to five keys of rows lost, added or changed ("id=42").
+	Examples []string
+	// BeforeCopy is set on a refusal that came before any row was copied: the table's shape or
+	// the ALTER itself, not the data.
+	BeforeCopy bool
+	// Detail explains the verdict: the refusal's reason, the failure.
+	Detail string
+}
+
+// ProbeFailure is one of the deployed application's statements (an old-app probe) that the
+// server rejected after a statement, with the server's answer.
+type ProbeFailure struct {
+	Table   string
+	SQL     string
+	Number  uint16
+	Message string
 }
 
 // FileContext is what a file rule sees: one pending migration file.
