@@ -8,10 +8,11 @@ import (
 
 	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/probe"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/rules"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -29,7 +30,7 @@ type compat struct {
 	known *schema.Schema
 	ctx   rules.Context // the fields shared by every statement
 
-	probes  []runner.Probe
+	probes  []probe.Probe
 	failing map[string]bool // probes (by SQL) that fail since an earlier statement
 
 	copies     []report.Copier // the copier's dry-run verdicts
@@ -47,8 +48,8 @@ func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compa
 	c := &compat{s: s, reg: s.rules, deployed: deployed, known: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
 	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables, SeedTables: s.opts.SeedTables, Script: migrations.Script}
 	used := withoutDeprecated(deployed, c.ctx.Deprecated)
-	derived := append(runner.DeriveProbes(used, probed(s.src, deployed)), runner.DeriveViewProbes(used)...)
-	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, derived)
+	derived := append(probe.Derive(used, probed(s.src, deployed)), probe.DeriveViews(used)...)
+	probes, dropped, err := probe.Calibrate(ctx, s.Replayed, derived)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +188,7 @@ func (c *compat) probe(ctx context.Context) ([]rules.ProbeFailure, error) {
 	if len(c.probes) == 0 {
 		return nil, nil
 	}
-	failures, err := c.s.Replayed.RunProbes(ctx, c.probes)
+	failures, err := probe.Run(ctx, c.s.Replayed, c.probes)
 	if err != nil {
 		return nil, err
 	}
@@ -250,17 +251,17 @@ func (c *compat) introspect(ctx context.Context, sc scope) (*schema.Schema, erro
 	db, name, flavor := c.s.Replayed.DB, c.s.Replayed.Name, c.s.srv.Flavor
 	switch {
 	case sc.whole:
-		return runner.Introspect(ctx, db, name, flavor)
+		return introspect.Introspect(ctx, db, name, flavor)
 	case len(sc.tables) > 0 || sc.views:
 		var out *schema.Schema
 		var err error
 		if len(sc.tables) > 0 {
-			out, err = runner.IntrospectTables(ctx, db, name, flavor, sc.tables)
+			out, err = introspect.IntrospectTables(ctx, db, name, flavor, sc.tables)
 		} else {
 			out = &schema.Schema{Name: name, Flavor: flavor}
 		}
 		if err == nil && sc.views {
-			out.Views, err = runner.IntrospectViews(ctx, db, name, flavor)
+			out.Views, err = introspect.IntrospectViews(ctx, db, name, flavor)
 		}
 		return out, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/declared"
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
@@ -78,7 +79,7 @@ func (s *Session) Drift(ctx context.Context) (*Drift, error) {
 			Fix:     "nothing to do for the check; to silence this, dump the schema again from a server of this version, or drop the modes from the dump's SET sql_mode statements",
 		})
 	}
-	decl, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
+	decl, err := introspect.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
 	if err != nil {
 		return nil, err
 	}

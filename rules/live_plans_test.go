@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -70,11 +70,11 @@ func (l *liveDB) str(query string) string {
 // model introspects the scratch database.
 func (l *liveDB) model() *schema.Schema {
 	l.t.Helper()
-	f, err := runner.ReadFlavor(l.ctx, l.db)
+	f, err := introspect.ReadFlavor(l.ctx, l.db)
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	s, err := runner.Introspect(l.ctx, l.db, l.name, f)
+	s, err := introspect.Introspect(l.ctx, l.db, l.name, f)
 	if err != nil {
 		l.t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
 )
 
 // TestLiveRules replays statements on the real server and judges them with the models the
@@ -109,12 +109,12 @@ func testLiveRules(t *testing.T, srv testenv.Server) {
 			dep := l.model()
 			st := parseOne(t, tc.sql)
 			tables := touched(parseNode(t, tc.sql))
-			before, err := runner.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
+			before, err := introspect.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
 			if err != nil {
 				t.Fatal(err)
 			}
 			l.exec(tc.sql)
-			after, err := runner.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
+			after, err := introspect.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
 			if err != nil {
 				t.Fatal(err)
 			}

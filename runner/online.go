@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -210,7 +211,7 @@ func createCopy(ctx context.Context, conn *sql.Conn, creates []string) error {
 func clearDatabase(ctx context.Context, conn *sql.Conn, database string) error {
 	const query = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
 	var drops []string
-	err := QueryRows(ctx, conn, query, []any{database}, func(rows *sql.Rows) error {
+	err := introspect.QueryRows(ctx, conn, query, []any{database}, func(rows *sql.Rows) error {
 		var name, typ string
 		if err := rows.Scan(&name, &typ); err != nil {
 			return err

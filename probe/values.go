@@ -1,4 +1,4 @@
-package runner
+package probe
 
 import (
 	"math/big"
@@ -23,7 +23,7 @@ type columnValues struct {
 	// characters. An ENUM lists every member: the UPDATE assigns them in turn, and the server
 	// checks each assignment, so a member removed anywhere in the list shows.
 	low []string
-	// mild is what CalibrateProbes falls back to: 1, 'a', '2000-01-01', the first member.
+	// mild is what Calibrate falls back to: 1, 'a', '2000-01-01', the first member.
 	mild string
 }
 
@@ -268,7 +268,7 @@ func jsonValues(charset string, capBytes, capChars int) columnValues {
 // isJSONColumn recognises JSON columns: MySQL's JSON type, and MariaDB's JSON alias, a
 // LONGTEXT with a json_valid() check on the column that the server adds.
 func isJSONColumn(t *schema.Table, c *schema.Column) bool {
-	want := "json_valid(" + quoteIdent(c.Name) + ")"
+	want := "json_valid(" + schema.QuoteIdent(c.Name) + ")"
 	for _, ch := range t.Checks {
 		if strings.EqualFold(strings.Join(strings.Fields(ch.Expr), ""), want) {
 			return true
