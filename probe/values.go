@@ -65,21 +65,7 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "bool", "boolean":
 		return integerValues(dt, c.Unsigned), true
 	case "decimal", "numeric", "dec", "fixed":
-		p, s := ct.Length, ct.Scale
-		if !ct.HasLength {
-			p = 10
-		}
-		if p <= 0 || s < 0 || s > p {
-			return columnValues{}, false
-		}
-		high := strings.Repeat("9", p-s)
-		if high == "" {
-			high = "0"
-		}
-		if s > 0 {
-			high += "." + strings.Repeat("9", s)
-		}
-		return signed(high, c.Unsigned), true
+		return decimalValues(ct, c.Unsigned)
 	case "float", "double", "real", "double precision":
 		return floatValues(dt, ct, c.Unsigned), true
 	case "bit":
@@ -91,6 +77,56 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 			return columnValues{}, false
 		}
 		return columnValues{high: "b'" + strings.Repeat("1", n) + "'", low: []string{"b'0'"}, mild: "b'1'"}, true
+	case "char", "varchar", "binary", "varbinary", "tinytext", "text", "mediumtext", "longtext",
+		"tinyblob", "blob", "mediumblob", "longblob", "json":
+		return stringValues(t, c, ct)
+	case "enum":
+		members := quoted(ct.Members)
+		if len(members) == 0 {
+			return columnValues{}, false
+		}
+		return columnValues{high: members[len(members)-1], low: members, mild: members[0]}, true
+	case "set":
+		members := quoted(ct.Members)
+		if len(members) == 0 {
+			return columnValues{}, false
+		}
+		return columnValues{high: schema.QuoteString(strings.Join(ct.Members, ",")), low: []string{members[0]}, mild: members[0]}, true
+	}
+	if v, ok := literalValues(f, c.DataType, ct); ok {
+		return v, true
+	}
+	if wkt, ok := geometryWKT[c.DataType]; ok {
+		// Geometries have no range to probe; any value of the right kind will do.
+		v := "ST_GeomFromText('" + wkt + "')"
+		return columnValues{high: v, low: []string{v}, mild: v}, true
+	}
+	return columnValues{}, false
+}
+
+// decimalValues are a DECIMAL(M,D)'s largest magnitudes: M-D nines, D decimals of nines.
+func decimalValues(ct schema.ColumnType, unsigned bool) (columnValues, bool) {
+	p, s := ct.Length, ct.Scale
+	if !ct.HasLength {
+		p = 10
+	}
+	if p <= 0 || s < 0 || s > p {
+		return columnValues{}, false
+	}
+	high := strings.Repeat("9", p-s)
+	if high == "" {
+		high = "0"
+	}
+	if s > 0 {
+		high += "." + strings.Repeat("9", s)
+	}
+	return signed(high, unsigned), true
+}
+
+// stringValues fill the character and binary string types and JSON up to what they hold (the
+// TEXT and BLOB types up to textCap bytes).
+func stringValues(t *schema.Table, c *schema.Column, ct schema.ColumnType) (columnValues, bool) {
+	switch dt := c.DataType; dt {
 	case "char", "varchar":
 		n := ct.Length
 		if !ct.HasLength {
@@ -104,11 +140,10 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		}
 		return charValues(c.Charset, n, n), true
 	case "binary", "varbinary":
-		n := ct.Length
 		if !ct.HasLength {
 			return columnValues{}, false
 		}
-		return bytesValues(n), true
+		return bytesValues(ct.Length), true
 	case "tinytext", "text", "mediumtext", "longtext":
 		capBytes := min(textCapacity(dt), textCap)
 		if isJSONColumn(t, c) {
@@ -120,18 +155,14 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		return bytesValues(min(textCapacity(dt), textCap)), true
 	case "json":
 		return jsonValues("utf8mb4", textCap, 0), true
-	case "enum":
-		members := quoted(ct.Members)
-		if len(members) == 0 {
-			return columnValues{}, false
-		}
-		return columnValues{high: members[len(members)-1], low: members, mild: members[0]}, true
-	case "set":
-		members := quoted(ct.Members)
-		if len(members) == 0 {
-			return columnValues{}, false
-		}
-		return columnValues{high: schema.QuoteString(strings.Join(ct.Members, ",")), low: []string{members[0]}, mild: members[0]}, true
+	}
+	return columnValues{}, false
+}
+
+// literalValues are the limits of the types written as quoted literals of a fixed form: dates
+// and times, MariaDB's UUID and INET types.
+func literalValues(f schema.Flavor, dataType string, ct schema.ColumnType) (columnValues, bool) {
+	switch dataType {
 	case "date":
 		return columnValues{high: "'9999-12-31'", low: []string{"'1000-01-01'"}, mild: "'2000-01-01'"}, true
 	case "datetime":
@@ -157,11 +188,6 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		return columnValues{high: "'255.255.255.255'", low: []string{"'0.0.0.0'"}, mild: "'10.0.0.1'"}, true
 	case "inet6":
 		return columnValues{high: "'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'", low: []string{"'::'"}, mild: "'::1'"}, true
-	}
-	if wkt, ok := geometryWKT[c.DataType]; ok {
-		// Geometries have no range to probe; any value of the right kind will do.
-		v := "ST_GeomFromText('" + wkt + "')"
-		return columnValues{high: v, low: []string{v}, mild: v}, true
 	}
 	return columnValues{}, false
 }
