@@ -2,16 +2,17 @@ package checker
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/probe"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/rules"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -29,7 +30,7 @@ type compat struct {
 	known *schema.Schema
 	ctx   rules.Context // the fields shared by every statement
 
-	probes  []runner.Probe
+	probes  []probe.Probe
 	failing map[string]bool // probes (by SQL) that fail since an earlier statement
 
 	copies     []report.Copier // the copier's dry-run verdicts
@@ -45,10 +46,10 @@ type compat struct {
 func newCompat(ctx context.Context, s *Session, deployed *schema.Schema) (*compat, error) {
 	began := time.Now()
 	c := &compat{s: s, reg: s.rules, deployed: deployed, known: deployed, failing: map[string]bool{}, found: map[*migrations.Statement][]finding.Finding{}}
-	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables, SeedTables: s.opts.SeedTables}
+	c.ctx = rules.Context{Deprecated: rules.NewDeprecated(s.deprecated), Tables: s.opts.Tables, SeedTables: s.opts.SeedTables, Script: migrations.Script}
 	used := withoutDeprecated(deployed, c.ctx.Deprecated)
-	derived := append(runner.DeriveProbes(used, probed(s.src, deployed)), runner.DeriveViewProbes(used)...)
-	probes, dropped, err := s.Replayed.CalibrateProbes(ctx, derived)
+	derived := append(probe.Derive(used, probed(s.src, deployed)), probe.DeriveViews(used)...)
+	probes, dropped, err := probe.Calibrate(ctx, s.Replayed, derived)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +91,9 @@ func (c *compat) beforeStatement(ctx context.Context, st *migrations.Statement) 
 	return func(ctx context.Context) error { return c.judge(ctx, p) }, nil
 }
 
-// judge runs the rules on what the statement did, the copier's dry run on an ALTER, and the
-// probes after it.
+// judge gathers what the statement did — the models of what it touched before and after it,
+// how the server runs it online, the copier's dry run on an ALTER, the probes after it — and
+// hands it to the rules, which make every finding.
 func (c *compat) judge(ctx context.Context, p *statement) error {
 	defer c.timed(time.Now())
 	st := p.st
@@ -101,36 +103,27 @@ func (c *compat) judge(ctx context.Context, p *statement) error {
 		return err
 	}
 	rc := c.ctx
-	rc.Statement, rc.Before, rc.After, rc.Deployed = st, p.before, after, c.known
+	rc.Statement, rc.Before, rc.After, rc.Deployed = st.Facts(), p.before, after, c.known
 	if rc.Online, rc.NotMeasured, err = c.measure(ctx, p, after); err != nil {
 		return err
 	}
-	for _, r := range c.reg.Rules() {
-		if r.Statement != nil {
-			for _, f := range r.Statement(&rc) {
-				c.add(st, f)
-			}
-		}
-	}
-	if st.Node == nil {
-		c.add(st, finding.Finding{
-			Rule: rules.OpaqueStatement, Severity: finding.Notice,
-			Message: "the SQL parser cannot read this statement (" + st.ParseError + "): the rules judged what the server did (the schema before and after it, where a rename looks like a drop and an add), not what only its text says; it was replayed, and the old-app probe ran after it",
-		})
-	}
 	if t := p.scope.measured; !c.s.opts.NoCopier && p.createTable != "" && copierCandidate(st.Node) && after.Table(t) != nil {
-		if err := c.dryRun(ctx, st, t, p.before.Table(t), after.Table(t), p.createTable, rc.Online); err != nil {
+		if rc.DryRun, err = c.dryRun(ctx, st, t, p.before.Table(t), after.Table(t), p.createTable); err != nil {
 			return err
 		}
 	}
+	if rc.ProbeFailures, err = c.probe(ctx); err != nil {
+		return err
+	}
+	c.found[st] = append(c.found[st], c.reg.CheckStatement(&rc)...)
 	c.forget(&rc)
-	return c.probe(ctx, st)
+	return nil
 }
 
 // measure asks the server how an ALTER of a deployed table runs online. The reason it was not
 // measured is returned instead where the statement changed a deployed table and could not be:
 // the rules say so rather than stay silent.
-func (c *compat) measure(ctx context.Context, p *statement, after *schema.Schema) (*runner.Online, string, error) {
+func (c *compat) measure(ctx context.Context, p *statement, after *schema.Schema) (*schema.Online, string, error) {
 	if p.createTable == "" {
 		if p.scope.whole && changedDeployed(p.before, after, c.known) {
 			return nil, "the statement's effect is only known once it ran (" + dynamicKind(p.st) + "), so how the server runs it was not measured", nil
@@ -189,72 +182,27 @@ func (c *compat) forget(rc *rules.Context) {
 	}
 }
 
-// probe runs the deployed application's statements; a probe that starts failing after this
-// statement is evidence against it.
-func (c *compat) probe(ctx context.Context, st *migrations.Statement) error {
+// probe runs the deployed application's statements and returns those that fail after this
+// statement and did not before it: evidence against it, for the rules.
+func (c *compat) probe(ctx context.Context) ([]rules.ProbeFailure, error) {
 	if len(c.probes) == 0 {
-		return nil
+		return nil, nil
 	}
-	failures, err := c.s.Replayed.RunProbes(ctx, c.probes)
+	failures, err := probe.Run(ctx, c.s.Replayed, c.probes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := map[string]bool{}
-	var evidence []finding.Evidence
-	var tables []string
+	var out []rules.ProbeFailure
 	for _, f := range failures {
 		now[f.Probe.SQL] = true
 		if c.failing[f.Probe.SQL] {
 			continue // an earlier statement broke it already
 		}
-		evidence = append(evidence, finding.Evidence{SQL: f.Probe.SQL, Error: fmt.Sprintf("Error %d: %s", f.Number, f.Message)})
-		if !slices.Contains(tables, f.Probe.Table) {
-			tables = append(tables, f.Probe.Table)
-		}
+		out = append(out, rules.ProbeFailure{Table: f.Probe.Table, SQL: f.Probe.SQL, Number: f.Number, Message: f.Message})
 	}
 	c.failing = now
-	if len(evidence) == 0 {
-		return nil
-	}
-	// One problem, one finding: a rule that fired on this statement about the same table gets
-	// the evidence (and a suppression of it covers the evidence); its severity stands, since
-	// the probe writes the extremes of each deployed type, which the application may or may not
-	// write.
-	found := c.found[st]
-	for i := range found {
-		if !notCompatibility[found[i].Rule] && slices.ContainsFunc(tables, func(t string) bool { return strings.EqualFold(t, found[i].Table) }) {
-			found[i].Evidence = append(found[i].Evidence, evidence...)
-			return nil
-		}
-	}
-	c.add(st, finding.Finding{
-		Rule: rules.OldAppBreak, Severity: c.reg.Lookup(rules.OldAppBreak).Severity, Table: tables[0], Evidence: evidence,
-		Message: fmt.Sprintf("after this statement the deployed application's own statements on %s fail (%s): it breaks while and after this migration runs",
-			quoteList(tables), evidence[0].Error),
-		Fix: "Make the change accept what the deployed application does (the evidence lists its statements and the server's answer), or ship the application change first and make this change in a later release.",
-	})
-	return nil
-}
-
-// notCompatibility are the rules whose findings are about something else than the deployed
-// application's compatibility (availability, hygiene): a broken application is never folded
-// into one of them, where it would hide behind their severity.
-var notCompatibility = map[string]bool{
-	rules.BlockingDDL: true, rules.OpaqueStatement: true, rules.MixedDDLDML: true,
-	rules.MissingPrimaryKey: true, rules.BadSuppression: true,
-}
-
-// add records a finding of a statement, placed at the statement unless the rule placed it,
-// with the configured level.
-func (c *compat) add(st *migrations.Statement, f finding.Finding) {
-	if f.File == "" {
-		f.File, f.Line, f.Column, f.EndLine = st.File, st.Line, st.Column, st.EndLine
-	}
-	f, ok := c.reg.Apply(f)
-	if !ok {
-		return
-	}
-	c.found[st] = append(c.found[st], f)
+	return out, nil
 }
 
 // finish runs the file rules on every pending migration, applies suppression comments and
@@ -262,16 +210,15 @@ func (c *compat) add(st *migrations.Statement, f finding.Finding) {
 func (c *compat) finish(files map[string]*migrations.File, units map[string][]migrations.Statement) []finding.Finding {
 	for key, f := range files {
 		stmts := units[key]
-		for _, r := range c.reg.Rules() {
-			if r.File == nil {
-				continue
-			}
-			for _, fd := range r.File(&rules.FileContext{File: f, Statements: stmts, Deployed: c.deployed}) {
-				// A file rule places its finding; it belongs to the statement there.
-				for i := range stmts {
-					if stmts[i].File == fd.File && stmts[i].Line == fd.Line {
-						c.add(&stmts[i], fd)
-					}
+		fc := &rules.FileContext{Path: f.Path, Statements: make([]facts.Statement, len(stmts)), Deployed: c.deployed}
+		for i := range stmts {
+			fc.Statements[i] = *stmts[i].Facts()
+		}
+		for _, fd := range c.reg.CheckFile(fc) {
+			// A file rule places its finding; it belongs to the statement there.
+			for i := range stmts {
+				if stmts[i].File == fd.File && stmts[i].Line == fd.Line {
+					c.found[&stmts[i]] = append(c.found[&stmts[i]], fd)
 				}
 			}
 		}
@@ -304,17 +251,17 @@ func (c *compat) introspect(ctx context.Context, sc scope) (*schema.Schema, erro
 	db, name, flavor := c.s.Replayed.DB, c.s.Replayed.Name, c.s.srv.Flavor
 	switch {
 	case sc.whole:
-		return runner.Introspect(ctx, db, name, flavor)
+		return introspect.Introspect(ctx, db, name, flavor)
 	case len(sc.tables) > 0 || sc.views:
 		var out *schema.Schema
 		var err error
 		if len(sc.tables) > 0 {
-			out, err = runner.IntrospectTables(ctx, db, name, flavor, sc.tables)
+			out, err = introspect.IntrospectTables(ctx, db, name, flavor, sc.tables)
 		} else {
 			out = &schema.Schema{Name: name, Flavor: flavor}
 		}
 		if err == nil && sc.views {
-			out.Views, err = runner.IntrospectViews(ctx, db, name, flavor)
+			out.Views, err = introspect.IntrospectViews(ctx, db, name, flavor)
 		}
 		return out, err
 	}
@@ -333,14 +280,6 @@ func (c *compat) introspectAfter(ctx context.Context, sc scope) (*schema.Schema,
 		}
 	}
 	return c.introspect(ctx, sc)
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = "`" + n + "`"
-	}
-	return strings.Join(q, ", ")
 }
 
 // withoutDeprecated is the deployed state as the deployed application uses it: without the

@@ -148,7 +148,7 @@ func runCompatFixture(t *testing.T, fixture string, eng runner.Options) {
 	}
 	var got []string
 	for _, f := range res.Report.Findings {
-		g := f.Rule + " " + f.File + ":" + strconv.Itoa(f.Line)
+		g := string(f.Rule) + " " + f.File + ":" + strconv.Itoa(f.Line)
 		if f.Allowed {
 			g += " allowed"
 		}

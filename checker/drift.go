@@ -9,17 +9,10 @@ import (
 
 	"github.com/schema-guard/schema-guard/declared"
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
-)
-
-// Rule ids of drift findings, and of the notice that loading the declared state left sql_mode
-// values out.
-const (
-	RuleDrift           = "drift"
-	RuleSeedDrift       = "seed-drift"
-	RuleDeclaredSQLMode = "declared-sql-mode"
 )
 
 // Drift is the comparison of the replayed state with the declared one.
@@ -80,13 +73,13 @@ func (s *Session) Drift(ctx context.Context) (*Drift, error) {
 		// One notice for the whole declared state, where the first such SET is.
 		first := dropped[0].Statement
 		s.Report.Add(finding.Finding{
-			Rule: RuleDeclaredSQLMode, Severity: finding.Notice,
+			Rule: finding.DeclaredSQLMode, Severity: finding.Notice,
 			File: first.File, Line: first.Line, Column: first.Column,
 			Message: runner.SQLModeNotice(dropped),
 			Fix:     "nothing to do for the check; to silence this, dump the schema again from a server of this version, or drop the modes from the dump's SET sql_mode statements",
 		})
 	}
-	decl, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
+	decl, err := introspect.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +93,7 @@ func (s *Session) Drift(ctx context.Context) (*Drift, error) {
 	loc := newLocator(st, s.src)
 	for _, c := range d.Delta.Changes {
 		f := loc.finding(c)
-		f.Rule, f.Severity = RuleDrift, finding.Error
+		f.Rule, f.Severity = finding.Drift, finding.Error
 		f.Message, f.Fix = driftMessage(c), fixText(c.Fix)
 		f.Table = c.Table
 		if c.Kind == schema.KindColumn {

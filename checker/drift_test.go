@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/schema-guard/schema-guard/config"
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
@@ -114,15 +115,15 @@ func testDriftFixtures(t *testing.T, eng runner.Options, srv report.Engine) {
 			// The findings the case names, and the declared-sql-mode notice always: it must not
 			// appear where the case does not expect it.
 			want := forServer(c.findings, s.Report.Engine)
-			rules := map[string]bool{RuleDeclaredSQLMode: true}
+			rules := map[string]bool{string(finding.DeclaredSQLMode): true}
 			for _, w := range want {
 				rule, _, _ := strings.Cut(w, " ")
 				rules[rule] = true
 			}
 			var other []string
 			for _, f := range s.Report.Findings {
-				if rules[f.Rule] {
-					other = append(other, f.Rule+" "+f.File+":"+strconv.Itoa(f.Line))
+				if rules[string(f.Rule)] {
+					other = append(other, string(f.Rule)+" "+f.File+":"+strconv.Itoa(f.Line))
 				}
 			}
 			slices.Sort(other)
@@ -130,7 +131,7 @@ func testDriftFixtures(t *testing.T, eng runner.Options, srv report.Engine) {
 				t.Errorf("findings\n  %s\nwant\n  %s", strings.Join(other, "\n  "), strings.Join(want, "\n  "))
 			}
 			for _, f := range s.Report.Findings {
-				if (f.Rule == RuleDrift || f.Rule == RuleSeedDrift) && (f.File == "" || f.Line < 1 || f.Fix == "") {
+				if (f.Rule == finding.Drift || f.Rule == finding.SeedDrift) && (f.File == "" || f.Line < 1 || f.Fix == "") {
 					t.Errorf("finding without place or fix: %+v", f)
 				}
 			}

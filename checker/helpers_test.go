@@ -67,7 +67,7 @@ func run(t *testing.T, opts Options) *Result {
 func findings(r *report.Report) string {
 	var out []string
 	for _, f := range r.Findings {
-		out = append(out, f.Rule+"@"+f.Pos())
+		out = append(out, string(f.Rule)+"@"+f.Pos())
 	}
 	return strings.Join(out, " ")
 }
@@ -78,7 +78,7 @@ func beyondNotices(r *report.Report) string {
 	var out []string
 	for _, f := range r.Findings {
 		if f.Severity != "notice" {
-			out = append(out, f.Rule+"@"+f.Pos())
+			out = append(out, string(f.Rule)+"@"+f.Pos())
 		}
 	}
 	return strings.Join(out, " ")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/rules"
@@ -64,7 +65,7 @@ INSERT INTO users (surname, email, status) VALUES ('Lovelace', 'ada@example.com'
 			}
 		}
 		if len(first) == 0 {
-			t.Fatalf("%s: no first migration in the plan:\n%s", name, plan.Text())
+			t.Fatalf("%s: no first migration in the plan:\n%s", name, plan.Text(migrations.Script))
 		}
 		for i, ph := range first {
 			t.Run(name+"/"+string(rune('a'+i)), func(t *testing.T) {
@@ -76,7 +77,7 @@ INSERT INTO users (surname, email, status) VALUES ('Lovelace', 'ada@example.com'
 				testenv.WriteFile(t, path, script)
 				res := run(t, Options{WorkDir: dir, Engine: dsnEngine(t)})
 				for _, f := range res.Report.Findings {
-					if f.Fails() || f.Rule == rules.OldAppBreak || len(f.Evidence) > 0 {
+					if f.Fails() || f.Rule == finding.OldAppBreak || len(f.Evidence) > 0 {
 						t.Errorf("%s %s:%d %s: %s %v", f.Severity, f.File, f.Line, f.Rule, f.Message, f.Evidence)
 					}
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/runner"
@@ -41,7 +42,7 @@ func (s *Session) replay(ctx context.Context) error {
 		done += n
 	}
 
-	final, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
+	final, err := introspect.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func (s *Session) replayPhase(ctx context.Context, phase migrations.State, done,
 	if phase == migrations.Pending {
 		// The deployed state is what the running application knows; the rules judge the
 		// pending statements against it.
-		deployed, err := runner.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
+		deployed, err := introspect.Introspect(ctx, db.DB, db.Name, s.srv.Flavor)
 		if err != nil {
 			return 0, false, err
 		}

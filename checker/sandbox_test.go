@@ -107,7 +107,7 @@ func testMigrationsStayInTheirSandbox(t *testing.T) {
 // reported says whether a statement of the run was refused, skipped or failed.
 func reported(res *Result) bool {
 	return slices.ContainsFunc(res.Report.Findings, func(f finding.Finding) bool {
-		return f.Rule == runner.RuleReplayFailed || f.Rule == runner.RuleSkippedStatement || f.Rule == runner.RuleForeignDatabase
+		return f.Rule == finding.ReplayFailed || f.Rule == finding.SkippedStatement || f.Rule == finding.ForeignDatabase
 	})
 }
 

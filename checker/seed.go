@@ -57,7 +57,7 @@ func (s *Session) seeds(ctx context.Context, declDB *runner.Database, d *Drift, 
 		t := seedTable{name: dt.Name, cols: cols, key: key}
 		for _, c := range t.compare(actual, want) {
 			f := at(pos)
-			f.Rule, f.Severity, f.Table = RuleSeedDrift, finding.Error, dt.Name
+			f.Rule, f.Severity, f.Table = finding.SeedDrift, finding.Error, dt.Name
 			f.Message, f.Fix = c.message, c.fix+";"
 			s.Report.Add(f)
 			s.Report.Drift = append(s.Report.Drift, report.Drift{

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -50,14 +49,14 @@ func (g *generator) edgeRows(after *schema.Table, zeroDates bool) []edgeRow {
 	if after == nil {
 		return nil
 	}
-	e := &edges{g: g, after: after, changed: map[int]rules.ColumnType{}}
-	types := map[int]rules.ColumnType{}
+	e := &edges{g: g, after: after, changed: map[int]schema.ColumnType{}}
+	types := map[int]schema.ColumnType{}
 	for i, cg := range g.cols {
 		ac := after.Column(cg.col.Name)
 		if ac == nil || ac.Generated != nil {
 			continue
 		}
-		if at, err := rules.TypeOf(ac); err == nil {
+		if at, err := schema.TypeOf(ac); err == nil {
 			types[i] = at
 			if at.String() != cg.typ.String() || at.Charset != cg.typ.Charset || ac.Nullable != cg.col.Nullable {
 				e.changed[i] = at
@@ -86,7 +85,7 @@ func (g *generator) edgeRows(after *schema.Table, zeroDates bool) []edgeRow {
 type edges struct {
 	g       *generator
 	after   *schema.Table
-	changed map[int]rules.ColumnType // the columns the ALTER changes, with their new types
+	changed map[int]schema.ColumnType // the columns the ALTER changes, with their new types
 	rows    []edgeRow
 }
 
@@ -158,7 +157,7 @@ func (e *edges) uniqueKeys() {
 			if other == v.text {
 				other = strings.ToLower(v.text)
 			}
-			if cg.typ.Family == rules.FamilyString && other != v.text && strings.Contains(strings.ToLower(cg.col.Collation), "_ci") {
+			if cg.typ.Family == schema.FamilyString && other != v.text && strings.Contains(strings.ToLower(cg.col.Collation), "_ci") {
 				folded[c], caseless = cg.text(other), true
 			}
 		}
@@ -217,7 +216,7 @@ func (g *generator) colIndices(names []string) ([]int, bool) {
 // code at the start of the row's value.
 func (e *edges) token(i int) string {
 	cg := e.g.cols[i]
-	if !cg.injective || (cg.typ.Family != rules.FamilyString && cg.typ.Family != rules.FamilyBinary) {
+	if !cg.injective || (cg.typ.Family != schema.FamilyString && cg.typ.Family != schema.FamilyBinary) {
 		return ""
 	}
 	if e.g.seq >= cg.capacity() {
@@ -243,12 +242,12 @@ func filled(token string, fill string, n int) string {
 
 // lengths adds values longer than a narrowed string or binary column, and values exactly at
 // the new limit.
-func (e *edges) lengths(i int, at rules.ColumnType) {
+func (e *edges) lengths(i int, at schema.ColumnType) {
 	cg := e.g.cols[i]
 	bt, name := cg.typ, cg.col.Name
 	const most = 1 << 20 // longer values would not fit a statement
 	switch {
-	case bt.Family == rules.FamilyString && at.Family == rules.FamilyString:
+	case bt.Family == schema.FamilyString && at.Family == schema.FamilyString:
 		before, after := asciiChars(bt), asciiChars(at)
 		need := fmt.Sprintf("every value of %s fits %d characters", name, after)
 		if after < before && after < most {
@@ -256,15 +255,15 @@ func (e *edges) lengths(i int, at rules.ColumnType) {
 			e.add1(edgeAtLimit, name, true, need, i, cg.text(filled(e.token(i), "x", after)))
 		}
 		// A TEXT type holds bytes: wide characters overflow it before the character count does.
-		limit, ok := lobCapacity[at.Base]
+		limit, ok := schema.LOBBytes(at.Base)
 		if !ok || limit >= most {
 			return
 		}
 		for _, r := range "😀中é" {
-			n := int(limit)/charBytes(at.Charset, r) + 1 // characters, one byte too many
+			n := int(limit)/schema.CharBytes(at.Charset, r) + 1 // characters, one byte too many
 			fits := n <= before
-			if lb, ok := lobCapacity[bt.Base]; ok {
-				fits = int64(n*charBytes(bt.Charset, r)) <= min(lb, most)
+			if lb, ok := schema.LOBBytes(bt.Base); ok {
+				fits = int64(n*schema.CharBytes(bt.Charset, r)) <= min(lb, most)
 			}
 			if holdsRune(bt.Charset, r) && holdsRune(at.Charset, r) && fits && n <= after {
 				e.add1(edgeTooLong, name, false, fmt.Sprintf("every value of %s fits %d bytes", name, limit), i,
@@ -272,12 +271,12 @@ func (e *edges) lengths(i int, at rules.ColumnType) {
 				return
 			}
 		}
-	case bt.Family == rules.FamilyBinary && at.Family == rules.FamilyBinary:
+	case bt.Family == schema.FamilyBinary && at.Family == schema.FamilyBinary:
 		before, after := int64(bt.Length), int64(at.Length)
-		if n, ok := lobCapacity[bt.Base]; ok {
+		if n, ok := schema.LOBBytes(bt.Base); ok {
 			before = n
 		}
-		if n, ok := lobCapacity[at.Base]; ok {
+		if n, ok := schema.LOBBytes(at.Base); ok {
 			after = n
 		}
 		if after < before && after < most {
@@ -287,7 +286,7 @@ func (e *edges) lengths(i int, at rules.ColumnType) {
 				e.add1(edgeAtLimit, name, true, need, i, cg.text(filled(e.token(i), "x", int(after))))
 			}
 		}
-	case (bt.Family == rules.FamilyEnum || bt.Family == rules.FamilySet) && at.Family == rules.FamilyString:
+	case (bt.Family == schema.FamilyEnum || bt.Family == schema.FamilySet) && at.Family == schema.FamilyString:
 		for _, m := range bt.Members {
 			if utf8.RuneCountInString(m) > asciiChars(at) {
 				e.add1(edgeTooLong, name, false, fmt.Sprintf("every value of %s fits %d characters", name, asciiChars(at)), i, cg.text(m))
@@ -298,7 +297,7 @@ func (e *edges) lengths(i int, at rules.ColumnType) {
 }
 
 // charsets adds a character the column's new character set cannot hold, and one it can.
-func (e *edges) charsets(i int, at rules.ColumnType) {
+func (e *edges) charsets(i int, at schema.ColumnType) {
 	cg := e.g.cols[i]
 	bt, name := cg.typ, cg.col.Name
 	if bt.Charset == "" || at.Charset == "" || strings.EqualFold(bt.Charset, at.Charset) {
@@ -310,7 +309,7 @@ func (e *edges) charsets(i int, at rules.ColumnType) {
 		}
 		need := fmt.Sprintf("%s holds only characters %s has (not %c)", name, at.Charset, r)
 		switch {
-		case bt.Family == rules.FamilyString && at.Family == rules.FamilyString:
+		case bt.Family == schema.FamilyString && at.Family == schema.FamilyString:
 			tok := e.token(i)
 			if utf8.RuneCountInString(tok) >= asciiChars(bt) || asciiChars(at) < 1 {
 				return
@@ -322,7 +321,7 @@ func (e *edges) charsets(i int, at rules.ColumnType) {
 					return
 				}
 			}
-		case bt.Family == rules.FamilyEnum || bt.Family == rules.FamilySet:
+		case bt.Family == schema.FamilyEnum || bt.Family == schema.FamilySet:
 			for _, m := range bt.Members {
 				if strings.ContainsRune(m, r) {
 					e.add1(edgeCharset, name, false, need, i, cg.text(m))
@@ -334,10 +333,10 @@ func (e *edges) charsets(i int, at rules.ColumnType) {
 }
 
 // members adds an ENUM or SET member the new list lacks, and one it keeps.
-func (e *edges) members(i int, at rules.ColumnType) {
+func (e *edges) members(i int, at schema.ColumnType) {
 	cg := e.g.cols[i]
 	bt, name := cg.typ, cg.col.Name
-	if bt.Family != at.Family || (bt.Family != rules.FamilyEnum && bt.Family != rules.FamilySet) {
+	if bt.Family != at.Family || (bt.Family != schema.FamilyEnum && bt.Family != schema.FamilySet) {
 		return
 	}
 	kept := ""
@@ -355,13 +354,13 @@ func (e *edges) members(i int, at rules.ColumnType) {
 
 // temporals adds zero dates (where the server allows them and the column changes), dates a
 // TIMESTAMP cannot hold, and fractional seconds a lower precision rounds.
-func (e *edges) temporals(i int, at rules.ColumnType, zero bool) {
+func (e *edges) temporals(i int, at schema.ColumnType, zero bool) {
 	cg := e.g.cols[i]
 	bt, name := cg.typ, cg.col.Name
-	if bt.Family != rules.FamilyTemporal {
+	if bt.Family != schema.FamilyTemporal {
 		return
 	}
-	isDate := func(t rules.ColumnType) bool {
+	isDate := func(t schema.ColumnType) bool {
 		return t.Base == "date" || t.Base == "datetime" || t.Base == "timestamp"
 	}
 	if zero && isDate(bt) {
@@ -371,7 +370,7 @@ func (e *edges) temporals(i int, at rules.ColumnType, zero bool) {
 		}
 		e.add1(edgeZeroDate, name, isDate(at), "no zero dates in "+name, i, cg.text(z))
 	}
-	if at.Family != rules.FamilyTemporal {
+	if at.Family != schema.FamilyTemporal {
 		return
 	}
 	day := "2001-02-03"
@@ -404,10 +403,10 @@ func (e *edges) temporals(i int, at rules.ColumnType, zero bool) {
 
 // numbers adds values outside a narrowed numeric range with their neighbours inside it,
 // values with more decimals than a reduced scale, and text where a column becomes numeric.
-func (e *edges) numbers(i int, at rules.ColumnType) {
+func (e *edges) numbers(i int, at schema.ColumnType) {
 	cg := e.g.cols[i]
 	bt, name := cg.typ, cg.col.Name
-	numeric := func(f rules.Family) bool { return f == rules.FamilyInteger || f == rules.FamilyDecimal }
+	numeric := func(f schema.Family) bool { return f == schema.FamilyInteger || f == schema.FamilyDecimal }
 	switch {
 	case numeric(bt.Family) && numeric(at.Family):
 		blo, bhi, bs := numBounds(bt)
@@ -431,7 +430,7 @@ func (e *edges) numbers(i int, at rules.ColumnType) {
 			e.add1(edgeScale, name, false, need, i, plain(new(big.Rat).Inv(ratPow10(as+1)).FloatString(bs)))
 			e.add1(edgeAtLimit, name, true, need, i, plain(new(big.Rat).Inv(ratPow10(as)).FloatString(bs)))
 		}
-	case bt.Family == rules.FamilyFloat && at.Family == rules.FamilyFloat:
+	case bt.Family == schema.FamilyFloat && at.Family == schema.FamilyFloat:
 		need := fmt.Sprintf("every value of %s fits %s", name, at)
 		if bt.Base == "double" && at.Base == "float" && !bt.HasScale {
 			e.add1(edgeOutOfRange, name, false, need, i, plain("1e39"))
@@ -441,12 +440,12 @@ func (e *edges) numbers(i int, at rules.ColumnType) {
 			e.add1(edgeOutOfRange, name, false, need, i, plain("-1"))
 			e.add1(edgeAtLimit, name, true, need, i, plain("0"))
 		}
-	case bt.Family == rules.FamilyBit && at.Family == rules.FamilyBit && at.Length < bt.Length:
+	case bt.Family == schema.FamilyBit && at.Family == schema.FamilyBit && at.Length < bt.Length:
 		need := fmt.Sprintf("every value of %s fits %d bits", name, at.Length)
 		top := uint64(1) << uint(at.Length)
 		e.add1(edgeOutOfRange, name, false, need, i, cell{lit: fmt.Sprintf("b'%b'", top), key: fmt.Sprint(top)})
 		e.add1(edgeAtLimit, name, true, need, i, cell{lit: fmt.Sprintf("b'%b'", top-1), key: fmt.Sprint(top - 1)})
-	case bt.Family == rules.FamilyString && (numeric(at.Family) || at.Family == rules.FamilyFloat) && asciiChars(bt) > 0:
+	case bt.Family == schema.FamilyString && (numeric(at.Family) || at.Family == schema.FamilyFloat) && asciiChars(bt) > 0:
 		need := fmt.Sprintf("every value of %s is a number", name)
 		e.add1(edgeNotNumber, name, false, need, i, cg.text("x"))
 		e.add1(edgeAtLimit, name, true, need, i, cg.text("1"))
@@ -454,8 +453,8 @@ func (e *edges) numbers(i int, at rules.ColumnType) {
 }
 
 // numBounds is an integer or decimal type's range and scale.
-func numBounds(t rules.ColumnType) (lo, hi *big.Rat, scale int) {
-	if t.Family == rules.FamilyInteger {
+func numBounds(t schema.ColumnType) (lo, hi *big.Rat, scale int) {
+	if t.Family == schema.FamilyInteger {
 		l, h := intBounds(t)
 		return new(big.Rat).SetInt(l), new(big.Rat).SetInt(h), 0
 	}

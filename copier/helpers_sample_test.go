@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
-	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -50,11 +50,11 @@ func modelIn(t *testing.T, db *sql.DB, name, ddl, alter string) model {
 		t.Fatalf("%s: %v", ddl, err)
 	}
 	var m model
-	if m.flavor, err = runner.ReadFlavor(ctx, conn); err != nil {
+	if m.flavor, err = introspect.ReadFlavor(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
 	read := func() *schema.Table {
-		s, err := runner.IntrospectTables(ctx, conn, name, m.flavor, []string{"t"})
+		s, err := introspect.IntrospectTables(ctx, conn, name, m.flavor, []string{"t"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -273,7 +273,7 @@ type querier interface {
 
 // eachRow runs query and calls scan for each row.
 func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
-	return runner.QueryRows(ctx, q, query, args, scan)
+	return introspect.QueryRows(ctx, q, query, args, scan)
 }
 
 // ReferencedBy names the foreign keys of other tables that reference table in the database db

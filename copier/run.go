@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -123,7 +123,7 @@ func (r *run) run(ctx context.Context) error {
 	if r.guard, err = r.db.Conn(ctx); err != nil {
 		return fmt.Errorf("copier: connect: %w", err)
 	}
-	if r.f, err = runner.ReadFlavor(ctx, r.guard); err != nil {
+	if r.f, err = introspect.ReadFlavor(ctx, r.guard); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
 	database, err := currentDatabase(ctx, r.guard)

@@ -7,9 +7,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -64,7 +62,7 @@ func newGenerator(t *schema.Table, f schema.Flavor, seed int64) (*generator, err
 		if c == nil || c.Generated != nil {
 			continue
 		}
-		typ, err := rules.TypeOf(c)
+		typ, err := schema.TypeOf(c)
 		if err != nil {
 			return nil, fmt.Errorf("sample: column %s: %w", c.Name, err)
 		}
@@ -142,7 +140,7 @@ func (g *generator) chooseInjective() {
 // eight characters (36^8 codes), and within every unique prefix the column is part of.
 func (g *generator) codeWidth(cg *colGen) int {
 	w := 8
-	if cg.typ.Family == rules.FamilyString {
+	if cg.typ.Family == schema.FamilyString {
 		w = min(w, cg.maxChars())
 	} else {
 		w = min(w, cg.maxBinary())
@@ -162,33 +160,33 @@ func (c *colGen) capacity() uint64 {
 	const huge = 1 << 62
 	t := c.typ
 	switch t.Family {
-	case rules.FamilyInteger:
+	case schema.FamilyInteger:
 		_, hi := intBounds(t)
 		if !hi.IsUint64() || hi.Uint64() > huge {
 			return huge
 		}
 		return hi.Uint64()
-	case rules.FamilyDecimal:
+	case schema.FamilyDecimal:
 		return uint64(min(pow10f(t.Length), huge)) - 1
-	case rules.FamilyFloat:
+	case schema.FamilyFloat:
 		if t.HasScale {
 			return uint64(min(pow10f(t.Length-t.Scale)-1, 1<<22))
 		}
 		return 1 << 22
-	case rules.FamilyBit:
+	case schema.FamilyBit:
 		return min(bitMask(t.Length), huge-1) + 1
-	case rules.FamilyString:
+	case schema.FamilyString:
 		if c.json {
 			return 0
 		}
 		return powCap(36, c.width)
-	case rules.FamilyBinary:
+	case schema.FamilyBinary:
 		return powCap(256, c.width)
-	case rules.FamilyEnum:
+	case schema.FamilyEnum:
 		return uint64(len(t.Members))
-	case rules.FamilySet:
+	case schema.FamilySet:
 		return powCap(2, min(len(t.Members), 62))
-	case rules.FamilyTemporal:
+	case schema.FamilyTemporal:
 		switch t.Base {
 		case "year":
 			return 255
@@ -200,7 +198,7 @@ func (c *colGen) capacity() uint64 {
 			return uint64(maxTS - epoch2000)
 		}
 		return uint64(maxDate - epoch2000)
-	case rules.FamilyOther:
+	case schema.FamilyOther:
 		switch t.Base {
 		case "uuid", "inet6":
 			return huge
@@ -230,30 +228,30 @@ func powCap(base uint64, n int) uint64 {
 func (c *colGen) seqValue(k uint64, r *rand.Rand) cell {
 	t := c.typ
 	switch t.Family {
-	case rules.FamilyInteger, rules.FamilyFloat:
+	case schema.FamilyInteger, schema.FamilyFloat:
 		return plain(strconv.FormatUint(k+1, 10))
-	case rules.FamilyDecimal:
+	case schema.FamilyDecimal:
 		u := new(big.Int).SetUint64(k + 1).String()
 		if len(u) <= t.Scale {
 			u = strings.Repeat("0", t.Scale-len(u)+1) + u
 		}
 		return plain(decimalText(false, u[:len(u)-t.Scale], u[len(u)-t.Scale:]))
-	case rules.FamilyBit:
+	case schema.FamilyBit:
 		return cell{lit: "b'" + strconv.FormatUint(k, 2) + "'", key: strconv.FormatUint(k, 10)}
-	case rules.FamilyString:
+	case schema.FamilyString:
 		code := c.code(k)
 		return c.text(code + randomAlnum(r, r.IntN(max(min(c.maxChars()-len(code), 24), 0)+1)))
-	case rules.FamilyBinary:
+	case schema.FamilyBinary:
 		n := r.IntN(max(min(c.maxBinary()-c.width, 16), 0) + 1)
 		if t.Base == "binary" {
 			n = t.Length - c.width
 		}
 		return c.text(c.code(k) + string(randomBytes(r, n)))
-	case rules.FamilyEnum:
+	case schema.FamilyEnum:
 		return c.text(t.Members[k])
-	case rules.FamilySet:
+	case schema.FamilySet:
 		return c.setValue(k)
-	case rules.FamilyTemporal:
+	case schema.FamilyTemporal:
 		switch t.Base {
 		case "year":
 			return plain(strconv.FormatUint(1901+k, 10))
@@ -263,7 +261,7 @@ func (c *colGen) seqValue(k uint64, r *rand.Rand) cell {
 			return c.text(unixText(epoch2000+int64(k)*86400, "2006-01-02"))
 		}
 		return c.text(unixText(epoch2000+int64(k), "2006-01-02 15:04:05") + fracText(nil, t.Length))
-	case rules.FamilyOther:
+	case schema.FamilyOther:
 		switch t.Base {
 		case "uuid":
 			var b [16]byte
@@ -283,7 +281,7 @@ func (c *colGen) seqValue(k uint64, r *rand.Rand) cell {
 // code is the k-th sequence code of an injective string or binary-string column: k in base 36
 // (lower case, so that no collation folds two codes together) or in bytes, width long.
 func (c *colGen) code(k uint64) string {
-	if c.typ.Family == rules.FamilyBinary {
+	if c.typ.Family == schema.FamilyBinary {
 		var b [8]byte
 		binary.BigEndian.PutUint64(b[:], k)
 		return string(b[8-c.width:])
@@ -330,12 +328,12 @@ func (g *generator) keyOf(k *sampleKey, r sampleRow) (string, bool) {
 	var b strings.Builder
 	for _, p := range k.parts {
 		v := r.vals[p.col]
-		if v.null || v.omit || (v.key == "" && g.cols[p.col].typ.Family != rules.FamilyString && g.cols[p.col].typ.Family != rules.FamilyBinary) {
+		if v.null || v.omit || (v.key == "" && g.cols[p.col].typ.Family != schema.FamilyString && g.cols[p.col].typ.Family != schema.FamilyBinary) {
 			return "", false
 		}
 		s := v.key
 		if p.prefix > 0 {
-			s = prefixOf(s, p.prefix, g.cols[p.col].typ.Family == rules.FamilyBinary)
+			s = prefixOf(s, p.prefix, g.cols[p.col].typ.Family == schema.FamilyBinary)
 		}
 		fmt.Fprintf(&b, "%d:%s|", len(s), s)
 	}
@@ -403,7 +401,7 @@ func (g *generator) sample(n int) []sampleRow {
 var intStorageBits = map[string]uint{"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "bigint": 64}
 
 // intBounds is an integer type's range.
-func intBounds(t rules.ColumnType) (lo, hi *big.Int) {
+func intBounds(t schema.ColumnType) (lo, hi *big.Int) {
 	bits := intStorageBits[t.Base]
 	if bits == 0 {
 		bits = 32
@@ -419,37 +417,18 @@ func intBounds(t rules.ColumnType) (lo, hi *big.Int) {
 // maxChars is the most characters a value of a character-string type may have, counting each
 // character at its widest in the column's character set for the types limited in bytes.
 func (c *colGen) maxChars() int {
-	if n, ok := lobCapacity[c.typ.Base]; ok {
-		return int(min(n, 1<<20) / int64(maxBytesPerChar(c.typ.Charset)))
+	if n, ok := schema.LOBBytes(c.typ.Base); ok {
+		return int(min(n, 1<<20) / int64(schema.CharsetMaxLen(c.typ.Charset)))
 	}
 	return c.typ.Length
 }
 
 // maxBinary is the most bytes a binary-string value may have (capped for the BLOB types).
 func (c *colGen) maxBinary() int {
-	if n, ok := lobCapacity[c.typ.Base]; ok {
+	if n, ok := schema.LOBBytes(c.typ.Base); ok {
 		return int(min(n, 1<<20))
 	}
 	return c.typ.Length
-}
-
-var lobCapacity = map[string]int64{
-	"tinytext": 255, "text": 65535, "mediumtext": 16777215, "longtext": 4294967295,
-	"tinyblob": 255, "blob": 65535, "mediumblob": 16777215, "longblob": 4294967295,
-}
-
-// maxBytesPerChar is the most bytes one character takes in a character set; 4 for sets this
-// code does not know, so byte limits are met whatever the set.
-func maxBytesPerChar(cs string) int {
-	switch strings.ToLower(cs) {
-	case "latin1", "latin2", "ascii", "binary", "cp1250", "cp1251", "cp1256", "cp1257", "greek", "hebrew":
-		return 1
-	case "ucs2", "gbk", "big5", "sjis", "euckr":
-		return 2
-	case "utf8mb3", "utf8", "ujis":
-		return 3
-	}
-	return 4
 }
 
 // holdsRune reports whether a character set surely holds r; for sets this code does not know,
@@ -467,26 +446,9 @@ func holdsRune(cs string, r rune) bool {
 }
 
 // asciiChars is how many ASCII characters a character-string type holds.
-func asciiChars(t rules.ColumnType) int {
-	if n, ok := lobCapacity[t.Base]; ok {
-		return int(min(n, 1<<30) / int64(charBytes(t.Charset, 'a')))
+func asciiChars(t schema.ColumnType) int {
+	if n, ok := schema.LOBBytes(t.Base); ok {
+		return int(min(n, 1<<30) / int64(schema.CharBytes(t.Charset, 'a')))
 	}
 	return t.Length
-}
-
-// charBytes is how many bytes r takes in a character set (the most it may take, for sets this
-// code does not know).
-func charBytes(cs string, r rune) int {
-	switch strings.ToLower(cs) {
-	case "utf8mb4", "utf8mb3", "utf8", "":
-		return utf8.RuneLen(r)
-	case "ucs2", "utf16", "utf16le":
-		if r > 0xFFFF {
-			return 4
-		}
-		return 2
-	case "utf32":
-		return 4
-	}
-	return maxBytesPerChar(cs)
 }

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/schema-guard/schema-guard/rules"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file reads the user's own sample: a CSV file (RFC 4180: fields separated by commas,
@@ -178,7 +178,7 @@ func (c *colGen) fromCSV(f csvField) (cell, error) {
 	if !f.quoted && f.text == "" {
 		return nullValue, nil
 	}
-	if c.typ.Family == rules.FamilyBit {
+	if c.typ.Family == schema.FamilyBit {
 		s := strings.TrimSpace(f.text)
 		base := 10
 		if t, ok := strings.CutPrefix(strings.ToLower(s), "b'"); ok && strings.HasSuffix(t, "'") {

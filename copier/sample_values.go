@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schema-guard/schema-guard/rules"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -37,7 +36,7 @@ var nullValue = cell{lit: "NULL", null: true}
 // colGen writes the values of one column.
 type colGen struct {
 	col  *schema.Column
-	typ  rules.ColumnType
+	typ  schema.ColumnType
 	json bool // a text column with a json_valid() check: MariaDB's JSON
 	// injective columns take seqValue in every generated row: distinct rows, distinct values.
 	injective bool
@@ -56,13 +55,13 @@ const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 // text makes a value from a column's text as the server prints it (or a CSV file holds it).
 func (c *colGen) text(s string) cell {
 	switch c.typ.Family {
-	case rules.FamilyBinary:
+	case schema.FamilyBinary:
 		return cell{lit: bytesLit([]byte(s)), key: s, text: s}
-	case rules.FamilySpatial:
+	case schema.FamilySpatial:
 		return cell{lit: "ST_GeomFromText(" + stringLit(s) + ")", text: s}
-	case rules.FamilyString, rules.FamilyJSON:
+	case schema.FamilyString, schema.FamilyJSON:
 		return cell{lit: stringLit(s), key: stringKey(s), text: s}
-	case rules.FamilyOther:
+	case schema.FamilyOther:
 		if c.typ.Base == "vector" {
 			return cell{lit: c.vectorFunc() + "(" + stringLit(s) + ")", text: s}
 		}
@@ -80,15 +79,15 @@ func (c *colGen) vectorFunc() string {
 // supported reports whether values of the column's type can be written.
 func (c *colGen) supported() bool {
 	switch c.typ.Family {
-	case rules.FamilyUnknown:
+	case schema.FamilyUnknown:
 		return false
-	case rules.FamilyOther:
+	case schema.FamilyOther:
 		switch c.typ.Base {
 		case "uuid", "inet4", "inet6", "vector":
 			return true
 		}
 		return false
-	case rules.FamilyBit:
+	case schema.FamilyBit:
 		return c.typ.Length >= 1 && c.typ.Length <= 64
 	}
 	return true
@@ -99,38 +98,38 @@ func (c *colGen) supported() bool {
 func (c *colGen) random(r *rand.Rand) cell {
 	t := c.typ
 	switch t.Family {
-	case rules.FamilyInteger:
+	case schema.FamilyInteger:
 		return c.randomInt(r)
-	case rules.FamilyDecimal:
+	case schema.FamilyDecimal:
 		return c.randomDecimal(r)
-	case rules.FamilyFloat:
+	case schema.FamilyFloat:
 		return plain(strconv.FormatFloat(c.randomFloat(r), 'f', -1, 64))
-	case rules.FamilyBit:
+	case schema.FamilyBit:
 		v := r.Uint64() & bitMask(t.Length)
 		return cell{lit: "b'" + strconv.FormatUint(v, 2) + "'", key: strconv.FormatUint(v, 10)}
-	case rules.FamilyString:
+	case schema.FamilyString:
 		if c.json {
 			return c.text(randomJSON(r))
 		}
 		return c.text(randomString(r, t.Charset, pickLen(r, c.maxChars())))
-	case rules.FamilyBinary:
+	case schema.FamilyBinary:
 		n := pickLen(r, c.maxBinary())
 		if t.Base == "binary" {
 			n = t.Length // BINARY pads to its length: write it whole, so keys read back the same
 		}
 		return c.text(string(randomBytes(r, n)))
-	case rules.FamilyEnum:
+	case schema.FamilyEnum:
 		if len(t.Members) == 0 {
 			return nullValue
 		}
 		return c.text(t.Members[r.IntN(len(t.Members))])
-	case rules.FamilySet:
+	case schema.FamilySet:
 		return c.setValue(r.Uint64())
-	case rules.FamilyTemporal:
+	case schema.FamilyTemporal:
 		return c.randomTemporal(r)
-	case rules.FamilyJSON:
+	case schema.FamilyJSON:
 		return c.text(randomJSON(r))
-	case rules.FamilySpatial:
+	case schema.FamilySpatial:
 		return c.text(randomWKT(r, t.Base))
 	}
 	return c.randomOther(r)
@@ -406,32 +405,32 @@ func (c *colGen) randomOther(r *rand.Rand) cell {
 // mild writes a value that the column's type before and after a change (at) both hold: the
 // sequence code alone for an injective column, else a zero, an "a", a date in 2001, the first
 // ENUM member the new list keeps.
-func (c *colGen) mild(k uint64, at rules.ColumnType, r *rand.Rand) cell {
+func (c *colGen) mild(k uint64, at schema.ColumnType, r *rand.Rand) cell {
 	if c.injective && k < c.capacity() {
-		if c.typ.Family == rules.FamilyString || c.typ.Family == rules.FamilyBinary {
+		if c.typ.Family == schema.FamilyString || c.typ.Family == schema.FamilyBinary {
 			return c.text(c.code(k))
 		}
 		return c.seqValue(k, r)
 	}
 	switch c.typ.Family {
-	case rules.FamilyInteger, rules.FamilyDecimal, rules.FamilyFloat:
+	case schema.FamilyInteger, schema.FamilyDecimal, schema.FamilyFloat:
 		return plain("0")
-	case rules.FamilyBit:
+	case schema.FamilyBit:
 		return cell{lit: "b'0'", key: "0"}
-	case rules.FamilyString, rules.FamilyBinary:
+	case schema.FamilyString, schema.FamilyBinary:
 		if c.json {
 			return c.text("{}")
 		}
 		return c.text("a")
-	case rules.FamilyEnum:
+	case schema.FamilyEnum:
 		for _, m := range c.typ.Members {
 			if slices.Contains(at.Members, m) || len(at.Members) == 0 {
 				return c.text(m)
 			}
 		}
-	case rules.FamilySet:
+	case schema.FamilySet:
 		return c.text("")
-	case rules.FamilyTemporal:
+	case schema.FamilyTemporal:
 		switch c.typ.Base {
 		case "year":
 			return plain("2001")
@@ -441,7 +440,7 @@ func (c *colGen) mild(k uint64, at rules.ColumnType, r *rand.Rand) cell {
 			return c.text("2001-02-03")
 		}
 		return c.text("2001-02-03 04:05:06")
-	case rules.FamilyJSON:
+	case schema.FamilyJSON:
 		return c.text("{}")
 	}
 	return c.random(r)

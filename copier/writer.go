@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/schema-guard/schema-guard/rules"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file is the synthetic writer: the application's writes while the copier runs. It
@@ -72,7 +72,7 @@ func identKey(g *generator) []int {
 		var cols []int
 		for _, p := range k.parts {
 			cg := g.cols[p.col]
-			ok = ok && p.prefix == 0 && !cg.col.Nullable && cg.typ.Family != rules.FamilySpatial
+			ok = ok && p.prefix == 0 && !cg.col.Nullable && cg.typ.Family != schema.FamilySpatial
 			cols = append(cols, p.col)
 		}
 		if ok {
@@ -95,9 +95,9 @@ func (w *writer) readLive(ctx context.Context, conn *sql.Conn) error {
 		name := identLit(cg.col.Name)
 		order[j], exprs[j] = name, name
 		switch cg.typ.Family {
-		case rules.FamilyBinary:
+		case schema.FamilyBinary:
 			exprs[j] = "HEX(" + name + ")"
-		case rules.FamilyBit:
+		case schema.FamilyBit:
 			exprs[j] = "CAST(" + name + " AS UNSIGNED)"
 		}
 	}
@@ -138,13 +138,13 @@ func (w *writer) readLive(ctx context.Context, conn *sql.Conn) error {
 // number); numbers stay bare, so that a BIGINT is not compared as a DOUBLE.
 func (c *colGen) fromServer(s string) cell {
 	switch c.typ.Family {
-	case rules.FamilyBinary:
+	case schema.FamilyBinary:
 		if b, err := hex.DecodeString(s); err == nil {
 			return c.text(string(b))
 		}
-	case rules.FamilyBit:
+	case schema.FamilyBit:
 		return cell{lit: s, key: s}
-	case rules.FamilyInteger, rules.FamilyDecimal, rules.FamilyFloat:
+	case schema.FamilyInteger, schema.FamilyDecimal, schema.FamilyFloat:
 		if strings.Trim(s, "0123456789.-+e") == "" && s != "" {
 			return plain(s)
 		}

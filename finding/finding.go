@@ -34,7 +34,7 @@ func (s Severity) Rank() int {
 // Finding is one problem at one place. Field names and JSON keys are part of the stable report
 // format (version 1).
 type Finding struct {
-	Rule     string   `json:"rule"`
+	Rule     RuleID   `json:"rule"`
 	Severity Severity `json:"severity"`
 	File     string   `json:"file"`
 	Line     int      `json:"line"`

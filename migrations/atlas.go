@@ -19,10 +19,6 @@ import (
 // directory whose files no longer match it.
 const atlasSumFile = "atlas.sum"
 
-// RuleChecksumMismatch is the finding for a migration directory whose integrity file (atlas.sum)
-// no longer matches its files, which Atlas refuses to apply.
-const RuleChecksumMismatch = "checksum-mismatch"
-
 // atlasDirective matches an Atlas directive comment ("-- atlas:delimiter $$"): anything
 // printable before "atlas:", the name, and its arguments.
 var atlasDirective = regexp.MustCompile(`^([ -~]*)atlas:(\w+)(?: +(.+))*`)
@@ -186,7 +182,7 @@ func validateAtlasSum(sumPath string, sum []byte, exists bool, files []*File) *f
 	const fix = "If the change is meant (no environment ran the files involved yet), run 'atlas migrate hash' and commit atlas.sum; " +
 		"if a deployed file was edited, revert it and put the change in a new migration."
 	mismatch := func(line int, msg string) *finding.Finding {
-		return &finding.Finding{Rule: RuleChecksumMismatch, Severity: finding.Error, File: sumPath, Line: line,
+		return &finding.Finding{Rule: finding.ChecksumMismatch, Severity: finding.Error, File: sumPath, Line: line,
 			Message: msg + ": atlas migrate apply refuses to run the directory until atlas.sum matches", Fix: fix}
 	}
 	if !exists {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/charset"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // The TiDB parser rejects a statement that names a character set or collation it does not know,
@@ -18,11 +19,13 @@ import (
 // The parser's tables are package globals of the charset package, so they are filled once,
 // before any parser exists (package initialisation).
 func init() {
-	for name, maxLen := range extraCharsets {
+	// The character sets and their widths are schema's one table (schema.CharsetMaxLen, checked
+	// against the servers); the parser gets those it lacks.
+	for _, name := range schema.Charsets() {
 		if _, err := charset.GetCharsetInfo(name); err == nil {
 			continue
 		}
-		charset.AddCharset(&charset.Charset{Name: name, Maxlen: maxLen, Collations: map[string]*charset.Collation{}})
+		charset.AddCharset(&charset.Charset{Name: name, Maxlen: schema.CharsetMaxLen(name), Collations: map[string]*charset.Collation{}})
 	}
 	// Private ids, far from the ones TiDB uses: AddCollation indexes by id and would replace one.
 	id := 1 << 20

@@ -2,44 +2,6 @@ package migrations
 
 // The character sets and collations the TiDB parser lacks (collations.go).
 
-// extraCharsets maps a character set to its longest character in bytes.
-var extraCharsets = map[string]int{
-	"armscii8": 1,
-	"big5":     2,
-	"cp1250":   1,
-	"cp1251":   1,
-	"cp1256":   1,
-	"cp1257":   1,
-	"cp850":    1,
-	"cp852":    1,
-	"cp866":    1,
-	"cp932":    2,
-	"dec8":     1,
-	"eucjpms":  3,
-	"euckr":    2,
-	"gb2312":   2,
-	"geostd8":  1,
-	"greek":    1,
-	"hebrew":   1,
-	"hp8":      1,
-	"keybcs2":  1,
-	"koi8r":    1,
-	"koi8u":    1,
-	"latin2":   1,
-	"latin5":   1,
-	"latin7":   1,
-	"macce":    1,
-	"macroman": 1,
-	"sjis":     2,
-	"swe7":     1,
-	"tis620":   1,
-	"ucs2":     2,
-	"ujis":     3,
-	"utf16":    4,
-	"utf16le":  4,
-	"utf32":    4,
-}
-
 // extraCollations maps a character set to its collations, separated by spaces. Under "" are
 // MariaDB 11's short uca1400 names ("uca1400_ai_ci"), which apply to every Unicode character set;
 // the parser files them under utf8mb4.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing/fstest"
 	"time"
+
+	"github.com/schema-guard/schema-guard/finding"
 )
 
 // composeOwn writes the next migration of the formats that are more than a file name: a Prisma
@@ -52,7 +54,7 @@ func (s *Set) composePrisma(slug string, up []string, now time.Time) ([]NewFile,
 
 func (s *Set) composeAtlas(slug string, up []string, now time.Time) ([]NewFile, error) {
 	for _, n := range s.Notes {
-		if n.Rule == RuleChecksumMismatch {
+		if n.Rule == finding.ChecksumMismatch {
 			return nil, fmt.Errorf("%s does not match the directory (%s); run 'atlas migrate hash' or fix the files first", atlasSumFile, n.Message)
 		}
 	}

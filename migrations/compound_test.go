@@ -3,6 +3,8 @@ package migrations
 import (
 	"strings"
 	"testing"
+
+	"github.com/schema-guard/schema-guard/finding"
 )
 
 // TestSplitStoredProgramsWithoutDelimiter covers files written for tools that send SQL to the
@@ -83,7 +85,7 @@ func TestSplitFlagsDelimiterForServerSideTools(t *testing.T) {
 		}
 		if want > 0 {
 			offset := strings.Count(content[:strings.Index(content, "DELIMITER //")], "\n")
-			if n := notes[0]; n.Rule != RuleClientCommand || n.Line != offset+1 || n.Column != 1 || n.Severity != "error" {
+			if n := notes[0]; n.Rule != finding.ClientCommand || n.Line != offset+1 || n.Column != 1 || n.Severity != "error" {
 				t.Errorf("%s: note %+v", format, n)
 			}
 		}

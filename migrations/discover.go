@@ -57,9 +57,6 @@ type Set struct {
 	custom *customPattern // the compiled Layout.Pattern, for Custom
 }
 
-// RuleIgnoredFile is the rule id of the warnings in Set.Ignored.
-const RuleIgnoredFile = "ignored-file"
-
 // Discover reads the migrations in dir of fsys in the given format (Auto detects it).
 func Discover(fsys fs.FS, dir string, format Format) (*Set, error) {
 	return DiscoverLayout(fsys, dir, Layout{Format: format})
@@ -383,7 +380,7 @@ func checksum(b []byte) string {
 }
 
 func ignored(p, why string) finding.Finding {
-	return finding.Finding{Rule: RuleIgnoredFile, Severity: finding.Warning, File: p, Line: 1, Message: why}
+	return finding.Finding{Rule: finding.IgnoredFile, Severity: finding.Warning, File: p, Line: 1, Message: why}
 }
 
 // replayOrder compares migrations the way their tool orders them.

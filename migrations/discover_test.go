@@ -127,7 +127,7 @@ func TestDiscoverOrder(t *testing.T) {
 				t.Errorf("ignored:\n got %q\nwant %q", got, tc.ignored)
 			}
 			for _, f := range set.Ignored {
-				if f.Rule != RuleIgnoredFile || f.Severity != finding.Warning || f.Line != 1 || f.Message == "" {
+				if f.Rule != finding.IgnoredFile || f.Severity != finding.Warning || f.Line != 1 || f.Message == "" {
 					t.Errorf("bad ignored-file finding %+v", f)
 				}
 			}

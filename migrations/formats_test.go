@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/schema-guard/schema-guard/finding"
 )
 
 // discoverIn discovers directory "m" made of name → content in the layout.
@@ -37,7 +39,7 @@ func planned(t *testing.T, layout Layout, base, head map[string]string) (string,
 		s = append(s, strings.TrimPrefix(st.File.Key(), "m/")+":"+string(st.State)+mark)
 	}
 	for _, x := range findings {
-		f = append(f, x.Rule+"@"+strings.TrimPrefix(x.File, "m/")+":"+itoa(x.Line))
+		f = append(f, string(x.Rule)+"@"+strings.TrimPrefix(x.File, "m/")+":"+itoa(x.Line))
 	}
 	return strings.Join(s, " "), strings.Join(f, " ")
 }
@@ -223,7 +225,7 @@ NOT SQL EITHER
 	}
 	// DELIMITER is the mysql client's; Liquibase sends statements to the server.
 	f := discoverIn(t, Layout{Format: Liquibase}, map[string]string{"c.sql": "--liquibase formatted sql\n--changeset a:1\nDELIMITER $$\nSELECT 1$$\n"}).Files[0]
-	if _, notes, err := f.Split(); err != nil || len(notes) != 1 || notes[0].Rule != RuleClientCommand || notes[0].Line != 3 {
+	if _, notes, err := f.Split(); err != nil || len(notes) != 1 || notes[0].Rule != finding.ClientCommand || notes[0].Line != 3 {
 		t.Errorf("DELIMITER in a changeset: %v %+v", err, notes)
 	}
 	// A master changelog's include order is not followed, and says so.

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/schema-guard/schema-guard/finding"
 )
 
 // offsetOf turns a statement's 1-based line and character column back into a byte offset, the
@@ -271,7 +273,7 @@ func FuzzAtlasSum(f *testing.F) {
 		files := []*File{{Path: "m/1_a.sql", Content: a}, {Path: "m/2_b.sql", Content: b}}
 		lines := bytes.Count(sum, []byte("\n")) + 2
 		if fd := validateAtlasSum("m/atlas.sum", sum, true, files); fd != nil {
-			if fd.Line < 1 || fd.Line > lines || fd.Rule != RuleChecksumMismatch {
+			if fd.Line < 1 || fd.Line > lines || fd.Rule != finding.ChecksumMismatch {
 				t.Fatalf("finding at line %d of a %d-line file: %+v", fd.Line, lines, fd)
 			}
 		}

@@ -11,14 +11,6 @@ import (
 	"github.com/schema-guard/schema-guard/finding"
 )
 
-// Rule ids of the history findings.
-const (
-	RuleEditedMigration  = "edited-migration"
-	RuleDeletedMigration = "deleted-migration"
-	RuleOutOfOrder       = "out-of-order"
-	RuleDuplicateVersion = "duplicate-version"
-)
-
 // State says whether production already ran a migration.
 type State string
 
@@ -171,7 +163,7 @@ func (h *history) outOfOrder(pending []*File) []finding.Finding {
 		}
 		if late {
 			findings = append(findings, finding.Finding{
-				Rule: RuleOutOfOrder, Severity: finding.Error, File: f.Path, Line: f.startLine(),
+				Rule: finding.OutOfOrder, Severity: finding.Error, File: f.Path, Line: f.startLine(),
 				Message: fmt.Sprintf("pending %s sorts before %s, the newest deployed one; environments that already ran it would skip it, run it out of order or refuse to migrate", describeMigration(f), describeMigration(newest)),
 				Fix:     fmt.Sprintf("Move it after %s: %s.", describeMigration(newest), laterHow(f.Format)),
 			})
@@ -187,7 +179,7 @@ func (h *history) deleted() []finding.Finding {
 		if h.headByKey[old.Key()] != nil {
 			continue
 		}
-		f := finding.Finding{Rule: RuleDeletedMigration, Severity: finding.Error, File: old.Path, Line: old.startLine()}
+		f := finding.Finding{Rule: finding.DeletedMigration, Severity: finding.Error, File: old.Path, Line: old.startLine()}
 		if to := h.renamedTo[old.Key()]; to != nil {
 			f.Message = fmt.Sprintf("deployed migration %s was renamed to %s; the migration history of every environment still names the old one", old.Name(), to.Name())
 			f.Fix = fmt.Sprintf("Restore %s; change the schema in a new migration instead.", old.Name())
@@ -257,7 +249,7 @@ func edited(old, f *File) finding.Finding {
 		what = fmt.Sprintf("deployed changeset %s was edited", f.ID)
 	}
 	return finding.Finding{
-		Rule: RuleEditedMigration, Severity: finding.Error, File: f.Path, Line: line,
+		Rule: finding.EditedMigration, Severity: finding.Error, File: f.Path, Line: line,
 		Message: fmt.Sprintf("%s (first change at line %d); environments that already ran it keep the old version, so they now differ from new ones", what, line),
 		Fix:     "Revert the edit and put the change in a new migration.",
 	}
@@ -354,7 +346,7 @@ func duplicates(steps []Step) []finding.Finding {
 				fix = "Rename the folder."
 			}
 			out = append(out, finding.Finding{
-				Rule: RuleDuplicateVersion, Severity: finding.Error, File: f.Path, Line: f.startLine(),
+				Rule: finding.DuplicateVersion, Severity: finding.Error, File: f.Path, Line: f.startLine(),
 				Message: msg, Fix: fix,
 			})
 			continue

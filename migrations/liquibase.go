@@ -135,7 +135,7 @@ func liquibaseChangesets(p string, content []byte) ([]*File, []finding.Finding, 
 	}
 	var notes []finding.Finding
 	if r.stray > 0 {
-		notes = append(notes, finding.Finding{Rule: RuleIgnoredFile, Severity: finding.Warning, File: p, Line: r.stray,
+		notes = append(notes, finding.Finding{Rule: finding.IgnoredFile, Severity: finding.Warning, File: p, Line: r.stray,
 			Message: "SQL before the first --changeset line belongs to no changeset: Liquibase never runs it"})
 	}
 	return r.files, notes, nil

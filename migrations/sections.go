@@ -8,10 +8,6 @@ import (
 	"github.com/schema-guard/schema-guard/finding"
 )
 
-// RuleClientCommand is the finding for a mysql client command in a file whose tool sends SQL
-// straight to the server.
-const RuleClientCommand = "client-command"
-
 // Statements splits the file into the statements its tool would send to the server, in order.
 // For goose and dbmate only the up section counts; the down section is never replayed. Positions
 // always refer to the file as written. Errors are *SyntaxError values.
@@ -56,7 +52,7 @@ func (f *File) Split() ([]Statement, []finding.Finding, error) {
 		for _, off := range s.delimiters {
 			line, col := s.lines.pos(off)
 			notes = append(notes, finding.Finding{
-				Rule: RuleClientCommand, Severity: finding.Error, File: f.Path, Line: line, Column: col,
+				Rule: finding.ClientCommand, Severity: finding.Error, File: f.Path, Line: line, Column: col,
 				Message: fmt.Sprintf("DELIMITER is a command of the mysql client, not SQL: %s sends the file to the server, which will reject it", f.Format),
 				Fix:     "Remove the DELIMITER lines: the server reads a trigger or routine's BEGIN … END as one statement" + gooseHint(f.Format) + ".",
 			})

@@ -9,20 +9,16 @@ import "github.com/schema-guard/schema-guard/finding"
 // declared or changed; a replay failure or a refused statement stopped the replay, so nothing
 // after it was judged and the check means nothing until it is fixed. Hiding any of them because
 // their line is old would let a broken branch pass.
-//
-// The ids are spelt out rather than taken from the packages that declare them: checker imports
-// report, and runner would bring the database drivers into every reader of reports.
-// filter_test.go ties the spellings to those constants.
-var AlwaysReported = map[string]bool{
-	"drift":             true,
-	"seed-drift":        true,
-	"edited-migration":  true,
-	"deleted-migration": true,
-	"out-of-order":      true,
-	"duplicate-version": true,
-	"checksum-mismatch": true, // atlas.sum: about the directory, not the lines of atlas.sum
-	"replay-failed":     true,
-	"foreign-database":  true,
+var AlwaysReported = map[finding.RuleID]bool{
+	finding.Drift:            true,
+	finding.SeedDrift:        true,
+	finding.EditedMigration:  true,
+	finding.DeletedMigration: true,
+	finding.OutOfOrder:       true,
+	finding.DuplicateVersion: true,
+	finding.ChecksumMismatch: true, // atlas.sum: about the directory, not the lines of atlas.sum
+	finding.ReplayFailed:     true,
+	finding.ForeignDatabase:  true,
 }
 
 // KeepChanged drops the findings the change did not touch (--diff-only) and returns how many it

@@ -4,18 +4,15 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/schema-guard/schema-guard/checker"
 	"github.com/schema-guard/schema-guard/finding"
-	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
-	"github.com/schema-guard/schema-guard/runner"
 )
 
 func TestAlwaysReportedMatchesTheProducers(t *testing.T) {
-	want := []string{
-		checker.RuleDrift, checker.RuleSeedDrift,
-		migrations.RuleEditedMigration, migrations.RuleDeletedMigration, migrations.RuleOutOfOrder, migrations.RuleDuplicateVersion,
-		migrations.RuleChecksumMismatch, runner.RuleReplayFailed, runner.RuleForeignDatabase,
+	want := []finding.RuleID{
+		finding.Drift, finding.SeedDrift,
+		finding.EditedMigration, finding.DeletedMigration, finding.OutOfOrder, finding.DuplicateVersion,
+		finding.ChecksumMismatch, finding.ReplayFailed, finding.ForeignDatabase,
 	}
 	for _, id := range want {
 		if !report.AlwaysReported[id] {
@@ -40,7 +37,7 @@ func TestKeepChanged(t *testing.T) {
 		return slices.Contains(lines, line)
 	}
 	f := func(rule string, sev finding.Severity, file string, line, endLine int) finding.Finding {
-		return finding.Finding{Rule: rule, Severity: sev, File: file, Line: line, EndLine: endLine, Message: rule}
+		return finding.Finding{Rule: finding.RuleID(rule), Severity: sev, File: file, Line: line, EndLine: endLine, Message: rule}
 	}
 	r := report.New()
 	r.Add(
@@ -66,7 +63,7 @@ func TestKeepChanged(t *testing.T) {
 	}
 	var got []string
 	for _, f := range r.Findings {
-		got = append(got, f.Rule)
+		got = append(got, string(f.Rule))
 	}
 	want := []string{"old-app-break", "ignored-file", "drop-column", "blocking-ddl", "edited-migration", "replay-failed", "deleted-migration", "drift"}
 	slices.Sort(got)

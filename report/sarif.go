@@ -37,8 +37,9 @@ const (
 
 // RuleInfo documents a rule for reports that carry rule metadata (SARIF).
 type RuleInfo struct {
-	ID, Summary, Help string
-	Severity          finding.Severity
+	ID            finding.RuleID
+	Summary, Help string
+	Severity      finding.Severity
 }
 
 // The subset of SARIF 2.1.0 that schema-guard writes. Field order is the output's order.
@@ -130,7 +131,7 @@ func WriteSARIF(w io.Writer, r *Report, rules []RuleInfo, toolVersion string) er
 	seen := map[string]int{} // fingerprint → occurrences so far
 	for _, f := range findings {
 		res := sarifResult{
-			RuleID:    f.Rule,
+			RuleID:    string(f.Rule),
 			RuleIndex: index[f.Rule],
 			Level:     sarifLevel(f.Severity),
 			Message:   sarifMessage{Text: resultText(f)},
@@ -169,8 +170,8 @@ func WriteSARIF(w io.Writer, r *Report, rules []RuleInfo, toolVersion string) er
 }
 
 // sarifRules builds the reporting descriptors and the index of each id among them.
-func sarifRules(rules []RuleInfo, findings []finding.Finding) ([]sarifRule, map[string]int) {
-	byID := map[string]RuleInfo{}
+func sarifRules(rules []RuleInfo, findings []finding.Finding) ([]sarifRule, map[finding.RuleID]int) {
+	byID := map[finding.RuleID]RuleInfo{}
 	for _, ri := range rules {
 		if _, dup := byID[ri.ID]; !dup && ri.ID != "" {
 			byID[ri.ID] = ri
@@ -178,7 +179,7 @@ func sarifRules(rules []RuleInfo, findings []finding.Finding) ([]sarifRule, map[
 	}
 	// A rule id nobody documented still needs a descriptor for ruleIndex to point at; the
 	// strongest severity among its findings stands in for its default level.
-	undocumented := map[string]bool{}
+	undocumented := map[finding.RuleID]bool{}
 	for _, f := range findings {
 		ri, ok := byID[f.Rule]
 		switch {
@@ -197,17 +198,17 @@ func sarifRules(rules []RuleInfo, findings []finding.Finding) ([]sarifRule, map[
 	slices.SortFunc(infos, func(a, b RuleInfo) int { return cmp.Compare(a.ID, b.ID) })
 
 	out := make([]sarifRule, len(infos))
-	index := make(map[string]int, len(infos))
+	index := make(map[finding.RuleID]int, len(infos))
 	for i, ri := range infos {
 		index[ri.ID] = i
-		short := cmp.Or(strings.TrimSpace(ri.Summary), ri.ID)
+		short := cmp.Or(strings.TrimSpace(ri.Summary), string(ri.ID))
 		help := cmp.Or(strings.TrimSpace(ri.Help), short)
 		md := markdownHelp(ri.Help)
 		if s := strings.TrimSpace(ri.Summary); s != "" {
 			md = "**" + escapeMarkdown(s) + "**\n\n" + md
 		}
 		out[i] = sarifRule{
-			ID:                   ri.ID,
+			ID:                   string(ri.ID),
 			ShortDescription:     sarifMessage{Text: clipRunes(short, descriptionLimit)},
 			FullDescription:      sarifMessage{Text: clipRunes(firstParagraph(help), descriptionLimit)},
 			Help:                 sarifMessage{Text: help, Markdown: strings.TrimSpace(md)},
@@ -231,7 +232,7 @@ func sarifLevel(s finding.Severity) string {
 
 // resultText is the message a reviewer reads first, then what to do instead.
 func resultText(f finding.Finding) string {
-	text := cmp.Or(strings.TrimSpace(f.Message), f.Rule)
+	text := cmp.Or(strings.TrimSpace(f.Message), string(f.Rule))
 	if fix := strings.TrimSpace(f.Fix); fix != "" {
 		text += "\n" + fix
 	}
@@ -279,7 +280,7 @@ func artifactLocation(file string) sarifArtifactLoc {
 // inserting lines above a migration statement must not turn its finding into a new alert.
 func findingHash(f finding.Finding) string {
 	h := sha256.New()
-	for _, part := range []string{f.Rule, filepath.ToSlash(f.File), f.Message} {
+	for _, part := range []string{string(f.Rule), filepath.ToSlash(f.File), f.Message} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

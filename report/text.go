@@ -77,7 +77,7 @@ func (t *textWriter) findings(findings []finding.Finding) {
 		if f.Allowed {
 			sev, color = "allowed", dim
 		}
-		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, color), style(f.Rule, cyan), f.Message)
+		fmt.Fprintf(bw, "  %-7s %s %s  %s\n", pos, style(sev, color), style(string(f.Rule), cyan), f.Message)
 		if f.Allowed {
 			fmt.Fprintf(bw, "          %s %s\n", style("allowed:", dim), f.Reason)
 			continue

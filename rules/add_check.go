@@ -9,7 +9,7 @@ import (
 
 func addCheckRule() *Rule {
 	return &Rule{
-		ID:        AddCheck,
+		ID:        finding.AddCheck,
 		Severity:  finding.Warning,
 		Summary:   "a CHECK constraint is added to a table that holds data",
 		Statement: checkAddCheck,
@@ -47,11 +47,11 @@ func checkAddCheck(ctx *Context) []finding.Finding {
 				continue
 			}
 			out = append(out, finding.Finding{
-				Rule:     AddCheck,
+				Rule:     finding.AddCheck,
 				Severity: finding.Warning,
 				Message: fmt.Sprintf("CHECK constraint %s (%s) is added to table %s, which holds data: a violating row makes the ALTER fail, and the deployed application's writes that violate it start failing.",
 					qi(c.Name), c.Expr, qi(tc.Name)),
-				Fix:        PlanAddCheck(tc.Name, c).Text(),
+				Fix:        PlanAddCheck(tc.Name, c).Text(ctx.Script),
 				Table:      tc.Name,
 				ColumnName: c.Column,
 			})

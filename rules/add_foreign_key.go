@@ -10,7 +10,7 @@ import (
 
 func addForeignKeyRule() *Rule {
 	return &Rule{
-		ID:        AddForeignKey,
+		ID:        finding.AddForeignKey,
 		Severity:  finding.Warning,
 		Summary:   "a foreign key is added to a table that holds data",
 		Statement: checkAddForeignKey,
@@ -54,9 +54,9 @@ func checkAddForeignKey(ctx *Context) []finding.Finding {
 				continue
 			}
 			f := finding.Finding{
-				Rule:       AddForeignKey,
+				Rule:       finding.AddForeignKey,
 				Severity:   finding.Warning,
-				Fix:        PlanAddForeignKey(table, fk).Text(),
+				Fix:        PlanAddForeignKey(table, fk).Text(ctx.Script),
 				Table:      table,
 				ColumnName: strings.Join(fk.Columns, ","),
 			}
@@ -70,7 +70,7 @@ func checkAddForeignKey(ctx *Context) []finding.Finding {
 				// DELETE of that parent fails.
 				f.Message = fmt.Sprintf("Foreign key %s from %s.(%s) to %s.(%s) is added over a new column: once rows reference a parent, the deployed application's DELETE of that %s row fails with error 1451 (ON DELETE %s), where it used to succeed.",
 					qi(fk.Name), qi(table), qis(fk.Columns), qi(fk.RefTable), qis(fk.RefColumns), qi(fk.RefTable), onDelete(fk))
-				f.Fix = planNewColumnForeignKey(table, fk)
+				f.Fix = planNewColumnForeignKey(table, fk).Text(ctx.Script)
 			default:
 				continue
 			}
@@ -129,7 +129,7 @@ func onDelete(fk *schema.ForeignKey) string {
 
 // planNewColumnForeignKey is how to add a foreign key over a new column without breaking the
 // deployed application's deletes of parent rows.
-func planNewColumnForeignKey(table string, fk *schema.ForeignKey) string {
+func planNewColumnForeignKey(table string, fk *schema.ForeignKey) Plan {
 	return Plan{
 		Summary: "Add the foreign key only once the deployed application deletes child rows before their parent:",
 		Phases: []Phase{
@@ -137,7 +137,7 @@ func planNewColumnForeignKey(table string, fk *schema.ForeignKey) string {
 			{Title: "Add the foreign key in a later migration (its plan: find orphans, then add it in place)"},
 			{Title: fmt.Sprintf("Or declare what a parent's deletion does: ON DELETE CASCADE or ON DELETE SET NULL, if that is what %s rows should do", qi(table))},
 		},
-	}.Text()
+	}
 }
 
 func allColumnsIn(t *schema.Table, cols []string) bool {

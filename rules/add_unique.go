@@ -10,7 +10,7 @@ import (
 
 func addUniqueRule() *Rule {
 	return &Rule{
-		ID:        AddUnique,
+		ID:        finding.AddUnique,
 		Severity:  finding.Warning,
 		Summary:   "a unique or primary key is added over columns that already hold data",
 		Statement: checkAddUnique,
@@ -54,11 +54,11 @@ func checkAddUnique(ctx *Context) []finding.Finding {
 				kind = "primary key"
 			}
 			out = append(out, finding.Finding{
-				Rule:     AddUnique,
+				Rule:     finding.AddUnique,
 				Severity: finding.Warning,
 				Message: fmt.Sprintf("A %s over %s.(%s) is added to a table that holds data: the ALTER fails if rows already share a value, and the deployed application's writes of a duplicate start failing with error 1062.",
 					kind, qi(table), qis(x.Columns())),
-				Fix:        PlanAddUnique(table, x).Text(),
+				Fix:        PlanAddUnique(table, x).Text(ctx.Script),
 				Table:      table,
 				ColumnName: strings.Join(x.Columns(), ","),
 			})

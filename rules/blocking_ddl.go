@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/finding"
 )
 
@@ -14,7 +13,7 @@ const bigTable = 1_000_000
 
 func blockingDDLRule() *Rule {
 	return &Rule{
-		ID:        BlockingDDL,
+		ID:        finding.BlockingDDL,
 		Severity:  finding.Error,
 		Summary:   "an ALTER of a deployed table blocks writes while it runs",
 		Statement: checkBlockingDDL,
@@ -78,7 +77,7 @@ func checkBlockingDDL(ctx *Context) []finding.Finding {
 	f, size := sized(ctx, table, finding.Error)
 	f.Message = fmt.Sprintf("This change of %s cannot run online on this server: %s, so the application's writes to %s wait until it has gone through the whole table (%s%s).",
 		qi(table), how, qi(table), size, refused)
-	f.Fix = onlinePlan(table, alter).Text()
+	f.Fix = onlinePlan(table, alter).Text(ctx.Script)
 	return []finding.Finding{f}
 }
 
@@ -109,7 +108,7 @@ func notMeasured(ctx *Context) []finding.Finding {
 // sized starts a blocking-ddl finding on table: a notice, or big on a table configured with at
 // least bigTable rows; size says what is known of its size.
 func sized(ctx *Context, table string, big finding.Severity) (finding.Finding, string) {
-	f := finding.Finding{Rule: BlockingDDL, Table: table, Severity: finding.Notice}
+	f := finding.Finding{Rule: finding.BlockingDDL, Table: table, Severity: finding.Notice}
 	rows, known := ctx.rows(table)
 	if !known {
 		return f, fmt.Sprintf("its row count in production is not configured (tables: {%s: {rows: N}}), so this is a notice", table)
@@ -123,32 +122,16 @@ func sized(ctx *Context, table string, big finding.Severity) (finding.Finding, s
 // blockingClause returns the table an ALTER TABLE, CREATE INDEX or DROP INDEX changes and the
 // change as an ALTER TABLE clause, for the fix.
 func blockingClause(ctx *Context) (table, alter string) {
-	switch n := node(ctx).(type) {
-	case *ast.AlterTableStmt:
-		var parts []string
-		for _, s := range specs(n) {
-			if s.Tp != ast.AlterTableAlgorithm && s.Tp != ast.AlterTableLock {
-				parts = append(parts, restore(s))
-			}
-		}
-		return tableName(n.Table), strings.Join(parts, ", ")
-	case *ast.CreateIndexStmt:
-		kind := "INDEX"
-		switch n.KeyType {
-		case ast.IndexKeyTypeUnique:
-			kind = "UNIQUE INDEX"
-		case ast.IndexKeyTypeFulltext:
-			kind = "FULLTEXT INDEX"
-		case ast.IndexKeyTypeSpatial:
-			kind = "SPATIAL INDEX"
-		}
-		var parts []string
-		for _, p := range n.IndexPartSpecifications {
-			parts = append(parts, restore(p))
-		}
-		return tableName(n.Table), fmt.Sprintf("ADD %s %s (%s)", kind, qi(n.IndexName), strings.Join(parts, ", "))
-	case *ast.DropIndexStmt:
-		return tableName(n.Table), "DROP INDEX " + qi(n.IndexName)
+	st := statementFacts(ctx)
+	switch {
+	case st == nil:
+	case st.Alter != nil:
+		return st.Alter.Table, strings.Join(st.Alter.Clauses, ", ")
+	case st.CreateIndex != nil:
+		n := st.CreateIndex
+		return n.Table, fmt.Sprintf("ADD %s %s (%s)", n.Kind, qi(n.Name), strings.Join(n.Parts, ", "))
+	case st.DropIndex != nil:
+		return st.DropIndex.Table, "DROP INDEX " + qi(st.DropIndex.Name)
 	}
 	return "", ""
 }

@@ -5,16 +5,14 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/finding"
-	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
 func TestBlockingDDL(t *testing.T) {
-	copyShared := &runner.Online{Algorithm: "COPY", Lock: "SHARED", Refusal: "ALGORITHM=INPLACE is not supported. Reason: Cannot change column type INPLACE. Try ALGORITHM=COPY"}
+	copyShared := &schema.Online{Algorithm: "COPY", Lock: "SHARED", Refusal: "ALGORITHM=INPLACE is not supported. Reason: Cannot change column type INPLACE. Try ALGORITHM=COPY"}
 	cases := []struct {
 		name, sql string
-		online    *runner.Online
+		online    *schema.Online
 		rows      map[string]TableConfig
 		deployed  bool
 		want      []finding.Severity
@@ -41,15 +39,15 @@ func TestBlockingDDL(t *testing.T) {
 		},
 		{
 			name: "inplace without lock", sql: "ALTER TABLE users ADD INDEX ix (email)",
-			online: &runner.Online{Algorithm: "INPLACE", Lock: "NONE"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
+			online: &schema.Online{Algorithm: "INPLACE", Lock: "NONE"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
 		},
 		{
 			name: "instant", sql: "ALTER TABLE users ADD COLUMN x int",
-			online: &runner.Online{Algorithm: "INSTANT"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
+			online: &schema.Online{Algorithm: "INSTANT"}, rows: map[string]TableConfig{"users": {Rows: 5_000_000}}, deployed: true,
 		},
 		{
 			name: "inplace with a shared lock", sql: "CREATE FULLTEXT INDEX ft ON users (email)",
-			online: &runner.Online{Algorithm: "INPLACE", Lock: "SHARED"}, rows: map[string]TableConfig{"users": {Rows: 2_000_000}}, deployed: true,
+			online: &schema.Online{Algorithm: "INPLACE", Lock: "SHARED"}, rows: map[string]TableConfig{"users": {Rows: 2_000_000}}, deployed: true,
 			want: oneError, contains: []string{"ADD FULLTEXT INDEX `ft` (`email`)"},
 		},
 		{
@@ -107,8 +105,7 @@ func TestMixedDDLDML(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			stmts := parseSQL(t, tc.sql)
-			f := &migrations.File{Path: "db/V2__change.sql", Format: migrations.Plain, Content: []byte(tc.sql)}
-			got := checkMixedDDLDML(&FileContext{File: f, Statements: stmts, Deployed: &schema.Schema{}})
+			got := checkMixedDDLDML(&FileContext{Path: "db/V2__change.sql", Statements: stmts, Deployed: &schema.Schema{}})
 			if tc.wantLine == 0 {
 				if len(got) != 0 {
 					t.Fatalf("unexpected %s", dump(got))
@@ -119,7 +116,7 @@ func TestMixedDDLDML(t *testing.T) {
 				t.Fatalf("%d findings", len(got))
 			}
 			f0 := got[0]
-			if f0.Line != tc.wantLine || f0.File != "db/V2__change.sql" || f0.Column != 1 || f0.Severity != finding.Warning || f0.Rule != MixedDDLDML {
+			if f0.Line != tc.wantLine || f0.File != "db/V2__change.sql" || f0.Column != 1 || f0.Severity != finding.Warning || f0.Rule != finding.MixedDDLDML {
 				t.Errorf("finding at %s line %d col %d (%s %s), want line %d", f0.File, f0.Line, f0.Column, f0.Severity, f0.Rule, tc.wantLine)
 			}
 			if !strings.Contains(f0.Message, "this "+tc.wantKind) {

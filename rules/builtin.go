@@ -1,20 +1,7 @@
 package rules
 
 import (
-	"strings"
-
 	"github.com/schema-guard/schema-guard/finding"
-	"github.com/schema-guard/schema-guard/migrations"
-	"github.com/schema-guard/schema-guard/runner"
-)
-
-// The ids of the drift findings. The checker declares them (checker.RuleDrift and
-// checker.RuleSeedDrift), but the checker imports this package, so they are spelt again here;
-// builtin_test.go ties the two spellings together.
-const (
-	builtinDrift           = "drift"
-	builtinSeedDrift       = "seed-drift"
-	builtinDeclaredSQLMode = "declared-sql-mode"
 )
 
 // Builtin documents the findings that other stages produce without a rule of the registry: the
@@ -46,14 +33,14 @@ func Builtin() []*Rule {
 
 // Describe returns the documentation of any rule id a report can hold, whether a registry rule
 // or a builtin one (compared case-insensitively), or nil for an unknown id.
-func Describe(id string) *Rule {
+func Describe(id finding.RuleID) *Rule {
 	reg, err := NewRegistry(nil)
 	if err == nil {
 		if r := reg.Lookup(id); r != nil {
 			return r
 		}
 	}
-	key := strings.ToLower(strings.TrimSpace(id))
+	key := normalID(id)
 	for _, r := range Builtin() {
 		if r.ID == key {
 			return r
@@ -64,7 +51,7 @@ func Describe(id string) *Rule {
 
 func replayFailedRule() *Rule {
 	return &Rule{
-		ID:       runner.RuleReplayFailed,
+		ID:       finding.ReplayFailed,
 		Severity: finding.Error,
 		Summary:  "a migration statement fails on the server; replay stops there",
 		Doc: `Catches: a statement, deployed or pending, that the server rejects while the migrations are
@@ -92,7 +79,7 @@ Example:
 
 func editedMigrationRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleEditedMigration,
+		ID:       finding.EditedMigration,
 		Severity: finding.Error,
 		Summary:  "a deployed migration's content changed",
 		Doc: `Catches: a migration file that exists at the base ref (production ran it) and whose content
@@ -116,7 +103,7 @@ Example:
 
 func deletedMigrationRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleDeletedMigration,
+		ID:       finding.DeletedMigration,
 		Severity: finding.Error,
 		Summary:  "a deployed migration was removed or renamed",
 		Doc: `Catches: a migration file that exists at the base ref but not in the change under review,
@@ -141,7 +128,7 @@ Example:
 
 func outOfOrderRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleOutOfOrder,
+		ID:       finding.OutOfOrder,
 		Severity: finding.Error,
 		Summary:  "a pending migration's version sorts before the newest deployed one",
 		Doc: `Catches: a pending versioned migration whose version is lower than the newest version that
@@ -164,7 +151,7 @@ Example:
 
 func duplicateVersionRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleDuplicateVersion,
+		ID:       finding.DuplicateVersion,
 		Severity: finding.Error,
 		Summary:  "two migrations have the same version",
 		Doc: `Catches: a migration whose version another migration of the directory already has, compared
@@ -186,7 +173,7 @@ Example:
 
 func clientCommandRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleClientCommand,
+		ID:       finding.ClientCommand,
 		Severity: finding.Error,
 		Summary:  "a mysql client command (DELIMITER) in a file whose tool sends SQL to the server",
 		Doc: `Catches: a DELIMITER line in a golang-migrate, goose or dbmate migration. DELIMITER is a
@@ -214,7 +201,7 @@ Example:
 
 func foreignDatabaseRule() *Rule {
 	return &Rule{
-		ID:       runner.RuleForeignDatabase,
+		ID:       finding.ForeignDatabase,
 		Severity: finding.Error,
 		Summary:  "a statement names another database; replay refuses it and stops",
 		Doc: `Catches: a statement that reaches beyond the database being migrated: a table or column
@@ -240,7 +227,7 @@ Example:
 
 func ignoredFileRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleIgnoredFile,
+		ID:       finding.IgnoredFile,
 		Severity: finding.Warning,
 		Summary:  "a file in the migrations directory that the format's tool would skip",
 		Doc: `Catches: a .sql file in the migrations directory whose name the format does not recognise
@@ -264,7 +251,7 @@ Example:
 
 func checksumMismatchRule() *Rule {
 	return &Rule{
-		ID:       migrations.RuleChecksumMismatch,
+		ID:       finding.ChecksumMismatch,
 		Severity: finding.Error,
 		Summary:  "Atlas's atlas.sum no longer matches the migration files",
 		Doc: `Catches: an Atlas migration directory whose atlas.sum does not match its files: a file added,
@@ -287,7 +274,7 @@ Example:
 
 func driftRule() *Rule {
 	return &Rule{
-		ID:       builtinDrift,
+		ID:       finding.Drift,
 		Severity: finding.Error,
 		Summary:  "the migrations' result differs from the declared schema",
 		Doc: `Catches: a difference between the schema the migrations produce and the declared state kept
@@ -315,7 +302,7 @@ Example:
 
 func declaredSQLModeRule() *Rule {
 	return &Rule{
-		ID:       builtinDeclaredSQLMode,
+		ID:       finding.DeclaredSQLMode,
 		Severity: finding.Notice,
 		Summary:  "the declared schema sets sql_mode values this server does not accept; they were left out",
 		Doc: `Catches: a SET sql_mode in the declared state (usually a dump) that names modes the server
@@ -340,7 +327,7 @@ Example:
 
 func seedDriftRule() *Rule {
 	return &Rule{
-		ID:       builtinSeedDrift,
+		ID:       finding.SeedDrift,
 		Severity: finding.Error,
 		Summary:  "a row of a seed table differs from the declared INSERTs after the migrations",
 		Doc: `Catches: a row of a seed table (seed_tables: in .schema-guard.yaml, or --seed-tables) that is
@@ -363,7 +350,7 @@ Example:
 
 func skippedStatementRule() *Rule {
 	return &Rule{
-		ID:       runner.RuleSkippedStatement,
+		ID:       finding.SkippedStatement,
 		Severity: finding.Notice,
 		Summary:  "a statement was deliberately not run during replay",
 		Doc: `Catches: a statement replay leaves out on purpose, and goes on: USE and CREATE DATABASE

@@ -7,35 +7,31 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/schema-guard/schema-guard/checker"
 	"github.com/schema-guard/schema-guard/finding"
-	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/rules"
-	"github.com/schema-guard/schema-guard/runner"
 )
 
 // producedElsewhere are the ids other stages put in findings, by the constants those stages
 // declare, with the severity they give them: a renamed constant or a changed severity breaks
 // this test rather than the documentation.
-var producedElsewhere = map[string]finding.Severity{
-	runner.RuleReplayFailed:         finding.Error,
-	runner.RuleSkippedStatement:     finding.Notice,
-	runner.RuleForeignDatabase:      finding.Error,
-	checker.RuleDrift:               finding.Error,
-	checker.RuleSeedDrift:           finding.Error,
-	checker.RuleDeclaredSQLMode:     finding.Notice,
-	migrations.RuleEditedMigration:  finding.Error,
-	migrations.RuleDeletedMigration: finding.Error,
-	migrations.RuleOutOfOrder:       finding.Error,
-	migrations.RuleDuplicateVersion: finding.Error,
-	migrations.RuleIgnoredFile:      finding.Warning,
-	migrations.RuleClientCommand:    finding.Error,
-	migrations.RuleChecksumMismatch: finding.Error,
+var producedElsewhere = map[finding.RuleID]finding.Severity{
+	finding.ReplayFailed:     finding.Error,
+	finding.SkippedStatement: finding.Notice,
+	finding.ForeignDatabase:  finding.Error,
+	finding.Drift:            finding.Error,
+	finding.SeedDrift:        finding.Error,
+	finding.DeclaredSQLMode:  finding.Notice,
+	finding.EditedMigration:  finding.Error,
+	finding.DeletedMigration: finding.Error,
+	finding.OutOfOrder:       finding.Error,
+	finding.DuplicateVersion: finding.Error,
+	finding.IgnoredFile:      finding.Warning,
+	finding.ClientCommand:    finding.Error,
+	finding.ChecksumMismatch: finding.Error,
 }
 
 func TestBuiltinDocumentsEveryID(t *testing.T) {
@@ -43,14 +39,14 @@ func TestBuiltinDocumentsEveryID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]string{}
+	seen := map[finding.RuleID]string{}
 	check := func(where string, r *rules.Rule) {
 		t.Helper()
 		if prev, ok := seen[r.ID]; ok {
 			t.Errorf("rule id %q is both in %s and in %s", r.ID, prev, where)
 		}
 		seen[r.ID] = where
-		if r.ID != strings.ToLower(r.ID) || strings.ContainsAny(r.ID, " _") {
+		if id := string(r.ID); id != strings.ToLower(id) || strings.ContainsAny(id, " _") {
 			t.Errorf("%s: id %q is not kebab-case", where, r.ID)
 		}
 		if strings.TrimSpace(r.Summary) == "" || strings.Contains(r.Summary, "\n") {
@@ -99,27 +95,25 @@ func TestBuiltinIsFresh(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
-	for _, id := range []string{rules.DropColumn, "DROP-COLUMN", " replay-failed ", "Seed-Drift", rules.CopierRefused} {
+	for _, id := range []finding.RuleID{finding.DropColumn, "DROP-COLUMN", " replay-failed ", "Seed-Drift", finding.CopierRefused} {
 		r := rules.Describe(id)
-		if r == nil || r.ID != strings.ToLower(strings.TrimSpace(id)) {
+		if r == nil || string(r.ID) != strings.ToLower(strings.TrimSpace(string(id))) {
 			t.Errorf("Describe(%q) = %v", id, r)
 		}
 	}
-	for _, id := range []string{"", "nope", "drop_column"} {
+	for _, id := range []finding.RuleID{"", "nope", "drop_column"} {
 		if r := rules.Describe(id); r != nil {
 			t.Errorf("Describe(%q) = %s, want nil", id, r.ID)
 		}
 	}
 }
 
-// ruleConst is how the stages name the rule ids of their findings: RuleSomething = "some-id".
-var ruleConst = regexp.MustCompile(`^Rule[A-Z]\w*$`)
-
-// TestEveryRuleConstantIsDescribed reads the module's non-test sources for rule id constants,
-// so an id a stage adds later cannot reach a report without documentation.
+// TestEveryRuleConstantIsDescribed reads the module's non-test sources for rule id constants:
+// every one is a finding.RuleID declared in finding (one list of ids), and each has
+// documentation, so an id a stage adds later cannot reach a report without it.
 func TestEveryRuleConstantIsDescribed(t *testing.T) {
 	root := moduleRoot(t)
-	found := map[string]string{}
+	found := map[finding.RuleID]string{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -138,27 +132,12 @@ func TestEveryRuleConstantIsDescribed(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for _, decl := range file.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.CONST {
-				continue
+		rel, _ := filepath.Rel(root, p)
+		for id, name := range ruleIDConsts(file) {
+			if filepath.Dir(rel) != "finding" {
+				t.Errorf("%s declares the rule id %s = %q: declare it in finding", rel, name, id)
 			}
-			for _, spec := range gd.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for i, n := range vs.Names {
-					if !ruleConst.MatchString(n.Name) || i >= len(vs.Values) {
-						continue
-					}
-					lit, ok := vs.Values[i].(*ast.BasicLit)
-					if !ok || lit.Kind != token.STRING {
-						continue
-					}
-					if id, err := strconv.Unquote(lit.Value); err == nil {
-						rel, _ := filepath.Rel(root, p)
-						found[id] = rel + ": " + n.Name
-					}
-				}
-			}
+			found[id] = rel + ": " + name
 		}
 		return nil
 	})
@@ -172,9 +151,50 @@ func TestEveryRuleConstantIsDescribed(t *testing.T) {
 	}
 	for id, where := range found {
 		if rules.Describe(id) == nil {
-			t.Errorf("%s = %q has no documentation: add it to rules.Builtin", where, id)
+			t.Errorf("%s = %q has no documentation: add it to rules.Builtin or the registry", where, id)
 		}
 	}
+}
+
+// ruleIDConsts returns the string constants of a file declared with the type RuleID (in finding)
+// or finding.RuleID (anywhere else), by id.
+func ruleIDConsts(file *ast.File) map[finding.RuleID]string {
+	out := map[finding.RuleID]string{}
+	for _, decl := range file.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if !isRuleIDType(vs.Type) {
+				continue
+			}
+			for i, n := range vs.Names {
+				if i >= len(vs.Values) {
+					continue
+				}
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					continue
+				}
+				if id, err := strconv.Unquote(lit.Value); err == nil {
+					out[finding.RuleID(id)] = n.Name
+				}
+			}
+		}
+	}
+	return out
+}
+
+func isRuleIDType(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name == "RuleID"
+	case *ast.SelectorExpr:
+		return e.Sel.Name == "RuleID"
+	}
+	return false
 }
 
 // moduleRoot is the directory of go.mod above the test's working directory.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Narrowing decides whether a column type change can lose or alter values: whether some value
@@ -39,7 +41,7 @@ import (
 // Character sets (string, enum and set columns): the new set must hold every character of the
 // old: anything → utf8mb4 (or utf16, utf32, gb18030); anything but those → utf8mb3/ucs2; ascii
 // → anything; between two other sets, or from a Unicode set to a legacy one, it narrows.
-func Narrowing(from, to ColumnType) (string, bool) {
+func Narrowing(from, to schema.ColumnType) (string, bool) {
 	if why, narrows := typeNarrowing(from, to); narrows {
 		return why, true
 	}
@@ -49,21 +51,23 @@ func Narrowing(from, to ColumnType) (string, bool) {
 	return "", false
 }
 
-func hasCharset(f Family) bool { return f == FamilyString || f == FamilyEnum || f == FamilySet }
+func hasCharset(f schema.Family) bool {
+	return f == schema.FamilyString || f == schema.FamilyEnum || f == schema.FamilySet
+}
 
-func typeNarrowing(from, to ColumnType) (string, bool) {
+func typeNarrowing(from, to schema.ColumnType) (string, bool) {
 	switch {
-	case from.Family == FamilyUnknown || to.Family == FamilyUnknown:
+	case from.Family == schema.FamilyUnknown || to.Family == schema.FamilyUnknown:
 		return "", false
-	case from.Family == FamilyInteger && to.Family == FamilyInteger:
+	case from.Family == schema.FamilyInteger && to.Family == schema.FamilyInteger:
 		return integerNarrowing(from, to)
-	case from.Family == FamilyInteger && to.Family == FamilyDecimal:
+	case from.Family == schema.FamilyInteger && to.Family == schema.FamilyDecimal:
 		lo, hi := intRange(from)
 		if digits := magnitudeDigits(lo, hi); to.Length-to.Scale < digits || (lo < 0 && to.Unsigned) {
 			return fmt.Sprintf("%s holds %.0f..%.0f, %s only %s", from, lo, hi, to, decimalRange(to)), true
 		}
 		return "", false
-	case from.Family == FamilyInteger && to.Family == FamilyFloat:
+	case from.Family == schema.FamilyInteger && to.Family == schema.FamilyFloat:
 		lo, hi := intRange(from)
 		bits := mantissaBits(to)
 		exact := math.Max(-lo, hi) <= math.Exp2(float64(bits))
@@ -71,34 +75,34 @@ func typeNarrowing(from, to ColumnType) (string, bool) {
 			return fmt.Sprintf("%s holds %.0f..%.0f, which %s does not store exactly", from, lo, hi, to), true
 		}
 		return "", false
-	case from.Family == FamilyDecimal && to.Family == FamilyDecimal:
+	case from.Family == schema.FamilyDecimal && to.Family == schema.FamilyDecimal:
 		return decimalNarrowing(from, to)
-	case from.Family == FamilyFloat && to.Family == FamilyFloat:
+	case from.Family == schema.FamilyFloat && to.Family == schema.FamilyFloat:
 		return floatNarrowing(from, to)
-	case from.Family == FamilyBit && to.Family == FamilyBit:
+	case from.Family == schema.FamilyBit && to.Family == schema.FamilyBit:
 		if to.Length < from.Length {
 			return fmt.Sprintf("%s holds %d bits, %s only %d", from, from.Length, to, to.Length), true
 		}
 		return "", false
-	case from.Family == FamilyString && to.Family == FamilyString:
+	case from.Family == schema.FamilyString && to.Family == schema.FamilyString:
 		return stringNarrowing(from, to, stringChars(from), stringBytesIn(from, to.Charset), from.String())
-	case (from.Family == FamilyEnum || from.Family == FamilySet) && to.Family == FamilyString:
+	case (from.Family == schema.FamilyEnum || from.Family == schema.FamilySet) && to.Family == schema.FamilyString:
 		longest := longestValue(from)
-		return stringNarrowing(from, to, longest, longest*int64(mbMaxLen(to.Charset)), "its longest value")
-	case from.Family == to.Family && (from.Family == FamilyEnum || from.Family == FamilySet):
+		return stringNarrowing(from, to, longest, longest*int64(schema.CharsetMaxLen(to.Charset)), "its longest value")
+	case from.Family == to.Family && (from.Family == schema.FamilyEnum || from.Family == schema.FamilySet):
 		return "", false
-	case from.Family == FamilyBinary && to.Family == FamilyBinary:
+	case from.Family == schema.FamilyBinary && to.Family == schema.FamilyBinary:
 		return binaryNarrowing(from, to)
-	case from.Family == FamilyTemporal && to.Family == FamilyTemporal:
+	case from.Family == schema.FamilyTemporal && to.Family == schema.FamilyTemporal:
 		return temporalNarrowing(from, to)
-	case from.Family == FamilyJSON && (to.Family == FamilyJSON || to.Base == "longtext"):
+	case from.Family == schema.FamilyJSON && (to.Family == schema.FamilyJSON || to.Base == "longtext"):
 		return "", false
-	case from.Family == FamilySpatial && to.Family == FamilySpatial:
+	case from.Family == schema.FamilySpatial && to.Family == schema.FamilySpatial:
 		if to.Base != from.Base && to.Base != "geometry" {
 			return fmt.Sprintf("%s holds values that are not a %s", from.Base, to.Base), true
 		}
 		return "", false
-	case from.Family == FamilyOther && to.Family == FamilyOther:
+	case from.Family == schema.FamilyOther && to.Family == schema.FamilyOther:
 		if to.Base != from.Base || to.Length != from.Length {
 			return fmt.Sprintf("%s and %s are different types", from, to), true
 		}
@@ -113,7 +117,7 @@ var intBits = map[string]uint{"tinyint": 8, "smallint": 16, "mediumint": 24, "in
 // intRange is the range of an integer type. The upper bound of bigint unsigned does not fit an
 // int64, so the bounds are float64: every bound is a power of two, minus one, which float64
 // compares exactly enough (only the order of ranges matters here).
-func intRange(t ColumnType) (float64, float64) {
+func intRange(t schema.ColumnType) (float64, float64) {
 	bits := intBits[t.Base]
 	if t.Unsigned {
 		return 0, math.Exp2(float64(bits)) - 1
@@ -121,7 +125,7 @@ func intRange(t ColumnType) (float64, float64) {
 	return -math.Exp2(float64(bits - 1)), math.Exp2(float64(bits-1)) - 1
 }
 
-func integerNarrowing(from, to ColumnType) (string, bool) {
+func integerNarrowing(from, to schema.ColumnType) (string, bool) {
 	flo, fhi := intRange(from)
 	tlo, thi := intRange(to)
 	if tlo <= flo && thi >= fhi {
@@ -139,14 +143,14 @@ func magnitudeDigits(lo, hi float64) int {
 	return len(fmt.Sprintf("%.0f", m))
 }
 
-func decimalRange(t ColumnType) string {
+func decimalRange(t schema.ColumnType) string {
 	if t.Length-t.Scale <= 0 {
 		return "values below 1"
 	}
 	return fmt.Sprintf("%d integer digits", t.Length-t.Scale)
 }
 
-func decimalNarrowing(from, to ColumnType) (string, bool) {
+func decimalNarrowing(from, to schema.ColumnType) (string, bool) {
 	switch {
 	case to.Length-to.Scale < from.Length-from.Scale:
 		return fmt.Sprintf("%s holds %d integer digits, %s only %d", from, from.Length-from.Scale, to, to.Length-to.Scale), true
@@ -159,14 +163,14 @@ func decimalNarrowing(from, to ColumnType) (string, bool) {
 }
 
 // mantissaBits is the precision of a floating-point type: the integers it stores exactly.
-func mantissaBits(t ColumnType) uint {
+func mantissaBits(t schema.ColumnType) uint {
 	if t.Base == "double" {
 		return 53
 	}
 	return 24
 }
 
-func floatNarrowing(from, to ColumnType) (string, bool) {
+func floatNarrowing(from, to schema.ColumnType) (string, bool) {
 	switch {
 	case mantissaBits(to) < mantissaBits(from):
 		return fmt.Sprintf("%s keeps about 15 significant digits, %s about 7", from, to), true
@@ -182,8 +186,8 @@ func floatNarrowing(from, to ColumnType) (string, bool) {
 
 // stringChars is the most characters a value of a character string type can have: the declared
 // length of char and varchar; for the TEXT types, limited in bytes, one character per byte.
-func stringChars(t ColumnType) int64 {
-	if n, ok := lobBytes[t.Base]; ok {
+func stringChars(t schema.ColumnType) int64 {
+	if n, ok := schema.LOBBytes(t.Base); ok {
 		return n
 	}
 	return int64(t.Length)
@@ -191,25 +195,25 @@ func stringChars(t ColumnType) int64 {
 
 // stringBytesIn is the most bytes a value of t can need once converted to the character set
 // cs: its own byte limit when the set stays, else each character at cs's widest.
-func stringBytesIn(t ColumnType, cs string) int64 {
-	own := stringChars(t) * int64(mbMaxLen(t.Charset))
-	if n, ok := lobBytes[t.Base]; ok && n < own {
+func stringBytesIn(t schema.ColumnType, cs string) int64 {
+	own := stringChars(t) * int64(schema.CharsetMaxLen(t.Charset))
+	if n, ok := schema.LOBBytes(t.Base); ok && n < own {
 		own = n
 	}
 	if cs == "" || t.Charset == "" || strings.EqualFold(cs, t.Charset) {
 		return own
 	}
-	return stringChars(t) * int64(mbMaxLen(cs))
+	return stringChars(t) * int64(schema.CharsetMaxLen(cs))
 }
 
 // stringNarrowing compares a value of at most chars characters and bytes bytes (in to's
 // character set) with what the character string type to holds.
-func stringNarrowing(from, to ColumnType, chars, bytes int64, what string) (string, bool) {
+func stringNarrowing(from, to schema.ColumnType, chars, bytes int64, what string) (string, bool) {
 	toChars := stringChars(to)
 	if toChars < chars {
 		return fmt.Sprintf("%s holds %d characters, %s only %d", what, chars, to, toChars), true
 	}
-	if n, ok := lobBytes[to.Base]; ok && n < bytes {
+	if n, ok := schema.LOBBytes(to.Base); ok && n < bytes {
 		return fmt.Sprintf("%s may need %d bytes%s, %s holds %d", what, bytes, inCharset(to.Charset), to, n), true
 	}
 	return "", false
@@ -223,25 +227,25 @@ func inCharset(cs string) string {
 }
 
 // longestValue is the most characters an enum or set value has.
-func longestValue(t ColumnType) int64 {
+func longestValue(t schema.ColumnType) int64 {
 	var longest, all int64
 	for _, m := range t.Members {
 		n := int64(len([]rune(m)))
 		longest = max(longest, n)
 		all += n
 	}
-	if t.Family == FamilySet && len(t.Members) > 0 {
+	if t.Family == schema.FamilySet && len(t.Members) > 0 {
 		return all + int64(len(t.Members)-1)
 	}
 	return longest
 }
 
-func binaryNarrowing(from, to ColumnType) (string, bool) {
+func binaryNarrowing(from, to schema.ColumnType) (string, bool) {
 	fromBytes, toBytes := int64(from.Length), int64(to.Length)
-	if n, ok := lobBytes[from.Base]; ok {
+	if n, ok := schema.LOBBytes(from.Base); ok {
 		fromBytes = n
 	}
-	if n, ok := lobBytes[to.Base]; ok {
+	if n, ok := schema.LOBBytes(to.Base); ok {
 		toBytes = n
 	}
 	switch {
@@ -253,7 +257,7 @@ func binaryNarrowing(from, to ColumnType) (string, bool) {
 	return "", false
 }
 
-func temporalNarrowing(from, to ColumnType) (string, bool) {
+func temporalNarrowing(from, to schema.ColumnType) (string, bool) {
 	fsp := func() (string, bool) {
 		if to.Length < from.Length {
 			return fmt.Sprintf("%s keeps %d fractional digits of a second, %s only %d", from, from.Length, to, to.Length), true
@@ -307,22 +311,4 @@ func charsetExample(from, to string) string {
 		return " (emoji and other 4-byte characters)"
 	}
 	return ""
-}
-
-// mbMaxLen is the most bytes one character takes in a character set; 4 for sets it does not
-// know, the widest any set needs, so byte limits are judged on the safe side.
-func mbMaxLen(cs string) int {
-	switch canonicalCharset(cs) {
-	case "utf8mb4", "utf16", "utf16le", "utf32", "gb18030", "":
-		return 4
-	case "utf8mb3", "ujis", "eucjpms":
-		return 3
-	case "ucs2", "gbk", "big5", "sjis", "cp932", "euckr", "gb2312":
-		return 2
-	case "latin1", "latin2", "latin5", "latin7", "ascii", "binary", "cp1250", "cp1251", "cp1256", "cp1257",
-		"cp850", "cp852", "cp866", "dec8", "greek", "hebrew", "hp8", "keybcs2", "koi8r", "koi8u", "macce",
-		"macroman", "swe7", "tis620", "geostd8", "armscii8":
-		return 1
-	}
-	return 4
 }

@@ -10,7 +10,7 @@ import (
 
 func collationChangeRule() *Rule {
 	return &Rule{
-		ID:        CollationChange,
+		ID:        finding.CollationChange,
 		Severity:  finding.Warning,
 		Summary:   "the collation of an indexed or unique column changes",
 		Statement: checkCollationChange,
@@ -52,7 +52,7 @@ func checkCollationChange(ctx *Context) []finding.Finding {
 			what = "unique key " + qi(x.Name) + " now treats other values as duplicates: the ALTER fails on rows that collide under the new collation, and the deployed application's writes that collide start failing with 1062, or duplicates it used to refuse are accepted"
 		}
 		out = append(out, finding.Finding{
-			Rule:     CollationChange,
+			Rule:     finding.CollationChange,
 			Severity: finding.Warning,
 			Message: fmt.Sprintf("Column %s.%s changes collation from %s to %s: %s.",
 				qi(p.Table), qi(b.Name), b.Collation, a.Collation, what),

@@ -1,13 +1,18 @@
 package rules
 
-import "github.com/schema-guard/schema-guard/finding"
+import (
+	"fmt"
+	"strings"
 
-// The copier's dry run produces the findings of these rules; they are registered for their
-// documentation and their configurable level.
+	"github.com/schema-guard/schema-guard/finding"
+)
+
+// These rules judge the verdict of the online copier's dry run, which the checker runs on
+// sampled data for a pending ALTER of a deployed table and hands over in Context.DryRun.
 
 func copierDataLossRule() *Rule {
 	return &Rule{
-		ID:       CopierDataLoss,
+		ID:       finding.CopierDataLoss,
 		Severity: finding.Error,
 		Summary:  "the online copier's dry run lost, added or changed rows compared with the plain ALTER",
 		Doc: `Catches: a pending ALTER TABLE (or CREATE INDEX) on a deployed table whose online copy, dry-run
@@ -27,12 +32,13 @@ which rows), or change the ALTER; then run it with schema-guard copy.
 Example:
   ALTER TABLE users ADD UNIQUE KEY uq_email (email);  -- over duplicate emails
   -> a copier with INSERT IGNORE keeps one row per email and drops the others`,
+		Statement: checkCopierDataLoss,
 	}
 }
 
 func copierFailedRule() *Rule {
 	return &Rule{
-		ID:       CopierFailed,
+		ID:       finding.CopierFailed,
 		Severity: finding.Error,
 		Summary:  "the online copier's dry run failed",
 		Doc: `Catches: a pending ALTER TABLE (or CREATE INDEX) on a deployed table whose online copy failed in
@@ -46,12 +52,13 @@ table, or split the ALTER.
 
 Example:
   ALTER TABLE orders ADD COLUMN total INT AS (qty * price) STORED;  -- overflows for some rows`,
+		Statement: checkCopierFailed,
 	}
 }
 
 func copierRefusedRule() *Rule {
 	return &Rule{
-		ID:       CopierRefused,
+		ID:       finding.CopierRefused,
 		Severity: finding.Warning,
 		Summary:  "the online copier would refuse this change, and says what the data must look like",
 		Doc: `Catches: a pending ALTER TABLE (or CREATE INDEX) on a deployed table that the online copier
@@ -71,5 +78,59 @@ window on a small table.
 Example:
   ALTER TABLE users MODIFY name VARCHAR(20);  -- some names are longer
   -> refused at row id=42: Data too long for column 'name'`,
+		Statement: checkCopierRefused,
 	}
+}
+
+func checkCopierDataLoss(ctx *Context) []finding.Finding {
+	v := ctx.DryRun
+	if v == nil || v.Verdict != Lossy {
+		return nil
+	}
+	return []finding.Finding{{
+		Rule: finding.CopierDataLoss, Severity: finding.Error, Table: v.Table,
+		Message: fmt.Sprintf("the online copy of `%s`, dry-run on %d sampled rows under concurrent writes, loses %d rows, adds %d and changes %d compared with the plain ALTER (%s)",
+			v.Table, v.SampleRows, v.RowsLost, v.RowsAdded, v.RowsChanged, strings.Join(v.Examples, ", ")),
+		Fix: v.Detail,
+	}}
+}
+
+func checkCopierFailed(ctx *Context) []finding.Finding {
+	v := ctx.DryRun
+	if v == nil || v.Verdict != Failed {
+		return nil
+	}
+	return []finding.Finding{{
+		Rule: finding.CopierFailed, Severity: finding.Error, Table: v.Table,
+		Message: fmt.Sprintf("the online copy of `%s` failed in the dry run: %s", v.Table, firstLine(v.Detail)),
+		Fix:     v.Detail,
+	}}
+}
+
+func checkCopierRefused(ctx *Context) []finding.Finding {
+	v := ctx.DryRun
+	if v == nil || v.Verdict != Refused {
+		return nil
+	}
+	if v.BeforeCopy && ctx.Online != nil && !ctx.Online.Blocking() {
+		// The server runs this ALTER online in place: production needs no copier, and a
+		// refusal for the table's shape (not its data) changes nothing there.
+		return nil
+	}
+	f := finding.Finding{
+		Rule: finding.CopierRefused, Severity: finding.Warning, Table: v.Table,
+		Message: fmt.Sprintf("the online copier would refuse this change of `%s`: %s", v.Table,
+			strings.TrimPrefix(firstLine(v.Detail), "the copier refuses: ")),
+		Fix: v.Detail,
+	}
+	if v.BeforeCopy {
+		f.Fix = "The copier cannot change this table as it is; change it another way: an ALTER the server runs " +
+			"online (ALGORITHM=INSTANT, or INPLACE with LOCK=NONE), or first remove what the copier refuses.\n" + v.Detail
+	}
+	return []finding.Finding{f}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

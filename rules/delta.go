@@ -3,8 +3,7 @@ package rules
 import (
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
+	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -148,9 +147,9 @@ func (ctx *Context) TableChanges() []*TableChange {
 
 func (ctx *Context) tableChanges() []*TableChange {
 	out := []*TableChange{}
-	n := node(ctx)
-	moved := tableMoves(n)
-	renames, drops := columnEdits(n)
+	st := statementFacts(ctx)
+	moved := tableMoves(st)
+	renames, drops := columnEdits(st)
 	var before, after []*schema.Table
 	if ctx.Before != nil {
 		before = ctx.Before.Tables
@@ -183,21 +182,12 @@ func (ctx *Context) tableChanges() []*TableChange {
 // tableMoves maps the lower-case name of each table the statement's text renames (RENAME
 // TABLE, ALTER TABLE … RENAME TO) to its name afterwards, following chains (a TO b, b TO c)
 // and swaps (a TO tmp, b TO a, tmp TO b).
-func tableMoves(n ast.StmtNode) map[string]string {
+func tableMoves(st *facts.Statement) map[string]string {
 	type pair struct{ from, to string }
 	var pairs []pair
-	switch n := n.(type) {
-	case *ast.RenameTableStmt:
-		for _, tt := range n.TableToTables {
-			if tt != nil {
-				pairs = append(pairs, pair{tableName(tt.OldTable), tableName(tt.NewTable)})
-			}
-		}
-	case *ast.AlterTableStmt:
-		if n.Table != nil {
-			if to := alterTarget(n); to != tableName(n.Table) {
-				pairs = append(pairs, pair{tableName(n.Table), to})
-			}
+	if st != nil {
+		for _, r := range st.TableRenames {
+			pairs = append(pairs, pair{r[0], r[1]})
 		}
 	}
 	if len(pairs) == 0 {
@@ -220,18 +210,15 @@ func tableMoves(n ast.StmtNode) map[string]string {
 
 // columnEdits returns, per lower-case table name, the column renames and the DROP COLUMN names
 // of an ALTER TABLE's text.
-func columnEdits(n ast.StmtNode) (renames map[string]map[string]string, drops map[string][]string) {
-	alt, ok := n.(*ast.AlterTableStmt)
-	if !ok || alt.Table == nil {
+func columnEdits(st *facts.Statement) (renames map[string]map[string]string, drops map[string][]string) {
+	if st == nil || st.Alter == nil || st.Alter.Table == "" {
 		return nil, nil
 	}
-	table := strings.ToLower(tableName(alt.Table))
-	renames = map[string]map[string]string{table: columnRenames(alt)}
+	table := strings.ToLower(st.Alter.Table)
+	renames = map[string]map[string]string{table: columnRenames(st.Alter)}
 	drops = map[string][]string{}
-	for _, s := range specs(alt) {
-		if s.Tp == ast.AlterTableDropColumn {
-			drops[table] = append(drops[table], columnName(s.OldColumnName))
-		}
+	if len(st.Alter.DropColumns) > 0 {
+		drops[table] = st.Alter.DropColumns
 	}
 	return renames, drops
 }

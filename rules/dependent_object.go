@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/schema"
@@ -13,7 +11,7 @@ import (
 
 func dependentObjectRule() *Rule {
 	return &Rule{
-		ID:        DependentObject,
+		ID:        finding.DependentObject,
 		Severity:  finding.Error,
 		Summary:   "a dropped or renamed column or table is still used by a deployed view, trigger or routine",
 		Statement: checkDependentObject,
@@ -66,7 +64,7 @@ func checkDependentObject(ctx *Context) []finding.Finding {
 				continue // gone itself, or deprecated itself
 			}
 			out = append(out, finding.Finding{
-				Rule:     DependentObject,
+				Rule:     finding.DependentObject,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("This statement %s %s, which deployed %s %s still uses: %s.",
 					l.how, l, d.kind, qi(d.name), d.breaks),
@@ -177,11 +175,12 @@ func bodyUses(body string, l lost, ownTable bool) bool {
 
 // calledProcedure is the name of the procedure a CALL statement calls, or "".
 func calledProcedure(ctx *Context) string {
-	if n, ok := node(ctx).(*ast.CallStmt); ok && n.Procedure != nil {
-		return n.Procedure.FnName.O
-	}
-	if ctx.Statement == nil || ctx.Statement.Node != nil {
+	st := statementFacts(ctx)
+	if st == nil {
 		return ""
+	}
+	if st.Parsed {
+		return st.Call
 	}
 	toks, _ := sqllex.Tokens(ctx.Statement.Text)
 	if len(toks) > 1 && toks[0].Is("CALL") {

@@ -8,7 +8,7 @@ import (
 
 func dropColumnRule() *Rule {
 	return &Rule{
-		ID:        DropColumn,
+		ID:        finding.DropColumn,
 		Severity:  finding.Error,
 		Summary:   "a deployed column is dropped before the application stopped using it",
 		Statement: checkDropColumn,
@@ -49,11 +49,11 @@ func checkDropColumn(ctx *Context) []finding.Finding {
 				continue
 			}
 			out = append(out, finding.Finding{
-				Rule:     DropColumn,
+				Rule:     finding.DropColumn,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Dropping column %s.%s breaks the deployed application, which still uses it (it is not listed under deprecated: at the base ref).",
 					qi(table), qi(bc.Name)),
-				Fix:        PlanDropColumn(ctx.planSchema(), tc.Before, bc).Text(),
+				Fix:        PlanDropColumn(ctx.planSchema(), tc.Before, bc).Text(ctx.Script),
 				Table:      table,
 				ColumnName: bc.Name,
 			})

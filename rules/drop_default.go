@@ -8,7 +8,7 @@ import (
 
 func dropDefaultRule() *Rule {
 	return &Rule{
-		ID:        DropDefault,
+		ID:        finding.DropDefault,
 		Severity:  finding.Error,
 		Summary:   "the DEFAULT of a deployed NOT NULL column is removed",
 		Statement: checkDropDefault,
@@ -39,11 +39,11 @@ func checkDropDefault(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     DropDefault,
+			Rule:     finding.DropDefault,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Column %s.%s loses its DEFAULT %s while it stays NOT NULL, so the deployed application's INSERTs that omit it fail with error 1364.",
 				qi(p.Table), qi(b.Name), *b.Default),
-			Fix:        PlanKeepDefault(ctx.planSchema(), p.BeforeTable, b, a).Text(),
+			Fix:        PlanKeepDefault(ctx.planSchema(), p.BeforeTable, b, a).Text(ctx.Script),
 			Table:      p.Table,
 			ColumnName: b.Name,
 		})

@@ -10,7 +10,7 @@ import (
 
 func dropPrimaryKeyRule() *Rule {
 	return &Rule{
-		ID:        DropPrimaryKey,
+		ID:        finding.DropPrimaryKey,
 		Severity:  finding.Error,
 		Summary:   "a deployed table is left without a primary key",
 		Statement: checkDropPrimaryKey,
@@ -45,7 +45,7 @@ func checkDropPrimaryKey(ctx *Context) []finding.Finding {
 			still = fmt.Sprintf(" (InnoDB now clusters on unique key %s, but replicas and the copiers still want a primary key)", qi(u.Name))
 		}
 		out = append(out, finding.Finding{
-			Rule:     DropPrimaryKey,
+			Rule:     finding.DropPrimaryKey,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Table %s is left without a primary key%s: replicas apply its updates and deletes with table scans, online schema change tools cannot copy it, and the deployed application's INSERT … ON DUPLICATE KEY UPDATE and REPLACE add rows where they used to update one.",
 				qi(tc.Name), still),

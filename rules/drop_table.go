@@ -8,7 +8,7 @@ import (
 
 func dropTableRule() *Rule {
 	return &Rule{
-		ID:        DropTable,
+		ID:        finding.DropTable,
 		Severity:  finding.Error,
 		Summary:   "a deployed table is dropped before the application stopped using it",
 		Statement: checkDropTable,
@@ -43,11 +43,11 @@ func checkDropTable(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     DropTable,
+			Rule:     finding.DropTable,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Dropping table %s breaks the deployed application, which still queries it (it is not listed under deprecated: at the base ref).",
 				qi(tc.Deployed.Name)),
-			Fix:   PlanDropTable(ctx.Deployed, tc.Deployed).Text(),
+			Fix:   PlanDropTable(ctx.Deployed, tc.Deployed).Text(ctx.Script),
 			Table: tc.Deployed.Name,
 		})
 	}

@@ -8,7 +8,7 @@ import (
 
 func dropViewRule() *Rule {
 	return &Rule{
-		ID:        DropView,
+		ID:        finding.DropView,
 		Severity:  finding.Error,
 		Summary:   "a deployed view is dropped before the application stopped using it",
 		Statement: checkDropView,
@@ -45,7 +45,7 @@ func checkDropView(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     DropView,
+			Rule:     finding.DropView,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Dropping view %s breaks the deployed application, which still reads it (it is not listed under deprecated: at the base ref).",
 				qi(v.Name)),
@@ -56,7 +56,7 @@ func checkDropView(ctx *Context) []finding.Finding {
 					deprecate(v.Name),
 					{Title: "Contract: a later migration, once the deprecation is deployed", SQL: []string{"DROP VIEW " + qi(v.Name)}},
 				},
-			}.Text(),
+			}.Text(ctx.Script),
 			Table: v.Name,
 		})
 	}

@@ -9,7 +9,7 @@ import (
 
 func engineChangeRule() *Rule {
 	return &Rule{
-		ID:        EngineChange,
+		ID:        finding.EngineChange,
 		Severity:  finding.Error,
 		Summary:   "a deployed table moves from InnoDB to another storage engine",
 		Statement: checkEngineChange,
@@ -40,7 +40,7 @@ func checkEngineChange(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     EngineChange,
+			Rule:     finding.EngineChange,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Table %s moves from InnoDB to %s: writes to it are no longer transactional or crash safe (a rollback does not undo them), %s, and foreign keys are not enforced.",
 				qi(tc.Name), tc.After.Options.Engine, lockingOf(tc.After.Options.Engine)),

@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func enumChangeRule() *Rule {
 	return &Rule{
-		ID:        EnumChange,
+		ID:        finding.EnumChange,
 		Severity:  finding.Error,
 		Summary:   "an ENUM or SET member of a deployed column is removed or renamed (error), or the members are renumbered (warning)",
 		Statement: checkEnumChange,
@@ -43,9 +44,9 @@ Example:
 func checkEnumChange(ctx *Context) []finding.Finding {
 	var out []finding.Finding
 	for _, p := range ctx.alteredColumns() {
-		from, err1 := TypeOf(p.Before)
-		to, err2 := TypeOf(p.After)
-		if err1 != nil || err2 != nil || from.Family != to.Family || (from.Family != FamilyEnum && from.Family != FamilySet) {
+		from, err1 := schema.TypeOf(p.Before)
+		to, err2 := schema.TypeOf(p.After)
+		if err1 != nil || err2 != nil || from.Family != to.Family || (from.Family != schema.FamilyEnum && from.Family != schema.FamilySet) {
 			continue
 		}
 		what := memberChange(from.Members, to.Members)
@@ -63,10 +64,10 @@ func checkEnumChange(ctx *Context) []finding.Finding {
 				qi(p.Table), qi(p.Before.Name), what, from, to)
 		}
 		out = append(out, finding.Finding{
-			Rule:       EnumChange,
+			Rule:       finding.EnumChange,
 			Severity:   sev,
 			Message:    msg,
-			Fix:        PlanEnumChange(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),
+			Fix:        PlanEnumChange(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(ctx.Script),
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
 		})

@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
-// parseSQL splits and parses a migration's text as a plain migration file.
-func parseSQL(t testing.TB, sql string) []migrations.Statement {
+// parseSQL splits and parses a migration's text as a plain migration file, and returns what
+// each statement's text says, as the checker hands it to the rules.
+func parseSQL(t testing.TB, sql string) []facts.Statement {
 	t.Helper()
 	f := &migrations.File{Path: "db/V2__change.sql", Format: migrations.Plain, Content: []byte(sql)}
 	stmts, err := f.Statements()
@@ -18,18 +20,22 @@ func parseSQL(t testing.TB, sql string) []migrations.Statement {
 		t.Fatalf("split %q: %v", sql, err)
 	}
 	migrations.NewParser().Parse(stmts)
-	return stmts
+	out := make([]facts.Statement, len(stmts))
+	for i := range stmts {
+		out[i] = *stmts[i].Facts()
+	}
+	return out
 }
 
 // parseOne parses a single statement, which must be readable by the parser.
-func parseOne(t testing.TB, sql string) *migrations.Statement {
+func parseOne(t testing.TB, sql string) *facts.Statement {
 	t.Helper()
 	stmts := parseSQL(t, sql)
 	if len(stmts) != 1 {
 		t.Fatalf("%q: %d statements, want 1", sql, len(stmts))
 	}
-	if stmts[0].Node == nil {
-		t.Fatalf("%q: not parsed: %s", sql, stmts[0].ParseError)
+	if !stmts[0].Parsed {
+		t.Fatalf("%q: not parsed", sql)
 	}
 	return &stmts[0]
 }
@@ -49,7 +55,7 @@ var autoInc colOpt = func(c *schema.Column) { c.AutoIncrement, c.Nullable = true
 
 // col builds a nullable column of the given type (as the model writes it).
 func col(name, typ string, opts ...colOpt) *schema.Column {
-	ct, _ := ParseColumnType(typ)
+	ct, _ := schema.ParseColumnType(typ)
 	c := &schema.Column{Name: name, Type: typ, DataType: ct.Base, Unsigned: ct.Unsigned, Nullable: true}
 	for _, o := range opts {
 		o(c)
@@ -131,6 +137,7 @@ func (rc ruleCase) run(t *testing.T, check func(*Context) []finding.Finding) []f
 		After:      sch(rc.after...),
 		Deprecated: NewDeprecated(rc.deprecated),
 		Tables:     rc.tables,
+		Script:     migrations.Script,
 	}
 	got := check(ctx)
 	var sev []finding.Severity
@@ -174,7 +181,7 @@ func equalSev(a, b []finding.Severity) bool {
 func dump(fs []finding.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		b.WriteString(string(f.Severity) + " " + f.Rule + ": " + f.Message + "\n" + f.Fix + "\n")
+		b.WriteString(string(f.Severity) + " " + string(f.Rule) + ": " + f.Message + "\n" + f.Fix + "\n")
 	}
 	return b.String()
 }

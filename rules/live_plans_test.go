@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
-	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -69,11 +70,11 @@ func (l *liveDB) str(query string) string {
 // model introspects the scratch database.
 func (l *liveDB) model() *schema.Schema {
 	l.t.Helper()
-	f, err := runner.ReadFlavor(l.ctx, l.db)
+	f, err := introspect.ReadFlavor(l.ctx, l.db)
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	s, err := runner.Introspect(l.ctx, l.db, l.name, f)
+	s, err := introspect.Introspect(l.ctx, l.db, l.name, f)
 	if err != nil {
 		l.t.Fatal(err)
 	}
@@ -133,9 +134,9 @@ func testLivePlanRenameColumn(t *testing.T, _ testenv.Server) {
 			to.Name = tc.to
 			plan := PlanRenameColumn(s, users, from, &to)
 			if len(plan.Phases) != 3 {
-				t.Fatalf("plan has %d phases:\n%s", len(plan.Phases), plan.Text())
+				t.Fatalf("plan has %d phases:\n%s", len(plan.Phases), plan.Text(migrations.Script))
 			}
-			t.Logf("plan:\n%s", plan.Text())
+			t.Logf("plan:\n%s", plan.Text(migrations.Script))
 
 			l.exec(plan.Phases[0].SQL...)
 			o, n := qi(tc.from), qi(tc.to)
@@ -218,7 +219,7 @@ func testLivePlanRenameTable(t *testing.T, _ testenv.Server) {
 	l.seedUsers(10)
 	s := l.model()
 	plan := PlanRenameTable(s.Table("users"), "customers")
-	t.Logf("plan:\n%s", plan.Text())
+	t.Logf("plan:\n%s", plan.Text(migrations.Script))
 
 	l.exec(plan.Phases[0].SQL...)
 	// Both names read and write the same rows.
@@ -276,9 +277,9 @@ func testLivePlanNarrowColumn(t *testing.T, _ testenv.Server) {
 			l.exec("DROP TABLE shape")
 
 			plan := PlanNarrowColumn(s, users, users.Column(tc.column), narrow, "")
-			t.Logf("plan:\n%s", plan.Text())
+			t.Logf("plan:\n%s", plan.Text(migrations.Script))
 			if len(plan.Phases) != 4 || len(plan.Phases[0].SQL) != 1 {
-				t.Fatalf("want a check and three phases:\n%s", plan.Text())
+				t.Fatalf("want a check and three phases:\n%s", plan.Text(migrations.Script))
 			}
 			if got := l.int(plan.Phases[0].SQL[0]); got != tc.misfits {
 				t.Errorf("check counts %d misfits, want %d", got, tc.misfits)
@@ -391,7 +392,7 @@ func testLivePlansRun(t *testing.T, _ testenv.Server) {
 	renamed := *kind
 	renamed.Type = "enum('person','company','gov')"
 	enum := PlanEnumChange(s, users, kind, &renamed)
-	t.Logf("enum plan:\n%s", enum.Text())
+	t.Logf("enum plan:\n%s", enum.Text(migrations.Script))
 	l.exec(enum.Phases[0].SQL...)
 	l.exec(oldAppInsert, "INSERT INTO users (surname, kind) VALUES ('old-kind', 'firm')")
 	l.exec(enum.Phases[2].SQL...)

@@ -7,7 +7,8 @@ import (
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/schema-guard/schema-guard/internal/testenv"
-	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/migrations"
 )
 
 // TestLiveRules replays statements on the real server and judges them with the models the
@@ -107,20 +108,20 @@ func testLiveRules(t *testing.T, srv testenv.Server) {
 			l.exec(deployed...)
 			dep := l.model()
 			st := parseOne(t, tc.sql)
-			tables := touched(st.Node)
-			before, err := runner.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
+			tables := touched(parseNode(t, tc.sql))
+			before, err := introspect.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
 			if err != nil {
 				t.Fatal(err)
 			}
 			l.exec(tc.sql)
-			after, err := runner.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
+			after, err := introspect.IntrospectTables(l.ctx, l.db, l.name, dep.Flavor, tables)
 			if err != nil {
 				t.Fatal(err)
 			}
 			fs := reg.CheckStatement(&Context{Statement: st, Before: before, After: after, Deployed: dep, Deprecated: NewDeprecated(nil)})
 			var got []string
 			for _, f := range fs {
-				got = append(got, f.Rule+":"+string(f.Severity))
+				got = append(got, string(f.Rule)+":"+string(f.Severity))
 				if f.Fix == "" {
 					t.Errorf("%s: no fix", f.Rule)
 				}
@@ -132,11 +133,26 @@ func testLiveRules(t *testing.T, srv testenv.Server) {
 	}
 }
 
+// parseNode parses one statement for its AST.
+func parseNode(t testing.TB, sql string) ast.StmtNode {
+	t.Helper()
+	f := &migrations.File{Path: "db/V2__change.sql", Format: migrations.Plain, Content: []byte(sql)}
+	stmts, err := f.Statements()
+	if err != nil || len(stmts) != 1 {
+		t.Fatalf("split %q: %d statements, %v", sql, len(stmts), err)
+	}
+	migrations.NewParser().Parse(stmts)
+	return stmts[0].Node
+}
+
 // touched lists the tables a statement reads or changes, as the checker introspects them.
 func touched(n ast.StmtNode) []string {
 	var out []string
 	add := func(tn *ast.TableName) {
-		if name := tableName(tn); name != "" && !slices.Contains(out, name) {
+		if tn == nil {
+			return
+		}
+		if name := tn.Name.O; name != "" && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
@@ -190,8 +206,8 @@ func testLiveBackfillMisfits(t *testing.T, _ testenv.Server) {
 	if got := l.int("SELECT COUNT(*) FROM users WHERE " + v2 + " IS NULL AND code IS NOT NULL"); got != 1 {
 		t.Errorf("%d rows left uncopied, want the 1 that does not fit", got)
 	}
-	if !strings.Contains(plan.Text(), "WHERE "+v2+" IS NULL AND `code` IS NOT NULL") {
-		t.Errorf("the switch phase does not check for uncopied rows:\n%s", plan.Text())
+	if !strings.Contains(plan.Text(migrations.Script), "WHERE "+v2+" IS NULL AND `code` IS NOT NULL") {
+		t.Errorf("the switch phase does not check for uncopied rows:\n%s", plan.Text(migrations.Script))
 	}
 
 	// The same copy without the guard: the backfill fails on that row and clears its flag.

@@ -10,7 +10,7 @@ import (
 
 func missingPrimaryKeyRule() *Rule {
 	return &Rule{
-		ID:        MissingPrimaryKey,
+		ID:        finding.MissingPrimaryKey,
 		Severity:  finding.Warning,
 		Summary:   "a table is created without a primary key",
 		Statement: checkMissingPrimaryKey,
@@ -43,7 +43,7 @@ func checkMissingPrimaryKey(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     MissingPrimaryKey,
+			Rule:     finding.MissingPrimaryKey,
 			Severity: finding.Warning,
 			Message: fmt.Sprintf("Table %s is created without a PRIMARY KEY: replicas apply its row changes with full table scans, and online schema change tools cannot copy it later.",
 				qi(tc.Name)),

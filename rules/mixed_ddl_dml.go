@@ -3,12 +3,13 @@ package rules
 import (
 	"fmt"
 
+	"github.com/schema-guard/schema-guard/facts"
 	"github.com/schema-guard/schema-guard/finding"
 )
 
 func mixedDDLDMLRule() *Rule {
 	return &Rule{
-		ID:       MixedDDLDML,
+		ID:       finding.MixedDDLDML,
 		Severity: finding.Warning,
 		Summary:  "one migration mixes schema changes (DDL) with data changes (DML)",
 		File:     checkMixedDDLDML,
@@ -39,30 +40,30 @@ func checkMixedDDLDML(ctx *FileContext) []finding.Finding {
 	if ctx == nil {
 		return nil
 	}
-	counts := map[statementKind]int{}
+	counts := map[facts.Kind]int{}
 	for i := range ctx.Statements {
-		if n := ctx.Statements[i].Node; n != nil {
-			counts[kindOf(n)]++
+		if st := &ctx.Statements[i]; st.Parsed {
+			counts[st.Kind]++
 		}
 	}
-	if counts[ddlKind] == 0 || counts[dmlKind] == 0 {
+	if counts[facts.DDL] == 0 || counts[facts.DML] == 0 {
 		return nil
 	}
 	// The rarer kind is the odd one out: a data fix appended to schema changes, or a schema
 	// change slipped into a data migration. On a tie the data change is.
-	minority := dmlKind
-	if counts[ddlKind] < counts[dmlKind] {
-		minority = ddlKind
+	minority := facts.DML
+	if counts[facts.DDL] < counts[facts.DML] {
+		minority = facts.DDL
 	}
 	at, firstSwitch := -1, -1
-	prev := otherKind // the kind of the last DDL or DML statement
+	prev := facts.Other // the kind of the last DDL or DML statement
 	for i := range ctx.Statements {
-		n := ctx.Statements[i].Node
-		if n == nil || kindOf(n) == otherKind {
+		st := &ctx.Statements[i]
+		if !st.Parsed || st.Kind == facts.Other {
 			continue
 		}
-		k := kindOf(n)
-		if prev != otherKind && k != prev {
+		k := st.Kind
+		if prev != facts.Other && k != prev {
 			if firstSwitch < 0 {
 				firstSwitch = i
 			}
@@ -82,22 +83,22 @@ func checkMixedDDLDML(ctx *FileContext) []finding.Finding {
 	}
 	st := ctx.Statements[at]
 	file := st.File
-	if file == "" && ctx.File != nil {
-		file = ctx.File.Path
+	if file == "" {
+		file = ctx.Path
 	}
 	return []finding.Finding{{
-		Rule:     MixedDDLDML,
+		Rule:     finding.MixedDDLDML,
 		Severity: finding.Warning,
 		File:     file, Line: st.Line, Column: st.Column, EndLine: st.EndLine,
 		Message: fmt.Sprintf("This migration mixes %d schema changes (DDL) with %d data changes (DML): DDL commits implicitly, so a failure part way leaves it half applied and it cannot simply be re-run; this %s follows a %s.",
-			counts[ddlKind], counts[dmlKind], kindOf(st.Node), otherOf(kindOf(st.Node))),
+			counts[facts.DDL], counts[facts.DML], st.Kind, otherOf(st.Kind)),
 		Fix: "Split the file: keep the schema changes in this migration and move the data changes to a migration of their own (or the reverse), and write the data changes so that re-running them is harmless (INSERT … ON DUPLICATE KEY UPDATE, WHERE clauses that skip rows already done).",
 	}}
 }
 
-func otherOf(k statementKind) statementKind {
-	if k == ddlKind {
-		return dmlKind
+func otherOf(k facts.Kind) facts.Kind {
+	if k == facts.DDL {
+		return facts.DML
 	}
-	return ddlKind
+	return facts.DDL
 }

@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func narrowTypeRule() *Rule {
 	return &Rule{
-		ID:        NarrowType,
+		ID:        finding.NarrowType,
 		Severity:  finding.Error,
 		Summary:   "a deployed column's type is changed to one that cannot hold every old value",
 		Statement: checkNarrowType,
@@ -42,8 +43,8 @@ Example:
 func checkNarrowType(ctx *Context) []finding.Finding {
 	var out []finding.Finding
 	for _, p := range ctx.alteredColumns() {
-		from, err1 := TypeOf(p.Before)
-		to, err2 := TypeOf(p.After)
+		from, err1 := schema.TypeOf(p.Before)
+		to, err2 := schema.TypeOf(p.After)
 		if err1 != nil || err2 != nil {
 			continue
 		}
@@ -52,11 +53,11 @@ func checkNarrowType(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     NarrowType,
+			Rule:     finding.NarrowType,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Column %s.%s changes from %s to %s, which cannot hold every value the old type could (%s): rows may be truncated or make the ALTER fail, and the deployed application's writes of such values fail.",
 				qi(p.Table), qi(p.Before.Name), typeWithCharset(from), typeWithCharset(to), why),
-			Fix:        PlanNarrowColumn(ctx.planSchema(), p.BeforeTable, p.Before, p.After, "").Text(),
+			Fix:        PlanNarrowColumn(ctx.planSchema(), p.BeforeTable, p.Before, p.After, "").Text(ctx.Script),
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
 		})
@@ -65,7 +66,7 @@ func checkNarrowType(ctx *Context) []finding.Finding {
 }
 
 // typeWithCharset writes a type for a message, with its character set where it has one.
-func typeWithCharset(t ColumnType) string {
+func typeWithCharset(t schema.ColumnType) string {
 	if t.Charset != "" && hasCharset(t.Family) {
 		return t.String() + " " + t.Charset
 	}

@@ -8,7 +8,7 @@ import (
 
 func notNullWithoutDefaultRule() *Rule {
 	return &Rule{
-		ID:        NotNullWithoutDefault,
+		ID:        finding.NotNullWithoutDefault,
 		Severity:  finding.Error,
 		Summary:   "a column is added NOT NULL without a DEFAULT to a deployed table",
 		Statement: checkNotNullWithoutDefault,
@@ -42,11 +42,11 @@ func checkNotNullWithoutDefault(ctx *Context) []finding.Finding {
 				continue
 			}
 			out = append(out, finding.Finding{
-				Rule:     NotNullWithoutDefault,
+				Rule:     finding.NotNullWithoutDefault,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Column %s.%s is added NOT NULL without a DEFAULT, so the deployed application's INSERTs into %s, which do not name it, fail with error 1364.",
 					qi(tc.Name), qi(c.Name), qi(tc.Name)),
-				Fix:        PlanAddNotNull(ctx.planSchema(), tc.After, c).Text(),
+				Fix:        PlanAddNotNull(ctx.planSchema(), tc.After, c).Text(ctx.Script),
 				Table:      tc.Name,
 				ColumnName: c.Name,
 			})

@@ -3,8 +3,6 @@ package rules
 import (
 	"fmt"
 	"strings"
-
-	"github.com/schema-guard/schema-guard/migrations"
 )
 
 // Plan is a safe way to make a change that a rule forbids: phases that ship one after another
@@ -30,10 +28,15 @@ type Phase struct {
 	SQL []string
 }
 
+// Script writes statements as a migration file holds them (migrations.Script: every statement
+// ends with ";", stored programs stand between DELIMITER $$ and DELIMITER ;), so a plan reads
+// back through the same splitter. The checker hands it to the rules in Context.Script: the
+// splitter lives with the SQL parser, which the rules do without.
+type Script func(stmts []string) (string, error)
+
 // Text writes the plan for a finding's Fix: the summary, then the numbered phases, each with its
-// notes and its SQL as a script a Flyway or plain migration can hold as is (every statement
-// ends with ";", stored programs stand between DELIMITER $$ and DELIMITER ;).
-func (p Plan) Text() string {
+// notes and its SQL as script writes it (see Script; nil writes each statement with a ";").
+func (p Plan) Text(script Script) string {
 	var b strings.Builder
 	if p.Summary != "" {
 		b.WriteString(p.Summary)
@@ -49,7 +52,7 @@ func (p Plan) Text() string {
 		}
 		if len(ph.SQL) > 0 {
 			b.WriteString("\n")
-			b.WriteString(script(ph.SQL))
+			b.WriteString(script.write(ph.SQL))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -64,13 +67,14 @@ func (p Plan) Statements() []string {
 	return out
 }
 
-// script renders statements as the migrations package writes a migration, so a plan reads back
-// through the same splitter. Rendering only fails for a stored program no DELIMITER fits,
-// which the plans never write; the statements are then shown one per paragraph.
-func script(stmts []string) string {
-	s, err := migrations.Script(stmts)
-	if err != nil {
-		return strings.Join(stmts, ";\n\n") + ";\n"
+// write renders statements with the script. Rendering only fails for a stored program no
+// DELIMITER fits, which the plans never write; the statements are then shown one per
+// paragraph, as they are without a script.
+func (script Script) write(stmts []string) string {
+	if script != nil {
+		if s, err := script(stmts); err == nil {
+			return s
+		}
 	}
-	return s
+	return strings.Join(stmts, ";\n\n") + ";\n"
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -181,7 +182,7 @@ func (cc ColumnCopy) Contract() Phase {
 	for _, x := range cc.indexesWith() {
 		if x.Primary {
 			clauses = append(clauses, "DROP PRIMARY KEY")
-			allow = append(allow, AddUnique)
+			allow = append(allow, string(finding.AddUnique))
 		} else {
 			clauses = append(clauses, "DROP INDEX "+qi(x.Name))
 		}
@@ -195,13 +196,13 @@ func (cc ColumnCopy) Contract() Phase {
 	if cc.From.Generated == nil && !cc.sameAsExpand() {
 		clauses = append(clauses, "MODIFY COLUMN "+final)
 		if !cc.To.Nullable {
-			allow = append(allow, TightenNotNull)
+			allow = append(allow, string(finding.TightenNotNull))
 		}
 	}
 	clauses = append(clauses, cc.indexCopies(true)...)
 	for _, fk := range fks {
 		clauses = append(clauses, "ADD "+cc.foreignKeyCopy(fk))
-		allow = append(allow, AddForeignKey)
+		allow = append(allow, string(finding.AddForeignKey))
 	}
 	alter := fmt.Sprintf("ALTER TABLE %s\n  %s", t, strings.Join(clauses, ",\n  "))
 	if len(allow) > 0 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -22,8 +23,8 @@ func PlanNarrowColumn(s *schema.Schema, t *schema.Table, from, to *schema.Column
 	target := *to
 	target.Name = newName
 	cc := ColumnCopy{Schema: s, Table: t, From: from, To: &target}
-	ft, err1 := TypeOf(from)
-	tt, err2 := TypeOf(to)
+	ft, err1 := schema.TypeOf(from)
+	tt, err2 := schema.TypeOf(to)
 	if err1 == nil && err2 == nil {
 		cc.Misfit = func(expr string) string { return failingWrites(expr, ft, tt) }
 	}
@@ -32,7 +33,7 @@ func PlanNarrowColumn(s *schema.Schema, t *schema.Table, from, to *schema.Column
 	check := Phase{
 		Title: "Check: find the rows the narrower type cannot hold",
 		Notes: []string{fmt.Sprintf("Fix or delete those rows, and make the application stop writing such values, first. When the query returns 0 and the deployed application cannot write a value beyond %s, the change is safe as written: keep it, with -- %s %s <why the application cannot write wider values>. Otherwise replace the column (%s is a suggested name):",
-			to.Type, AllowPrefix, NarrowType, qi(newName))},
+			to.Type, AllowPrefix, finding.NarrowType, qi(newName))},
 	}
 	if cond := misfits(qi(from.Name), ft, tt); err1 == nil && err2 == nil && cond != "" {
 		check.SQL = []string{fmt.Sprintf("SELECT COUNT(*) AS misfits FROM %s WHERE %s", qi(t.Name), cond)}
@@ -53,7 +54,7 @@ func PlanNarrowColumn(s *schema.Schema, t *schema.Table, from, to *schema.Column
 // misfits writes a condition that selects the rows whose value of column col (of type from)
 // the type to cannot hold unchanged, or "" when no exact condition is known. NULLs never match:
 // every type holds NULL.
-func misfits(col string, from, to ColumnType) string {
+func misfits(col string, from, to schema.ColumnType) string {
 	fail, change, ok := misfitConds(col, from, to)
 	if !ok {
 		return ""
@@ -65,7 +66,7 @@ func misfits(col string, from, to ColumnType) string {
 // too long, a number out of range, a character the charset lacks); the rest it rounds, pads or
 // truncates with a note. A copy guarded by it never fails, and changes values as the narrow
 // type itself would.
-func failingWrites(col string, from, to ColumnType) string {
+func failingWrites(col string, from, to schema.ColumnType) string {
 	fail, _, ok := misfitConds(col, from, to)
 	if !ok {
 		return ""
@@ -76,18 +77,18 @@ func failingWrites(col string, from, to ColumnType) string {
 // misfitConds returns the conditions under which a value of col does not survive the change
 // unchanged: those whose write fails, those the server changes; ok is false when no exact
 // condition is known.
-func misfitConds(col string, from, to ColumnType) (fail, change []string, ok bool) {
+func misfitConds(col string, from, to schema.ColumnType) (fail, change []string, ok bool) {
 	known := from.Family == to.Family ||
-		from.Family == FamilyInteger && to.Family == FamilyDecimal ||
-		from.Family == FamilyDecimal && to.Family == FamilyInteger ||
-		(from.Family == FamilyEnum || from.Family == FamilySet) && to.Family == FamilyString
+		from.Family == schema.FamilyInteger && to.Family == schema.FamilyDecimal ||
+		from.Family == schema.FamilyDecimal && to.Family == schema.FamilyInteger ||
+		(from.Family == schema.FamilyEnum || from.Family == schema.FamilySet) && to.Family == schema.FamilyString
 	if !known {
 		// Another family: a length or range test alone says nothing about the conversion.
 		return nil, nil, false
 	}
 	switch to.Family {
-	case FamilyString:
-		if n, ok := lobBytes[to.Base]; ok {
+	case schema.FamilyString:
+		if n, ok := schema.LOBBytes(to.Base); ok {
 			expr := "LENGTH(" + col + ")"
 			if to.Charset != "" {
 				expr = fmt.Sprintf("LENGTH(CONVERT(%s USING %s))", col, to.Charset)
@@ -99,33 +100,33 @@ func misfitConds(col string, from, to ColumnType) (fail, change []string, ok boo
 		if from.Charset != "" && to.Charset != "" && !charsetHolds(to.Charset, from.Charset) {
 			fail = append(fail, fmt.Sprintf("HEX(%s) <> HEX(CONVERT(CONVERT(%s USING %s) USING %s))", col, col, to.Charset, from.Charset))
 		}
-	case FamilyBinary:
+	case schema.FamilyBinary:
 		n := int64(to.Length)
-		if b, ok := lobBytes[to.Base]; ok {
+		if b, ok := schema.LOBBytes(to.Base); ok {
 			n = b
 		}
 		fail = append(fail, fmt.Sprintf("LENGTH(%s) > %d", col, n))
 		if to.Base == "binary" {
 			change = append(change, fmt.Sprintf("LENGTH(%s) < %d", col, n)) // padded with zero bytes
 		}
-	case FamilyInteger:
+	case schema.FamilyInteger:
 		lo, hi := intRange(to)
 		fail = append(fail, fmt.Sprintf("%s < %.0f OR %s > %.0f", col, lo, col, hi))
-		if from.Family != FamilyInteger {
+		if from.Family != schema.FamilyInteger {
 			change = append(change, fmt.Sprintf("%s <> ROUND(%s)", col, col))
 		}
-	case FamilyDecimal:
+	case schema.FamilyDecimal:
 		digits := to.Length - to.Scale
 		fail = append(fail, fmt.Sprintf("ABS(ROUND(%s, %d)) >= 1e%d", col, to.Scale, digits))
-		if from.Family != FamilyInteger {
+		if from.Family != schema.FamilyInteger {
 			change = append(change, fmt.Sprintf("%s <> ROUND(%s, %d)", col, col, to.Scale))
 		}
 		if to.Unsigned {
 			fail = append(fail, col+" < 0")
 		}
-	case FamilyBit:
+	case schema.FamilyBit:
 		fail = append(fail, fmt.Sprintf("%s >> %d <> 0", col, to.Length))
-	case FamilyTemporal:
+	case schema.FamilyTemporal:
 		return temporalMisfits(col, from, to)
 	default:
 		return nil, nil, false
@@ -133,7 +134,7 @@ func misfitConds(col string, from, to ColumnType) (fail, change []string, ok boo
 	return fail, change, true
 }
 
-func temporalMisfits(col string, from, to ColumnType) (fail, change []string, ok bool) {
+func temporalMisfits(col string, from, to schema.ColumnType) (fail, change []string, ok bool) {
 	if from.Length > to.Length && to.Base != "date" && to.Base != "year" {
 		change = append(change, fmt.Sprintf("MICROSECOND(%s) %% %.0f <> 0", col, math.Pow10(6-to.Length)))
 	}

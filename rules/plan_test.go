@@ -40,7 +40,7 @@ func TestColumnCopyNames(t *testing.T) {
 	// The plan's SQL reads back through the migrations splitter and parser as the same
 	// statements (the stored programs as opaque ones).
 	for _, ph := range p.Phases {
-		text := script(ph.SQL)
+		text := Script(migrations.Script).write(ph.SQL)
 		f := &migrations.File{Path: "V9__x.sql", Format: migrations.Flyway, Content: []byte(text)}
 		stmts, err := f.Statements()
 		if err != nil {
@@ -55,8 +55,8 @@ func TestColumnCopyNames(t *testing.T) {
 func TestColumnCopySpecialColumns(t *testing.T) {
 	users := users()
 	p := PlanRenameColumn(nil, users, users.Column("id"), col("user_id", "int(11)", autoInc))
-	if len(p.Phases) != 1 || !strings.Contains(p.Text(), "AUTO_INCREMENT column cannot be copied") {
-		t.Errorf("auto_increment:\n%s", p.Text())
+	if len(p.Phases) != 1 || !strings.Contains(p.Text(migrations.Script), "AUTO_INCREMENT column cannot be copied") {
+		t.Errorf("auto_increment:\n%s", p.Text(migrations.Script))
 	}
 	gen := col("full", "varchar(80)")
 	gen.Generated = &schema.Generated{Expr: "concat(`surname`,'!')"}
@@ -64,7 +64,7 @@ func TestColumnCopySpecialColumns(t *testing.T) {
 	users.Columns = append(users.Columns, gen)
 	to := *gen
 	to.Name = "full_name"
-	text := PlanRenameColumn(nil, users, gen, &to).Text()
+	text := PlanRenameColumn(nil, users, gen, &to).Text(migrations.Script)
 	if strings.Contains(text, "TRIGGER") || !strings.Contains(text, "ADD COLUMN `full_name` varchar(80) GENERATED ALWAYS AS (concat(`surname`,'!')) VIRTUAL AFTER `full`") {
 		t.Errorf("generated:\n%s", text)
 	}
@@ -81,7 +81,7 @@ func TestColumnCopyKeys(t *testing.T) {
 	refs.ForeignKeys = []*schema.ForeignKey{{Name: "fk_refund", Columns: []string{"order_user"}, RefTable: "orders", RefColumns: []string{"user_id"}}}
 	s := sch(orders, refs)
 	to := col("customer_id", "int(11)", notNull)
-	text := PlanRenameColumn(s, orders, orders.Column("user_id"), to).Text()
+	text := PlanRenameColumn(s, orders, orders.Column("user_id"), to).Text(migrations.Script)
 	for _, want := range []string{
 		"ADD UNIQUE INDEX `uq_user_sku_customer_id` (`customer_id`, `sku`(10))",
 		"ADD INDEX `customer_id` (`customer_id` DESC)",
@@ -98,7 +98,7 @@ func TestColumnCopyKeys(t *testing.T) {
 	// A primary key over the column moves in the contract step.
 	pk := tbl("pairs", col("a", "int(11)", notNull), col("b", "int(11)", notNull))
 	pk.Indexes = []*schema.Index{{Name: "PRIMARY", Primary: true, Unique: true, Parts: []schema.IndexPart{{Column: "a"}, {Column: "b"}}}}
-	text = PlanRenameColumn(nil, pk, pk.Column("a"), col("left_id", "int(11)", notNull)).Text()
+	text = PlanRenameColumn(nil, pk, pk.Column("a"), col("left_id", "int(11)", notNull)).Text(migrations.Script)
 	for _, want := range []string{"DROP PRIMARY KEY", "ADD PRIMARY KEY (`left_id`, `b`)", "allow add-unique,tighten-not-null"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("lacks %q:\n%s", want, text)
@@ -118,10 +118,10 @@ func TestPlansNilSafe(t *testing.T) {
 		PlanAddUnique("t", nil), PlanAddForeignKey("t", nil), PlanAddForeignKey("t", &schema.ForeignKey{Columns: []string{"a"}}), PlanAddCheck("t", nil),
 	} {
 		if len(p.Phases) != 0 {
-			t.Errorf("a plan without its inputs: %s", p.Text())
+			t.Errorf("a plan without its inputs: %s", p.Text(migrations.Script))
 		}
 	}
-	if got := (Plan{}).Text(); got != "" {
+	if got := (Plan{}).Text(migrations.Script); got != "" {
 		t.Errorf("empty plan text %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -19,29 +20,29 @@ const placeholder = "'<value>'"
 // the column should store, as the model writes defaults. false when no value makes sense
 // without the author (spatial and unknown types).
 func zeroDefault(t *schema.Table, c *schema.Column) (string, bool) {
-	ct, err := TypeOf(c)
+	ct, err := schema.TypeOf(c)
 	if err != nil {
 		return "", false
 	}
 	switch ct.Family {
-	case FamilyInteger, FamilyDecimal, FamilyFloat:
+	case schema.FamilyInteger, schema.FamilyDecimal, schema.FamilyFloat:
 		return "0", true
-	case FamilyBit:
+	case schema.FamilyBit:
 		return "b'0'", true
-	case FamilyEnum:
+	case schema.FamilyEnum:
 		if len(ct.Members) > 0 {
 			return qs(ct.Members[0]), true
 		}
-	case FamilySet, FamilyBinary:
+	case schema.FamilySet, schema.FamilyBinary:
 		return "''", true
-	case FamilyJSON:
+	case schema.FamilyJSON:
 		return "'{}'", true
-	case FamilyString:
+	case schema.FamilyString:
 		if isJSONText(t, c) {
 			return "'{}'", true
 		}
 		return "''", true
-	case FamilyTemporal:
+	case schema.FamilyTemporal:
 		switch ct.Base {
 		case "datetime", "timestamp":
 			if ct.Length > 0 {
@@ -112,7 +113,7 @@ func PlanAddNotNull(s *schema.Schema, t *schema.Table, c *schema.Column) Plan {
 			Notes: []string{fmt.Sprintf("Fill the rows inserted before that release (replace %s with their value), then make the column NOT NULL.", v)},
 			SQL: append(backfill(fitName("sg_backfill", t.Name, c.Name), tn, fmt.Sprintf("%s = %s", cn, v), cn+" IS NULL", 1000, false),
 				fmt.Sprintf("-- %s %s the release deployed before this writes %s in every INSERT\nALTER TABLE %s MODIFY COLUMN %s",
-					AllowPrefix, TightenNotNull, c.Name, tn, s.ColumnDefinition(t, c))),
+					AllowPrefix, finding.TightenNotNull, c.Name, tn, s.ColumnDefinition(t, c))),
 		},
 	)
 	return p
@@ -168,7 +169,7 @@ func PlanTightenNotNull(s *schema.Schema, t *schema.Table, before, after *schema
 				Notes: []string{"Fill the NULLs the old release wrote since the expand step, then tighten; the DEFAULT stays for INSERTs that omit the column."},
 				SQL: append(backfill(proc, tn, set, cn+" IS NULL", 1000, false),
 					fmt.Sprintf("-- %s %s the release deployed before this never writes NULL to %s\nALTER TABLE %s MODIFY COLUMN %s",
-						AllowPrefix, TightenNotNull, before.Name, tn, s.ColumnDefinition(t, final))),
+						AllowPrefix, finding.TightenNotNull, before.Name, tn, s.ColumnDefinition(t, final))),
 			},
 		},
 	}
@@ -193,7 +194,7 @@ func PlanKeepDefault(s *schema.Schema, t *schema.Table, before, after *schema.Co
 			{
 				Title: "Drop the default: a later migration, once that release is deployed",
 				SQL: []string{fmt.Sprintf("-- %s %s the release deployed before this names %s in every INSERT\nALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
-					AllowPrefix, DropDefault, before.Name, tn, cn)},
+					AllowPrefix, finding.DropDefault, before.Name, tn, cn)},
 			},
 		},
 	}
@@ -203,8 +204,8 @@ func PlanKeepDefault(s *schema.Schema, t *schema.Table, before, after *schema.Co
 // table t to those of after: new members are appended; a removed (or renamed) member goes only
 // after the application stopped writing it and the rows holding it were migrated.
 func PlanEnumChange(s *schema.Schema, t *schema.Table, before, after *schema.Column) Plan {
-	bt, err1 := TypeOf(before)
-	at, err2 := TypeOf(after)
+	bt, err1 := schema.TypeOf(before)
+	at, err2 := schema.TypeOf(after)
 	if t == nil || err1 != nil || err2 != nil {
 		return Plan{}
 	}
@@ -251,7 +252,7 @@ func PlanEnumChange(s *schema.Schema, t *schema.Table, before, after *schema.Col
 		Title: "Remove or reorder members: a later migration, once no release writes them",
 		Notes: []string{"Reordering changes ORDER BY on the column and the numbers behind the values: do it only if the application relies on neither."},
 		SQL: []string{fmt.Sprintf("-- %s %s no deployed release writes the removed members\nALTER TABLE %s MODIFY COLUMN %s",
-			AllowPrefix, EnumChange, tn, s.ColumnDefinition(t, after))},
+			AllowPrefix, finding.EnumChange, tn, s.ColumnDefinition(t, after))},
 	})
 	return p
 }

@@ -8,51 +8,13 @@ import (
 	"github.com/schema-guard/schema-guard/finding"
 )
 
-// The rule ids. They are public and stable: the configuration, suppression comments and reports
-// use them.
-const (
-	RenameColumn          = "rename-column"
-	RenameTable           = "rename-table"
-	DropColumn            = "drop-column"
-	DropTable             = "drop-table"
-	DropView              = "drop-view"
-	DependentObject       = "dependent-object"
-	NotNullWithoutDefault = "not-null-without-default"
-	TightenNotNull        = "tighten-not-null"
-	DropDefault           = "drop-default"
-	NarrowType            = "narrow-type"
-	EnumChange            = "enum-change"
-	CollationChange       = "collation-change"
-	DropPrimaryKey        = "drop-primary-key"
-	EngineChange          = "engine-change"
-	TruncateTable         = "truncate-table"
-	AddUnique             = "add-unique"
-	AddForeignKey         = "add-foreign-key"
-	AddCheck              = "add-check"
-	BlockingDDL           = "blocking-ddl"
-	UnboundedDML          = "unbounded-dml"
-	MixedDDLDML           = "mixed-ddl-dml"
-	MissingPrimaryKey     = "missing-primary-key"
-
-	// The checker produces the findings of these rules itself; they are registered for their
-	// documentation and their configurable level.
-	OldAppBreak     = "old-app-break"
-	OpaqueStatement = "opaque-statement"
-	BadSuppression  = "bad-suppression"
-
-	// The copier's dry run produces these.
-	CopierDataLoss = "copier-data-loss"
-	CopierFailed   = "copier-failed"
-	CopierRefused  = "copier-refused"
-)
-
 // Off is the configured level that turns a rule off.
 const Off = "off"
 
 // allRules builds every rule afresh, in the order Registry.Rules documents: first what breaks
 // the deployed application (renames, drops, NOT NULL, defaults, types), then what depends on the
-// data (keys and constraints), then availability and hygiene, then the rules whose findings the
-// checker produces. A function rather than a package variable, so no registry can change
+// data (keys and constraints), then availability and hygiene, then what the probes measure, the
+// parser could not read and the suppression comments say, then the copier's dry run. A function rather than a package variable, so no registry can change
 // another's rules.
 func allRules() []*Rule {
 	return []*Rule{
@@ -92,23 +54,23 @@ func allRules() []*Rule {
 // are; nothing in it is shared with another registry.
 type Registry struct {
 	rules []*Rule
-	byID  map[string]*Rule
+	byID  map[finding.RuleID]*Rule
 	// levels holds the configured level of the rules the configuration names: a severity, or
 	// Off. A rule it does not name keeps the severity of its findings.
-	levels map[string]string
+	levels map[finding.RuleID]string
 }
 
 // NewRegistry builds the registry from the configuration's `rules: {<id>: off|notice|warning|error}`
 // (nil for none). Ids and levels compare case-insensitively. Unknown ids and levels are an error
 // that names every one of them on one line.
 func NewRegistry(levels map[string]string) (*Registry, error) {
-	r := &Registry{rules: allRules(), byID: map[string]*Rule{}, levels: map[string]string{}}
+	r := &Registry{rules: allRules(), byID: map[finding.RuleID]*Rule{}, levels: map[finding.RuleID]string{}}
 	for _, rule := range r.rules {
 		r.byID[rule.ID] = rule
 	}
 	var unknownIDs, badLevels []string
 	for id, level := range levels {
-		key := strings.ToLower(strings.TrimSpace(id))
+		key := normalID(finding.RuleID(id))
 		lv := strings.ToLower(strings.TrimSpace(level))
 		if r.byID[key] == nil {
 			unknownIDs = append(unknownIDs, fmt.Sprintf("%q", id))
@@ -149,20 +111,25 @@ func (r *Registry) Rules() []*Rule {
 }
 
 // Lookup returns the rule with the id (compared case-insensitively), or nil.
-func (r *Registry) Lookup(id string) *Rule {
-	return r.byID[strings.ToLower(strings.TrimSpace(id))]
+func (r *Registry) Lookup(id finding.RuleID) *Rule {
+	return r.byID[normalID(id)]
+}
+
+// normalID is how the registry compares ids: case-insensitively, without surrounding space.
+func normalID(id finding.RuleID) finding.RuleID {
+	return finding.RuleID(strings.ToLower(strings.TrimSpace(string(id))))
 }
 
 // Enabled reports whether the rule exists and the configuration does not turn it off.
-func (r *Registry) Enabled(id string) bool {
-	key := strings.ToLower(strings.TrimSpace(id))
+func (r *Registry) Enabled(id finding.RuleID) bool {
+	key := normalID(id)
 	return r.byID[key] != nil && r.levels[key] != Off
 }
 
 // Level returns the configured level of a rule ("off", "notice", "warning" or "error"), or ""
 // when the configuration does not name it.
-func (r *Registry) Level(id string) string {
-	return r.levels[strings.ToLower(strings.TrimSpace(id))]
+func (r *Registry) Level(id finding.RuleID) string {
+	return r.levels[normalID(id)]
 }
 
 // Apply gives a finding its configured level: a level set in the configuration replaces the
@@ -182,10 +149,12 @@ func (r *Registry) Apply(f finding.Finding) (finding.Finding, bool) {
 	}
 }
 
-// CheckStatement runs every enabled statement rule on one pending statement and returns their
-// findings with the configured levels applied. Nothing runs for an opaque statement.
+// CheckStatement runs every enabled statement rule on one pending statement, then turns the
+// probe failures into evidence (old-app-break), and returns the findings with the configured
+// levels applied, placed at the statement unless a rule placed them. An opaque statement (one
+// the parser cannot read) is judged too, by what the models say it did.
 func (r *Registry) CheckStatement(ctx *Context) []finding.Finding {
-	if ctx == nil || ctx.Statement == nil || ctx.Statement.Node == nil {
+	if ctx == nil || ctx.Statement == nil {
 		return nil
 	}
 	var out []finding.Finding
@@ -194,12 +163,21 @@ func (r *Registry) CheckStatement(ctx *Context) []finding.Finding {
 			continue
 		}
 		for _, f := range rule.Statement(ctx) {
-			if f, ok := r.Apply(f); ok {
+			if f, ok := r.Apply(ctx.place(f)); ok {
 				out = append(out, f)
 			}
 		}
 	}
-	return out
+	return r.probed(ctx, out)
+}
+
+// place puts a finding at the statement, unless its rule placed it.
+func (ctx *Context) place(f finding.Finding) finding.Finding {
+	if f.File == "" {
+		st := ctx.Statement
+		f.File, f.Line, f.Column, f.EndLine = st.File, st.Line, st.Column, st.EndLine
+	}
+	return f
 }
 
 // CheckFile runs every enabled file rule on one pending migration file and returns their

@@ -8,7 +8,7 @@ import (
 
 func renameColumnRule() *Rule {
 	return &Rule{
-		ID:        RenameColumn,
+		ID:        finding.RenameColumn,
 		Severity:  finding.Error,
 		Summary:   "a deployed column is renamed (RENAME COLUMN, CHANGE to another name)",
 		Statement: checkRenameColumn,
@@ -54,11 +54,11 @@ func checkRenameColumn(ctx *Context) []finding.Finding {
 				toCol = &c
 			}
 			out = append(out, finding.Finding{
-				Rule:     RenameColumn,
+				Rule:     finding.RenameColumn,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Renaming column %s.%s to %s breaks the deployed application, which still reads and writes %s (error 1054, unknown column).",
 					qi(table), qi(from), qi(to), qi(from)),
-				Fix:        PlanRenameColumn(ctx.planSchema(), tc.Before, fromCol, toCol).Text(),
+				Fix:        PlanRenameColumn(ctx.planSchema(), tc.Before, fromCol, toCol).Text(ctx.Script),
 				Table:      table,
 				ColumnName: from,
 			})

@@ -8,7 +8,7 @@ import (
 
 func renameTableRule() *Rule {
 	return &Rule{
-		ID:        RenameTable,
+		ID:        finding.RenameTable,
 		Severity:  finding.Error,
 		Summary:   "a deployed table is renamed (RENAME TABLE, ALTER TABLE … RENAME)",
 		Statement: checkRenameTable,
@@ -45,11 +45,11 @@ func checkRenameTable(ctx *Context) []finding.Finding {
 			continue
 		}
 		out = append(out, finding.Finding{
-			Rule:     RenameTable,
+			Rule:     finding.RenameTable,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Renaming table %s to %s breaks the deployed application, whose queries still name %s (error 1146, table doesn't exist).",
 				qi(tc.Name), qi(tc.NewName), qi(tc.Name)),
-			Fix:   PlanRenameTable(tc.Deployed, tc.NewName).Text(),
+			Fix:   PlanRenameTable(tc.Deployed, tc.NewName).Text(ctx.Script),
 			Table: tc.Name,
 		})
 	}

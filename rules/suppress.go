@@ -18,7 +18,7 @@ const AllowPrefix = "schema-guard:allow"
 type Suppression struct {
 	Line   int
 	Column int
-	Rules  []string
+	Rules  []finding.RuleID
 	Reason string
 }
 
@@ -67,7 +67,7 @@ func (c *Comments) Above(line int) []Suppression {
 		s := Suppression{Line: i + 1, Column: len(text) - len(trimmed) + 1, Reason: strings.TrimSpace(reason)}
 		for _, id := range strings.Split(ids, ",") {
 			if id = strings.TrimSpace(id); id != "" {
-				s.Rules = append(s.Rules, id)
+				s.Rules = append(s.Rules, finding.RuleID(id))
 			}
 		}
 		out = append(out, s)
@@ -83,7 +83,7 @@ func (r *Registry) Suppress(file string, sups []Suppression, fs []finding.Findin
 	var bad []finding.Finding
 	badAt := func(s Suppression, msg string) {
 		bad = append(bad, finding.Finding{
-			Rule: BadSuppression, Severity: finding.Warning, File: file, Line: s.Line, Column: s.Column,
+			Rule: finding.BadSuppression, Severity: finding.Warning, File: file, Line: s.Line, Column: s.Column,
 			Message: msg,
 			Fix:     "Write it as: -- " + AllowPrefix + " <rule>[,<rule>] <why this is safe here>",
 		})
@@ -94,7 +94,7 @@ func (r *Registry) Suppress(file string, sups []Suppression, fs []finding.Findin
 			badAt(s, "this suppression names no rule, so it suppresses nothing")
 			continue
 		case s.Reason == "":
-			badAt(s, fmt.Sprintf("this suppression of %s gives no reason, so it suppresses nothing", strings.Join(s.Rules, ",")))
+			badAt(s, fmt.Sprintf("this suppression of %s gives no reason, so it suppresses nothing", joinIDs(s.Rules)))
 			continue
 		}
 		for _, id := range s.Rules {
@@ -110,4 +110,13 @@ func (r *Registry) Suppress(file string, sups []Suppression, fs []finding.Findin
 		}
 	}
 	return bad
+}
+
+// joinIDs writes ids as a suppression comment lists them.
+func joinIDs(ids []finding.RuleID) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = string(id)
+	}
+	return strings.Join(parts, ",")
 }

@@ -8,7 +8,7 @@ import (
 
 func tightenNotNullRule() *Rule {
 	return &Rule{
-		ID:        TightenNotNull,
+		ID:        finding.TightenNotNull,
 		Severity:  finding.Error,
 		Summary:   "a deployed nullable column is made NOT NULL",
 		Statement: checkTightenNotNull,
@@ -43,10 +43,10 @@ func checkTightenNotNull(ctx *Context) []finding.Finding {
 			continue
 		}
 		f := finding.Finding{
-			Rule:       TightenNotNull,
+			Rule:       finding.TightenNotNull,
 			Table:      p.Table,
 			ColumnName: p.Before.Name,
-			Fix:        PlanTightenNotNull(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(),
+			Fix:        PlanTightenNotNull(ctx.planSchema(), p.BeforeTable, p.Before, p.After).Text(ctx.Script),
 		}
 		if p.After.Default == nil {
 			f.Severity = finding.Error

@@ -5,14 +5,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-
 	"github.com/schema-guard/schema-guard/finding"
 )
 
 func truncateTableRule() *Rule {
 	return &Rule{
-		ID:        TruncateTable,
+		ID:        finding.TruncateTable,
 		Severity:  finding.Error,
 		Summary:   "TRUNCATE empties a deployed table",
 		Statement: checkTruncateTable,
@@ -39,17 +37,17 @@ Example:
 }
 
 func checkTruncateTable(ctx *Context) []finding.Finding {
-	n, ok := node(ctx).(*ast.TruncateTableStmt)
-	if !ok || n.Table == nil {
+	st := statementFacts(ctx)
+	if st == nil || st.Truncate == "" {
 		return nil
 	}
-	table := tableName(n.Table)
+	table := st.Truncate
 	t := ctx.deployedTable(table)
 	if t == nil || ctx.Deprecated.Table(table) || slices.ContainsFunc(ctx.SeedTables, func(s string) bool { return strings.EqualFold(s, table) }) {
 		return nil
 	}
 	return []finding.Finding{{
-		Rule:     TruncateTable,
+		Rule:     finding.TruncateTable,
 		Severity: finding.Error,
 		Message: fmt.Sprintf("TRUNCATE empties %s, which the deployed application reads: every row is gone for good (it commits at once, cannot be rolled back and fires no DELETE trigger).",
 			qi(t.Name)),

@@ -4,16 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/opcode"
-
 	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
 func unboundedDMLRule() *Rule {
 	return &Rule{
-		ID:        UnboundedDML,
+		ID:        finding.UnboundedDML,
 		Severity:  finding.Error,
 		Summary:   "an UPDATE or DELETE goes through a big table in one statement",
 		Statement: checkUnboundedDML,
@@ -42,28 +39,16 @@ Example:
 }
 
 func checkUnboundedDML(ctx *Context) []finding.Finding {
-	var tables []aliased
-	var where ast.ExprNode
-	var limited bool
-	verb := "UPDATE"
-	switch n := node(ctx).(type) {
-	case *ast.UpdateStmt:
-		tables, where, limited = targets(n.TableRefs), n.Where, n.Limit != nil
-	case *ast.DeleteStmt:
-		verb = "DELETE"
-		tables, where, limited = deleted(n), n.Where, n.Limit != nil
-	default:
+	st := statementFacts(ctx)
+	if st == nil || st.Rows == nil || st.Rows.Limited {
 		return nil
 	}
-	if limited {
-		return nil
-	}
+	verb := st.Rows.Verb
 	var out []finding.Finding
-	for _, tn := range tables {
-		table := tn.name
+	for _, table := range st.Rows.Tables {
 		t := ctx.deployedTable(table)
 		rows, known := ctx.rows(table)
-		if t == nil || !known || rows < bigTable || boundedBy(where, t) {
+		if t == nil || !known || rows < bigTable || boundedBy(st.Rows.Compared, t) {
 			continue
 		}
 		pk := "id"
@@ -71,7 +56,7 @@ func checkUnboundedDML(ctx *Context) []finding.Finding {
 			pk = k.Columns()[0]
 		}
 		out = append(out, finding.Finding{
-			Rule:     UnboundedDML,
+			Rule:     finding.UnboundedDML,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("This %s goes through %s (%d rows in production) in one statement, with no LIMIT and no WHERE an index can bound: one transaction that locks the rows it scans while the application writes to them, and that replicas apply only after it finished.",
 				verb, qi(t.Name), rows),
@@ -83,112 +68,16 @@ func checkUnboundedDML(ctx *Context) []finding.Finding {
 	return out
 }
 
-// targets returns the tables of a single-table UPDATE or DELETE, or of each side of a join,
-// with their aliases.
-func targets(refs *ast.TableRefsClause) []aliased {
-	if refs == nil || refs.TableRefs == nil {
-		return nil
-	}
-	var out []aliased
-	var walk func(ast.ResultSetNode)
-	walk = func(n ast.ResultSetNode) {
-		switch n := n.(type) {
-		case *ast.Join:
-			walk(n.Left)
-			if n.Right != nil {
-				walk(n.Right)
-			}
-		case *ast.TableSource:
-			if tn, ok := n.Source.(*ast.TableName); ok {
-				out = append(out, aliased{name: tableName(tn), alias: n.AsName.O})
-			}
-		}
-	}
-	walk(refs.TableRefs)
-	return out
-}
-
-// aliased is a table of a statement and the alias it has there.
-type aliased struct{ name, alias string }
-
-// deleted returns the tables a multi-table DELETE deletes from, by their names or aliases.
-func deleted(n *ast.DeleteStmt) []aliased {
-	all := targets(n.TableRefs)
-	if !n.IsMultiTable || n.Tables == nil {
-		return all
-	}
-	var out []aliased
-	for _, tn := range n.Tables.Tables {
-		name := tableName(tn)
-		for _, a := range all {
-			if strings.EqualFold(a.alias, name) || (a.alias == "" && strings.EqualFold(a.name, name)) {
-				out = append(out, a)
-			}
-		}
-	}
-	return out
-}
-
-// boundedBy reports whether a WHERE condition can be bounded by an index of t: one of its
-// top-level AND terms compares a column that leads an index of t with something other than a
-// column (=, IN, BETWEEN, <, <=, >, >=, IS NULL).
-func boundedBy(where ast.ExprNode, t *schema.Table) bool {
-	for _, term := range andTerms(where) {
-		if col := comparedColumn(term); col != "" && leadsIndex(t, col) {
+// boundedBy reports whether a WHERE condition can be bounded by an index of t: one of the
+// columns its top-level AND terms compare with something other than a column (=, IN, BETWEEN,
+// <, <=, >, >=, IS NULL; facts.RowChange.Compared) leads an index of t.
+func boundedBy(compared []string, t *schema.Table) bool {
+	for _, col := range compared {
+		if leadsIndex(t, col) {
 			return true
 		}
 	}
 	return false
-}
-
-func andTerms(e ast.ExprNode) []ast.ExprNode {
-	switch n := e.(type) {
-	case nil:
-		return nil
-	case *ast.ParenthesesExpr:
-		return andTerms(n.Expr)
-	case *ast.BinaryOperationExpr:
-		if n.Op == opcode.LogicAnd {
-			return append(andTerms(n.L), andTerms(n.R)...)
-		}
-	}
-	return []ast.ExprNode{e}
-}
-
-// comparedColumn returns the column a sargable comparison constrains, or "".
-func comparedColumn(e ast.ExprNode) string {
-	colOf := func(e ast.ExprNode) string {
-		if c, ok := e.(*ast.ColumnNameExpr); ok && c.Name != nil {
-			return c.Name.Name.O
-		}
-		return ""
-	}
-	switch n := e.(type) {
-	case *ast.BinaryOperationExpr:
-		switch n.Op {
-		case opcode.EQ, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
-			l, r := colOf(n.L), colOf(n.R)
-			switch {
-			case l != "" && r == "":
-				return l
-			case r != "" && l == "":
-				return r
-			}
-		}
-	case *ast.PatternInExpr:
-		if !n.Not {
-			return colOf(n.Expr)
-		}
-	case *ast.BetweenExpr:
-		if !n.Not {
-			return colOf(n.Expr)
-		}
-	case *ast.IsNullExpr:
-		if !n.Not {
-			return colOf(n.Expr)
-		}
-	}
-	return ""
 }
 
 func leadsIndex(t *schema.Table, column string) bool {

@@ -56,17 +56,8 @@ func startContainer(ctx context.Context, opts Options) (srv *Server, err error) 
 	}
 	tclog.SetDefault(printfLogger{opts.Log})
 
-	if err := dockerAnswers(ctx); err != nil {
-		return nil, fmt.Errorf("container engine: Docker is not answering (%v); start Docker, or pass --dsn to use an existing server", err)
-	}
-	cli, err := dockerClient()
-	if err != nil {
-		return nil, fmt.Errorf("container engine: %w", err)
-	}
-	err = ensureImage(ctx, cli, opts.Image, opts.Log)
-	cli.Close()
-	if err != nil {
-		return nil, fmt.Errorf("container engine: %w", err)
+	if err := prepareDocker(ctx, opts); err != nil {
+		return nil, err
 	}
 
 	began := time.Now()
@@ -128,6 +119,23 @@ func startContainer(ctx context.Context, opts Options) (srv *Server, err error) 
 	s.Startup = time.Since(began)
 	opts.Log.Info("container ready", "image", opts.Image, "server", s.Flavor.String(), "startup", s.Startup.Round(time.Millisecond))
 	return s, nil
+}
+
+// prepareDocker checks that Docker answers and holds the image (pulling it if need be).
+func prepareDocker(ctx context.Context, opts Options) error {
+	if err := dockerAnswers(ctx); err != nil {
+		return fmt.Errorf("container engine: Docker is not answering (%v); start Docker, or pass --dsn to use an existing server", err)
+	}
+	cli, err := dockerClient()
+	if err != nil {
+		return fmt.Errorf("container engine: %w", err)
+	}
+	err = ensureImage(ctx, cli, opts.Image, opts.Log)
+	cli.Close()
+	if err != nil {
+		return fmt.Errorf("container engine: %w", err)
+	}
+	return nil
 }
 
 // genericContainer calls testcontainers, turning a panic inside it into an error: a broken Docker

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/schema-guard/schema-guard/introspect"
 )
 
 // startDSN connects to an existing server. schema-guard only ever creates, uses and drops its own
@@ -91,7 +92,7 @@ func (s *Server) dropRunDatabases(ctx context.Context) error {
 		return nil
 	}
 	var names []string
-	err := QueryRows(ctx, s.admin, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?",
+	err := introspect.QueryRows(ctx, s.admin, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?",
 		[]any{s.run.databasePattern()}, func(rows *sql.Rows) error {
 			var n string
 			err := rows.Scan(&n)

@@ -1,6 +1,11 @@
 // Package runner starts the server migrations are replayed on (a throwaway container, or an
 // existing server given by DSN), creates scratch databases on it, replays migrations statement by
-// statement and introspects the result into the schema model.
+// statement, and measures how the server would run an ALTER online (schema.Online). Reading a
+// database into the schema model is package introspect's job, the old-app probes package
+// probe's.
+//
+// To add an engine: give Kind a value, start the server in Start (a *sql.DB for an account that
+// may create databases, and the Flavor read from it), and release everything in Server.Close.
 //
 // Whatever happens — a failing statement, a lost connection, SIGINT — Server.Close drops every
 // database the server handed out and removes the container it started.
@@ -22,6 +27,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -167,7 +173,7 @@ func (s *Server) connect(ctx context.Context) error {
 		db.Close()
 		return err
 	}
-	flavor, err := ReadFlavor(ctx, db)
+	flavor, err := introspect.ReadFlavor(ctx, db)
 	if err != nil {
 		db.Close()
 		return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/schema-guard/schema-guard/internal/sqllex"
+	"github.com/schema-guard/schema-guard/introspect"
 )
 
 // checkGrants reads the DSN account's grants (SHOW GRANTS, and the grants of its roles) and
@@ -34,7 +35,7 @@ func broadGrant(ctx context.Context, db *sql.DB, of string, depth int) (string, 
 		query += " FOR " + of
 	}
 	var grants []string
-	err := QueryRows(ctx, db, query, nil, func(rows *sql.Rows) error {
+	err := introspect.QueryRows(ctx, db, query, nil, func(rows *sql.Rows) error {
 		var g string
 		if err := rows.Scan(&g); err != nil {
 			return err

@@ -49,3 +49,12 @@ func databaseExists(t *testing.T, name string) bool {
 	}
 	return n > 0
 }
+
+func execAll(t *testing.T, db *sql.DB, stmts []string) {
+	t.Helper()
+	for _, s := range stmts {
+		if _, err := db.ExecContext(context.Background(), s); err != nil {
+			t.Fatalf("%v in:\n%s", err, s)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -114,13 +115,13 @@ func (o *onlineForm) sql(a [2]string) string {
 // What an empty copy cannot show: MySQL's limit on INSTANT column changes per table (its row
 // versions), and child tables' foreign keys to this one; readOnlineForm says which statements
 // are not supported. Measurements are serialized per Server.
-func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migrations.Statement, referenced ...string) (*Online, error) {
+func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migrations.Statement, referenced ...string) (*schema.Online, error) {
 	form, err := readOnlineForm(st)
 	if err != nil {
 		return nil, fmt.Errorf("measure online: %w", err)
 	}
 	if form.rebuild != "" {
-		return &Online{Algorithm: "COPY", Lock: "SHARED", Rebuild: form.rebuild}, nil
+		return &schema.Online{Algorithm: "COPY", Lock: "SHARED", Rebuild: form.rebuild}, nil
 	}
 	s.onlineMu.Lock()
 	defer s.onlineMu.Unlock()
@@ -154,8 +155,8 @@ func (s *Server) MeasureOnline(ctx context.Context, createTable string, st *migr
 
 // measure runs the attempts; creates are the CREATE TABLE statements of the copy, the table
 // itself last.
-func measure(ctx context.Context, conn *sql.Conn, database string, form *onlineForm, attempts [][2]string, creates []string) (*Online, error) {
-	res := &Online{Named: form.algorithm != "" || form.lock != ""}
+func measure(ctx context.Context, conn *sql.Conn, database string, form *onlineForm, attempts [][2]string, creates []string) (*schema.Online, error) {
+	res := &schema.Online{Named: form.algorithm != "" || form.lock != ""}
 	var refusals []string
 	var last *mysql.MySQLError
 	for _, a := range attempts {
@@ -165,7 +166,7 @@ func measure(ctx context.Context, conn *sql.Conn, database string, form *onlineF
 		if err := createCopy(ctx, conn, creates); err != nil {
 			return nil, err
 		}
-		attempt := OnlineAttempt{Algorithm: a[0], Lock: a[1], SQL: form.sql(a)}
+		attempt := schema.OnlineAttempt{Algorithm: a[0], Lock: a[1], SQL: form.sql(a)}
 		_, err := conn.ExecContext(ctx, attempt.SQL)
 		if err == nil {
 			res.Algorithm, res.Lock = a[0], a[1]
@@ -210,7 +211,7 @@ func createCopy(ctx context.Context, conn *sql.Conn, creates []string) error {
 func clearDatabase(ctx context.Context, conn *sql.Conn, database string) error {
 	const query = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
 	var drops []string
-	err := QueryRows(ctx, conn, query, []any{database}, func(rows *sql.Rows) error {
+	err := introspect.QueryRows(ctx, conn, query, []any{database}, func(rows *sql.Rows) error {
 		var name, typ string
 		if err := rows.Scan(&name, &typ); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
@@ -327,7 +328,7 @@ func sqlTokens(text string) ([]sqlToken, error) {
 			}
 			i += end + 4
 		case c == '\'' || c == '"' || c == '`':
-			end := skipQuoted(text, i)
+			end := sqllex.SkipQuoted(text, i)
 			if end > len(text) {
 				return nil, errors.New("unterminated quoted string")
 			}

@@ -15,13 +15,6 @@ import (
 	"github.com/schema-guard/schema-guard/migrations"
 )
 
-// Rule ids of the findings replay produces.
-const (
-	RuleReplayFailed     = "replay-failed"
-	RuleSkippedStatement = "skipped-statement"
-	RuleForeignDatabase  = "foreign-database"
-)
-
 // Unit is one migration file's statements, replayed as one step.
 type Unit struct {
 	Path       string
@@ -73,13 +66,13 @@ func (d *Database) Replay(ctx context.Context, units []Unit, hooks Hooks) (*Resu
 			if v := guard(st.Node, d.Name, shared); v.skip || v.refuse {
 				f := statementFinding(st, v.reason)
 				if v.refuse {
-					f.Rule, f.Severity = RuleForeignDatabase, finding.Error
+					f.Rule, f.Severity = finding.ForeignDatabase, finding.Error
 					f.Fix = "Remove the database name from the statement; migrations should work on whichever database they are run in."
 					res.Findings, res.Failed = append(res.Findings, f), true
 					ur.Duration = time.Since(began)
 					return res, nil
 				}
-				f.Rule, f.Severity = RuleSkippedStatement, finding.Notice
+				f.Rule, f.Severity = finding.SkippedStatement, finding.Notice
 				res.Findings = append(res.Findings, f)
 				continue
 			}
@@ -144,7 +137,7 @@ func (d *Database) failure(st *migrations.Statement, me *mysql.MySQLError) findi
 		text = fmt.Sprintf("statement failed on %s: %s", d.server.Flavor, msg)
 	}
 	f := statementFinding(st, text)
-	f.Rule, f.Severity = RuleReplayFailed, finding.Error
+	f.Rule, f.Severity = finding.ReplayFailed, finding.Error
 	f.Fix = "Make the statement run on a database in the state the migrations before it leave; the migrations after it were not replayed."
 	return f
 }

@@ -75,7 +75,7 @@ func testReplayStopsAtTheFailingStatement(t *testing.T, _ testenv.Server) {
 		t.Fatalf("result = %+v", res)
 	}
 	f := res.Findings[0]
-	if f.Rule != RuleReplayFailed || f.Severity != finding.Error || f.File != "m/2.sql" || f.Line != 4 || f.Column != 3 {
+	if f.Rule != finding.ReplayFailed || f.Severity != finding.Error || f.File != "m/2.sql" || f.Line != 4 || f.Column != 3 {
 		t.Errorf("finding at %s rule %s severity %s", f.Pos(), f.Rule, f.Severity)
 	}
 	// The server's error number and text, whatever the flavour's wording.
@@ -112,7 +112,7 @@ func testReplaySkipsAndRefusesOtherDatabases(t *testing.T, _ testenv.Server) {
 	}
 	var got []string
 	for _, f := range res.Findings {
-		got = append(got, f.Rule+"@"+f.Pos())
+		got = append(got, string(f.Rule)+"@"+f.Pos())
 	}
 	want := "skipped-statement@m/1.sql:1:1 skipped-statement@m/1.sql:2:1 skipped-statement@m/1.sql:4:1 foreign-database@m/2.sql:2:1"
 	if strings.Join(got, " ") != want {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -106,7 +107,7 @@ func (s *Server) Leftovers(ctx context.Context, olderThan time.Duration) ([]Left
 	cutoff := time.Now().UTC().Add(-olderThan)
 	var out []Leftover
 	runs := map[runName]time.Time{}
-	err := QueryRows(ctx, s.admin, `SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'schema\_guard\_%'`, nil,
+	err := introspect.QueryRows(ctx, s.admin, `SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'schema\_guard\_%'`, nil,
 		func(rows *sql.Rows) error {
 			var name string
 			if err := rows.Scan(&name); err != nil {
@@ -122,7 +123,7 @@ func (s *Server) Leftovers(ctx context.Context, olderThan time.Duration) ([]Left
 		return nil, fmt.Errorf("list databases: %w", err)
 	}
 	accounts := map[string]bool{}
-	err = QueryRows(ctx, s.admin, `SELECT User, Host FROM mysql.user WHERE User LIKE 'sg\_%'`, nil, func(rows *sql.Rows) error {
+	err = introspect.QueryRows(ctx, s.admin, `SELECT User, Host FROM mysql.user WHERE User LIKE 'sg\_%'`, nil, func(rows *sql.Rows) error {
 		var user, host string
 		if err := rows.Scan(&user, &host); err != nil {
 			return err
@@ -161,7 +162,7 @@ func (s *Server) RemoveLeftovers(ctx context.Context, leftovers []Leftover) erro
 			continue
 		}
 		var ids []int64
-		QueryRows(ctx, s.admin, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?", []any{l.Name}, func(rows *sql.Rows) error {
+		introspect.QueryRows(ctx, s.admin, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?", []any{l.Name}, func(rows *sql.Rows) error {
 			var id int64
 			err := rows.Scan(&id)
 			ids = append(ids, id)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -98,7 +99,7 @@ func (s *Server) closeSandbox(ctx context.Context) error {
 		// DROP USER does not end the account's sessions: a statement interrupted on the client
 		// side may still run. The account sees and may kill its own sessions.
 		var ids []int64
-		err := QueryRows(ctx, s.runPool, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()", []any{a.user},
+		err := introspect.QueryRows(ctx, s.runPool, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()", []any{a.user},
 			func(rows *sql.Rows) error {
 				var id int64
 				err := rows.Scan(&id)

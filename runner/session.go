@@ -123,3 +123,25 @@ func discard(conn *sql.Conn) {
 	}
 	conn.Close() // sql.ErrConnDone by now: the connection is gone
 }
+
+// Session opens a fresh session on the database for a stage that changes its settings (the
+// old-app probes, package probe): end discards its connection, never returning it to the pool,
+// and when clean forgets the session, which Drop need not kill then.
+func (d *Database) Session(ctx context.Context) (conn *sql.Conn, end func(clean bool), err error) {
+	conn, thread, err := d.conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return conn, func(clean bool) {
+		discard(conn)
+		if clean {
+			d.untrackThread(thread)
+		}
+	}, nil
+}
+
+// Flavor is the flavour and version of the database's server.
+func (d *Database) Flavor() schema.Flavor { return d.server.Flavor }
+
+// SchemaName is the database's name on the server (Name).
+func (d *Database) SchemaName() string { return d.Name }

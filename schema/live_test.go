@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
-	"github.com/schema-guard/schema-guard/runner"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -39,7 +39,7 @@ func loadState(t *testing.T, stmts []string) liveDB {
 			t.Fatalf("load state: %v in:\n%s", err, s)
 		}
 	}
-	f, err := runner.ReadFlavor(ctx, db)
+	f, err := introspect.ReadFlavor(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func loadState(t *testing.T, stmts []string) liveDB {
 
 func (l liveDB) introspect(t *testing.T) *schema.Schema {
 	t.Helper()
-	s, err := runner.Introspect(context.Background(), l.db, l.name, l.f)
+	s, err := introspect.Introspect(context.Background(), l.db, l.name, l.f)
 	if err != nil {
 		t.Fatal(err)
 	}

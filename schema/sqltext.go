@@ -304,3 +304,7 @@ func zerofillFollows(s string, i int) bool {
 	}
 	return false
 }
+
+// QuoteIdent backquotes an identifier, doubling backquotes inside it, for the packages that
+// write SQL around the model (the probes, the runner).
+func QuoteIdent(name string) string { return quoteIdent(name) }

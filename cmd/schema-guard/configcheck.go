@@ -10,6 +10,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/checker"
 	"github.com/schema-guard/schema-guard/config"
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/internal/fence"
 	"github.com/schema-guard/schema-guard/rules"
 )
@@ -92,7 +93,7 @@ func checkRuleIDs(cfg *config.Config) error {
 		return cmp.Or(cmp.Compare(cfg.Line("rules", a), cfg.Line("rules", b)), cmp.Compare(a, b))
 	})
 	for _, id := range ids {
-		if reg.Lookup(id) == nil {
+		if reg.Lookup(finding.RuleID(id)) == nil {
 			return cfg.Errorf([]string{"rules", id}, "unknown rule %q (schema-guard explain lists the rules)", id)
 		}
 	}

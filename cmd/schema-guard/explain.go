@@ -5,6 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/schema-guard/schema-guard/finding"
 	"github.com/schema-guard/schema-guard/rules"
 )
 
@@ -46,7 +47,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	case len(args) > 1:
 		return fail(stderr, usageError("explain", fmt.Errorf("explain takes one rule, not %d arguments", len(args))))
 	}
-	r := rules.Describe(args[0])
+	r := rules.Describe(finding.RuleID(args[0]))
 	if r == nil {
 		return fail(stderr, fmt.Errorf("no rule %q; schema-guard explain lists them", args[0]))
 	}

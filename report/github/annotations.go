@@ -96,9 +96,9 @@ func commandProperties(f finding.Finding) map[string]string {
 // annotationTitle is the rule id, marked when a suppression allows the finding.
 func annotationTitle(f finding.Finding) string {
 	if f.Allowed {
-		return f.Rule + " (allowed)"
+		return string(f.Rule) + " (allowed)"
 	}
-	return f.Rule
+	return string(f.Rule)
 }
 
 // annotationMessage is the finding's message with its fix, or with the reason it is allowed.

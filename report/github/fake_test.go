@@ -325,7 +325,7 @@ func findings(n int, severities ...finding.Severity) []finding.Finding {
 	fs := make([]finding.Finding, n)
 	for i := range fs {
 		fs[i] = finding.Finding{
-			Rule:     "rule-" + strconv.Itoa(i%7),
+			Rule:     finding.RuleID("rule-" + strconv.Itoa(i%7)),
 			Severity: severities[i%len(severities)],
 			File:     fmt.Sprintf("db/migrations/V%03d__change.sql", i/10),
 			Line:     i%10 + 1,

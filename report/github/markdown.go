@@ -94,7 +94,7 @@ func findingRow(f finding.Finding) []string {
 	case f.Fix != "":
 		msg += "<br>**Fix:** " + escapeCell(clip(strings.TrimSpace(f.Fix), fixCellLimit))
 	}
-	return []string{severity, "`" + escapeCell(clip(f.Rule, otherCellLimit)) + "`", location, msg}
+	return []string{severity, "`" + escapeCell(clip(string(f.Rule), otherCellLimit)) + "`", location, msg}
 }
 
 // driftSection lists the differences from the declared schema, cut to budget bytes.

@@ -1,4 +1,4 @@
-package runner
+package introspect
 
 import (
 	"context"
@@ -85,7 +85,7 @@ func TestIntrospectFixture(t *testing.T) { testenv.EachServer(t, testIntrospectF
 // The expectations are MariaDB 10.11's; where MySQL 9.7 reports the same DDL otherwise, the
 // difference is written next to it (if mysql). MariaDB 11.8 reports what 10.11 does.
 func testIntrospectFixture(t *testing.T, srv testenv.Server) {
-	db, name, f := introspectScratch(t, introspectFixtureFor(srv))
+	db, name, f := introspectScratch(t, testenv.Fixture(srv))
 	mysql := f.IsMySQL()
 	ctx := context.Background()
 	var definer string
@@ -413,7 +413,7 @@ func testIntrospectQueryCountIsFixed(t *testing.T, srv testenv.Server) {
 	}
 	// Queries for parts of objects that do not exist (foreign key columns, routine parameters)
 	// are skipped, so the count varies with what the schema holds, never with how much of it.
-	if all := count(introspectFixtureFor(srv)); all > 11 || few > 11 {
+	if all := count(testenv.Fixture(srv)); all > 11 || few > 11 {
 		t.Errorf("queries: %d (2 tables), %d (fixture with views, triggers, routines); want at most 11", few, all)
 	}
 }

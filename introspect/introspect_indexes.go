@@ -1,4 +1,4 @@
-package runner
+package introspect
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -261,9 +262,9 @@ func soleColumn(expr string, t *schema.Table) string {
 	for i := 0; i < len(expr); i++ {
 		switch expr[i] {
 		case '\'', '"':
-			i = skipQuoted(expr, i) - 1
+			i = sqllex.SkipQuoted(expr, i) - 1
 		case '`':
-			end := min(skipQuoted(expr, i), len(expr))
+			end := min(sqllex.SkipQuoted(expr, i), len(expr))
 			name := strings.ReplaceAll(strings.Trim(expr[i:end], "`"), "``", "`")
 			if col := t.Column(name); col != nil {
 				if found != "" && found != col.Name {

@@ -1,4 +1,4 @@
-package runner
+package probe
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Lock waits that end a probe say nothing about the old application: the probe could not run.
@@ -17,7 +19,7 @@ const (
 	errDeadlock        = 1213
 )
 
-// CalibrateProbes runs probes on the database in its deployed state and keeps those that pass.
+// Calibrate runs probes on the database in its deployed state and keeps those that pass.
 // An INSERT or UPDATE whose full-range values the deployed schema already rejects (a CHECK or a
 // trigger they violate, a unique key they collide with) is retried with mild values in every
 // column; if that passes, columns get their full-range values back one at a time, each kept
@@ -28,13 +30,13 @@ const (
 // dropped and returned among the failures, with the server's reason.
 //
 // The error return is for infrastructure trouble only.
-func (d *Database) CalibrateProbes(ctx context.Context, probes []Probe) ([]Probe, []ProbeFailure, error) {
-	s, err := d.openProbeSession(ctx)
+func Calibrate(ctx context.Context, d DB, probes []Probe) ([]Probe, []Failure, error) {
+	s, err := openSession(ctx, d)
 	if err != nil {
 		return nil, nil, err
 	}
 	var kept []Probe
-	var dropped []ProbeFailure
+	var dropped []Failure
 	for _, p := range probes {
 		k, f, err := s.calibrate(ctx, p)
 		if err != nil {
@@ -52,7 +54,7 @@ func (d *Database) CalibrateProbes(ctx context.Context, probes []Probe) ([]Probe
 	return kept, dropped, nil
 }
 
-// RunProbes runs every probe on a session of the database, each in its own transaction that is
+// Run runs every probe on a session of the database, each in its own transaction that is
 // rolled back, and returns those the server rejected with its error number and message. An
 // UPDATE whose Setup fails runs its Fallback instead (the INSERT probe reports the Setup's
 // reason). INSERT and UPDATE probes on a table whose engine cannot roll back (the change made it
@@ -67,14 +69,14 @@ func (d *Database) CalibrateProbes(ctx context.Context, probes []Probe) ([]Probe
 //
 // The error return is for infrastructure trouble only: a lost connection, a cancelled context, a
 // lock the probe waited for in vain.
-func (d *Database) RunProbes(ctx context.Context, probes []Probe) ([]ProbeFailure, error) {
-	s, err := d.openProbeSession(ctx)
+func Run(ctx context.Context, d DB, probes []Probe) ([]Failure, error) {
+	s, err := openSession(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	var failures []ProbeFailure
+	var failures []Failure
 	for _, p := range probes {
-		if p.Kind != ProbeSelect && !s.canWrite(p.Table) {
+		if p.Kind != Select && !s.canWrite(p.Table) {
 			continue
 		}
 		f, err := s.run(ctx, p, false)
@@ -93,9 +95,9 @@ func (d *Database) RunProbes(ctx context.Context, probes []Probe) ([]ProbeFailur
 
 // probeSession is a session prepared for probes, with what it must restore when it closes.
 type probeSession struct {
-	d      *Database
-	conn   *sql.Conn
-	thread int64
+	d    DB
+	conn *sql.Conn
+	end  func(clean bool)
 	// before are the database's tables as the session found them.
 	before map[string]tableState
 }
@@ -106,14 +108,14 @@ type tableState struct {
 	autoIncrement sql.NullString // a string scan survives BIGINT UNSIGNED counters
 }
 
-func (d *Database) openProbeSession(ctx context.Context) (*probeSession, error) {
-	conn, thread, err := d.conn(ctx)
+func openSession(ctx context.Context, d DB) (*probeSession, error) {
+	conn, end, err := d.Session(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("probe session: %w", err)
 	}
-	s := &probeSession{d: d, conn: conn, thread: thread}
+	s := &probeSession{d: d, conn: conn, end: end}
 	if err := s.prepare(ctx); err != nil {
-		discard(conn)
+		end(false)
 		return nil, fmt.Errorf("probe session: %w", err)
 	}
 	return s, nil
@@ -131,7 +133,7 @@ func (s *probeSession) prepare(ctx context.Context) error {
 	}
 	set := "SET SESSION foreign_key_checks = 0, time_zone = '+00:00', sql_mode = ?, " +
 		"innodb_lock_wait_timeout = 10, lock_wait_timeout = 10"
-	if f := s.d.server.Flavor; f.MinMySQL(8, 0, 3) {
+	if f := s.d.Flavor(); f.MinMySQL(8, 0, 3) {
 		// MySQL 8 caches information_schema.TABLES.AUTO_INCREMENT for a day by default.
 		set += ", information_schema_stats_expiry = 0"
 	}
@@ -169,7 +171,7 @@ func (s *probeSession) tables(ctx context.Context) (map[string]tableState, error
 	const query = `SELECT TABLE_NAME, ENGINE, AUTO_INCREMENT FROM information_schema.TABLES
 		WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`
 	out := map[string]tableState{}
-	err := QueryRows(ctx, s.conn, query, []any{s.d.Name}, func(rows *sql.Rows) error {
+	err := introspect.QueryRows(ctx, s.conn, query, []any{s.d.SchemaName()}, func(rows *sql.Rows) error {
 		var name string
 		var engine sql.NullString
 		var st tableState
@@ -197,10 +199,7 @@ func (s *probeSession) canWrite(table string) bool {
 // session's settings are the probes' own, so its connection is discarded, never pooled.
 func (s *probeSession) close(ctx context.Context) error {
 	err := s.restore(ctx)
-	discard(s.conn)
-	if err == nil {
-		s.d.untrackThread(s.thread)
-	}
+	s.end(err == nil)
 	return err
 }
 
@@ -221,7 +220,7 @@ func (s *probeSession) restore(ctx context.Context) error {
 		if strings.Trim(old.autoIncrement.String, "0123456789") != "" {
 			return fmt.Errorf("restore AUTO_INCREMENT of %s: unexpected value %q", name, old.autoIncrement.String)
 		}
-		stmt := "ALTER TABLE " + quoteIdent(name) + " AUTO_INCREMENT = " + old.autoIncrement.String
+		stmt := "ALTER TABLE " + schema.QuoteIdent(name) + " AUTO_INCREMENT = " + old.autoIncrement.String
 		if _, err := s.conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("restore AUTO_INCREMENT of %s: %w", name, err)
 		}
@@ -232,7 +231,7 @@ func (s *probeSession) restore(ctx context.Context) error {
 // run runs one probe in a transaction it rolls back. A statement the server rejects is returned
 // as a failure; other errors are returned as errors. When calibrating, a failing Setup is the
 // probe's failure; otherwise the Fallback runs instead of SQL.
-func (s *probeSession) run(ctx context.Context, p Probe, calibrating bool) (f *ProbeFailure, err error) {
+func (s *probeSession) run(ctx context.Context, p Probe, calibrating bool) (f *Failure, err error) {
 	tx, err := s.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("probe %s %s: begin: %w", p.Kind, p.Table, err)
@@ -253,7 +252,7 @@ func (s *probeSession) run(ctx context.Context, p Probe, calibrating bool) (f *P
 			stmt = p.Fallback
 		}
 	}
-	if p.Kind == ProbeSelect {
+	if p.Kind == Select {
 		err = drain(tx.QueryContext(ctx, stmt))
 	} else {
 		_, err = tx.ExecContext(ctx, stmt)
@@ -273,7 +272,7 @@ func drain(rows *sql.Rows, err error) error {
 
 // probeError sorts a probe statement's error: nil, a failure (the server rejected it), or an
 // infrastructure error.
-func probeError(p Probe, stmt string, err error) (*ProbeFailure, error) {
+func probeError(p Probe, stmt string, err error) (*Failure, error) {
 	if err == nil {
 		return nil, nil
 	}
@@ -281,26 +280,26 @@ func probeError(p Probe, stmt string, err error) (*ProbeFailure, error) {
 	if !errors.As(err, &me) || me.Number == errLockWaitTimeout || me.Number == errDeadlock {
 		return nil, fmt.Errorf("probe %s %s: %w", p.Kind, p.Table, err)
 	}
-	return &ProbeFailure{Probe: p, Number: me.Number, Message: me.Message, Statement: stmt}, nil
+	return &Failure{Probe: p, Number: me.Number, Message: me.Message, Statement: stmt}, nil
 }
 
 // calibrate finds the strongest form of p that passes on the deployed state, or the reason none
-// does. See CalibrateProbes.
-func (s *probeSession) calibrate(ctx context.Context, p Probe) (Probe, *ProbeFailure, error) {
-	if p.Kind != ProbeSelect && !s.canWrite(p.Table) {
+// does. See Calibrate.
+func (s *probeSession) calibrate(ctx context.Context, p Probe) (Probe, *Failure, error) {
+	if p.Kind != Select && !s.canWrite(p.Table) {
 		return p, nil, nil
 	}
-	if p.plan == nil || p.Kind == ProbeSelect {
+	if p.plan == nil || p.Kind == Select {
 		f, err := s.run(ctx, p, true)
 		return p, f, err
 	}
 	candidates := []*probePlan{p.plan.clone()}
-	if p.plan.canInsert && p.Kind == ProbeUpdate {
+	if p.plan.canInsert && p.Kind == Update {
 		alone := p.plan.clone()
 		alone.insert, alone.canInsert, alone.key = nil, false, nil
 		candidates = append(candidates, alone)
 	}
-	var first *ProbeFailure
+	var first *Failure
 	for _, plan := range candidates {
 		kept, f, err := s.calibratePlan(ctx, plan)
 		if err != nil || f == nil {
@@ -319,23 +318,23 @@ func (s *probeSession) calibrate(ctx context.Context, p Probe) (Probe, *ProbeFai
 // ones pass, columns get their full-range values back one at a time. An UPDATE's assignments
 // are then tried all full-range at once and, if that fails, added one at a time: full-range,
 // else mild, else left out. The failure returned is the reason the plan cannot pass at all.
-func (s *probeSession) calibratePlan(ctx context.Context, plan *probePlan) (Probe, *ProbeFailure, error) {
-	try := func(p Probe) (*ProbeFailure, error) { return s.run(ctx, p, true) }
+func (s *probeSession) calibratePlan(ctx context.Context, plan *probePlan) (Probe, *Failure, error) {
+	try := func(p Probe) (*Failure, error) { return s.run(ctx, p, true) }
 	if plan.canInsert {
 		// The INSERT alone, so that a failing assignment of the UPDATE does not count against it.
-		insertOnly := func() Probe { return Probe{Table: plan.table, Kind: ProbeInsert, SQL: plan.insertSQL()} }
+		insertOnly := func() Probe { return Probe{Table: plan.table, Kind: Insert, SQL: plan.insertSQL()} }
 		if f, err := strengthen(slotPointers(plan.insert), insertOnly, try); err != nil || f != nil {
 			return Probe{}, f, err
 		}
 	}
-	if plan.kind != ProbeUpdate {
+	if plan.kind != Update {
 		return plan.render(), nil, nil
 	}
 	f, err := try(plan.render())
 	if err != nil || f == nil {
 		return plan.render(), nil, err
 	}
-	var firstFailure *ProbeFailure
+	var firstFailure *Failure
 	for i := range plan.set {
 		plan.set[i].omit = true
 	}
@@ -371,7 +370,7 @@ func (s *probeSession) calibratePlan(ctx context.Context, plan *probePlan) (Prob
 
 // strengthen calibrates slots for the probe that probe writes: full-range values if they pass,
 // else mild ones with full-range values given back one slot at a time where they still pass.
-func strengthen(slots []*probeSlot, probe func() Probe, try func(Probe) (*ProbeFailure, error)) (*ProbeFailure, error) {
+func strengthen(slots []*probeSlot, probe func() Probe, try func(Probe) (*Failure, error)) (*Failure, error) {
 	if f, err := try(probe()); err != nil || f == nil {
 		return f, err
 	}

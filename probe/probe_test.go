@@ -1,4 +1,4 @@
-package runner
+package probe
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/runner"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -34,7 +36,7 @@ var probeTable = []string{
 
 // probeDatabase creates the deployed state from stmts in a fresh database of the dsn engine,
 // and returns it with probes derived and calibrated for the given tables.
-func probeDatabase(t *testing.T, srv *Server, stmts []string, tables ...string) (*Database, []Probe) {
+func probeDatabase(t *testing.T, srv *runner.Server, stmts []string, tables ...string) (*runner.Database, []Probe) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := srv.CreateDatabase(ctx)
@@ -42,11 +44,11 @@ func probeDatabase(t *testing.T, srv *Server, stmts []string, tables ...string) 
 		t.Fatal(err)
 	}
 	execAll(t, db.DB, stmts)
-	deployed, err := IntrospectTables(ctx, db.DB, db.Name, srv.Flavor, tables)
+	deployed, err := introspect.IntrospectTables(ctx, db.DB, db.Name, srv.Flavor, tables)
 	if err != nil {
 		t.Fatal(err)
 	}
-	probes, dropped, err := db.CalibrateProbes(ctx, DeriveProbes(deployed, tables))
+	probes, dropped, err := Calibrate(ctx, db, Derive(deployed, tables))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func execAll(t *testing.T, db *sql.DB, stmts []string) {
 // information_schema.TABLES shows (information_schema_stats_expiry), and reports NULL for a table
 // nobody opened since it was created, so the counters are read after the tables were read, on a
 // session that asks for current values.
-func fingerprint(t *testing.T, db *Database) string {
+func fingerprint(t *testing.T, db *runner.Database) string {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := db.DB.Conn(ctx)
@@ -82,7 +84,7 @@ func fingerprint(t *testing.T, db *Database) string {
 		t.Fatal(err)
 	}
 	var names []string
-	err = QueryRows(ctx, conn, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
+	err = introspect.QueryRows(ctx, conn, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
 		[]any{db.Name}, func(rows *sql.Rows) error {
 			var n string
 			err := rows.Scan(&n)
@@ -97,10 +99,10 @@ func fingerprint(t *testing.T, db *Database) string {
 		var table string
 		var sum sql.NullInt64
 		var count int
-		if err := conn.QueryRowContext(ctx, "CHECKSUM TABLE "+quoteIdent(n)).Scan(&table, &sum); err != nil {
+		if err := conn.QueryRowContext(ctx, "CHECKSUM TABLE "+schema.QuoteIdent(n)).Scan(&table, &sum); err != nil {
 			t.Fatal(err)
 		}
-		if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+quoteIdent(n)).Scan(&count); err != nil {
+		if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+schema.QuoteIdent(n)).Scan(&count); err != nil {
 			t.Fatal(err)
 		}
 		var counter sql.NullString
@@ -113,7 +115,7 @@ func fingerprint(t *testing.T, db *Database) string {
 	return strings.Join(lines, "")
 }
 
-func failureNumbers(fs []ProbeFailure) []uint16 {
+func failureNumbers(fs []Failure) []uint16 {
 	var out []uint16
 	for _, f := range fs {
 		out = append(out, f.Number)
@@ -170,7 +172,7 @@ func testProbesCatchBreakingChanges(t *testing.T, s testenv.Server) {
 				}
 			}
 			initial := fingerprint(t, db)
-			before, err := db.RunProbes(ctx, probes)
+			before, err := Run(ctx, db, probes)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +185,7 @@ func testProbesCatchBreakingChanges(t *testing.T, s testenv.Server) {
 
 			execAll(t, db.DB, c.change)
 			changed := fingerprint(t, db)
-			after, err := db.RunProbes(ctx, probes)
+			after, err := Run(ctx, db, probes)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,14 +230,14 @@ func testProbesUpdateFallsBack(t *testing.T, _ testenv.Server) {
 		"ALTER TABLE items MODIFY note VARCHAR(5)",              // breaks its UPDATEs of note
 	})
 	changed := fingerprint(t, db)
-	failures, err := db.RunProbes(ctx, probes)
+	failures, err := Run(ctx, db, probes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, f := range failures {
 		got = append(got, fmt.Sprintf("%s %d", f.Probe.Kind, f.Number))
-		if f.Probe.Kind == ProbeUpdate && f.Statement != f.Probe.Fallback {
+		if f.Probe.Kind == Update && f.Statement != f.Probe.Fallback {
 			t.Errorf("update failure from %q, want the fallback", f.Statement)
 		}
 	}
@@ -245,12 +247,45 @@ func testProbesUpdateFallsBack(t *testing.T, _ testenv.Server) {
 	if fp := fingerprint(t, db); fp != changed {
 		t.Errorf("database changed:\n%s\nwas:\n%s", fp, changed)
 	}
-	// Sessions that ended cleanly are not left for Drop to kill.
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if len(db.threads) != 0 {
-		t.Errorf("probe sessions still tracked: %v", db.threads)
+	// Sessions that ended cleanly are not left for Drop to kill: every one ends clean.
+	counted := &countingDB{Database: db}
+	if _, err := Run(ctx, counted, probes); err != nil {
+		t.Fatal(err)
 	}
+	if counted.opened == 0 || counted.clean != counted.opened {
+		t.Errorf("probe sessions: %d opened, %d ended clean", counted.opened, counted.clean)
+	}
+}
+
+// countingDB counts the probe sessions opened on a database and those that ended clean.
+type countingDB struct {
+	*runner.Database
+	opened, clean int
+}
+
+func (c *countingDB) Session(ctx context.Context) (*sql.Conn, func(bool), error) {
+	conn, end, err := c.Database.Session(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.opened++
+	return conn, func(clean bool) {
+		if clean {
+			c.clean++
+		}
+		end(clean)
+	}, nil
+}
+
+// startDSNServer starts the dsn engine on the test server.
+func startDSNServer(t *testing.T) *runner.Server {
+	t.Helper()
+	srv, err := runner.Start(context.Background(), runner.Options{Kind: runner.DSN, DSN: testenv.DSN(t)})
+	if err != nil {
+		t.Fatalf("start dsn engine: %v", err)
+	}
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	return srv
 }
 
 func TestCalibrateProbes(t *testing.T) { testenv.EachServer(t, testCalibrateProbes) }
@@ -280,16 +315,16 @@ func testCalibrateProbes(t *testing.T, _ testenv.Server) {
 		"CREATE TABLE flat_t (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=MyISAM",
 	})
 	tables := []string{"strict_t", "closed_t", "flat_t", "nope"}
-	deployed, err := IntrospectTables(ctx, db.DB, db.Name, srv.Flavor, tables)
+	deployed, err := introspect.IntrospectTables(ctx, db.DB, db.Name, srv.Flavor, tables)
 	if err != nil {
 		t.Fatal(err)
 	}
-	derived := DeriveProbes(deployed, tables)
+	derived := Derive(deployed, tables)
 	if got := len(derived); got != 7 {
 		t.Errorf("%d probes derived: %s", got, probeKinds(derived))
 	}
 	initial := fingerprint(t, db)
-	kept, dropped, err := db.CalibrateProbes(ctx, derived)
+	kept, dropped, err := Calibrate(ctx, db, derived)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +351,7 @@ func testCalibrateProbes(t *testing.T, _ testenv.Server) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calibrated:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if failures, err := db.RunProbes(ctx, kept); err != nil || len(failures) != 0 {
+	if failures, err := Run(ctx, db, kept); err != nil || len(failures) != 0 {
 		t.Errorf("calibrated probes fail on the deployed state: %+v, %v", failures, err)
 	}
 }
@@ -329,7 +364,7 @@ func testProbesEveryType(t *testing.T, s testenv.Server) {
 	srv := startDSNServer(t)
 	ctx := context.Background()
 	tables := []string{"kitchen", "parent", "child", "parted"}
-	db, probes := probeDatabase(t, srv, introspectFixtureFor(s), tables...)
+	db, probes := probeDatabase(t, srv, testenv.Fixture(s), tables...)
 	var got []string
 	for _, p := range probes {
 		if len(p.MildColumns) > 0 {
@@ -350,7 +385,7 @@ func testProbesEveryType(t *testing.T, s testenv.Server) {
 		t.Errorf("%d probes: %s", n, probeKinds(probes))
 	}
 	initial := fingerprint(t, db)
-	if failures, err := db.RunProbes(ctx, probes); err != nil || len(failures) != 0 {
+	if failures, err := Run(ctx, db, probes); err != nil || len(failures) != 0 {
 		t.Errorf("failures %+v, %v", failures, err)
 	}
 	if fp := fingerprint(t, db); fp != initial {
@@ -373,7 +408,7 @@ func TestDeriveProbes(t *testing.T) {
 		Indexes: []*schema.Index{{Name: "PRIMARY", Primary: true, Unique: true, Parts: []schema.IndexPart{{Column: "tenant"}, {Column: "code"}}}},
 	}
 	s := &schema.Schema{Tables: []*schema.Table{tbl}}
-	probes := DeriveProbes(s, []string{"T", "t", "missing"})
+	probes := Derive(s, []string{"T", "t", "missing"})
 	got := ""
 	for _, p := range probes {
 		got += fmt.Sprintf("%s: %s | %s | %s\n", p.Kind, p.SQL, p.Setup, p.Fallback)
@@ -389,7 +424,7 @@ func TestDeriveProbes(t *testing.T) {
 
 	// A required column of a type without known values: no INSERT, and the UPDATE takes any row.
 	tbl.Columns[4].Nullable, tbl.Columns[4].Default = false, nil
-	probes = DeriveProbes(s, []string{"t"})
+	probes = Derive(s, []string{"t"})
 	if kinds := probeKinds(probes); kinds != "select update" || probes[1].Setup != "" || !strings.HasSuffix(probes[1].SQL, " LIMIT 1") {
 		t.Errorf("without an insert: %s %+v", kinds, probes)
 	}

@@ -1,4 +1,9 @@
-package runner
+// Package introspect reads a database on a live server into the schema model: tables, columns,
+// indexes, foreign keys, checks, options, views, triggers and routines, from information_schema
+// with a fixed number of queries per call, normalised so that MySQL and MariaDB spell the same
+// schema the same way (the flavour differences are in introspect_normalize.go and
+// introspect_literals.go).
+package introspect
 
 import (
 	"cmp"

@@ -1,10 +1,11 @@
-package runner
+package introspect
 
 import (
 	"encoding/hex"
 	"strconv"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -17,29 +18,8 @@ func isQuotedLiteral(s string) bool {
 	if len(s) < 2 || s[0] != '\'' {
 		return false
 	}
-	end := skipQuoted(s, 0)
+	end := sqllex.SkipQuoted(s, 0)
 	return end == len(s)
-}
-
-// skipQuoted returns the index just past the quoted string (', " or `) starting at s[i], or
-// len(s)+1 when it is not closed. Backslash escapes apply inside ' and " only.
-func skipQuoted(s string, i int) int {
-	q := s[i]
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			if q != '`' {
-				j++
-			}
-		case q:
-			if j+1 < len(s) && s[j+1] == q {
-				j++ // doubled quote
-				continue
-			}
-			return j + 1
-		}
-	}
-	return len(s) + 1
 }
 
 // isNumericLiteral reports whether s is a plain decimal number: -5, 1.50, -1e-5.
@@ -149,7 +129,7 @@ func fullyParenthesized(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\'', '"', '`':
-			i = skipQuoted(s, i) - 1
+			i = sqllex.SkipQuoted(s, i) - 1
 		case '(':
 			depth++
 		case ')':
@@ -193,7 +173,7 @@ func decodeStringLiteral(s string) (string, bool) {
 		}
 		s = s[i:]
 	}
-	if len(s) < 2 || s[0] != '\'' || skipQuoted(s, 0) != len(s) {
+	if len(s) < 2 || s[0] != '\'' || sqllex.SkipQuoted(s, 0) != len(s) {
 		return "", false
 	}
 	var b strings.Builder

@@ -1,13 +1,15 @@
-package rules
+package schema
 
 import (
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/schema-guard/schema-guard/schema"
 )
+
+// This file reads column types: one parser for every package that needs to know what a type
+// holds (the rules judging a type change, the probes choosing values, the copier's dry run
+// sampling them).
 
 // Family groups column types by the kind of value they hold. Values move freely between the
 // types of one family when the new type is at least as large; between families only a few
@@ -59,6 +61,13 @@ type ColumnType struct {
 	Members  []string // the values of an enum or set, in order, unquoted
 	// Charset is the column's character set (string, enum and set columns), "" when unknown.
 	Charset string
+}
+
+// LOBBytes returns the byte capacity of a TEXT or BLOB type by its base name ("mediumtext"),
+// and false for every other type.
+func LOBBytes(base string) (int64, bool) {
+	n, ok := lobBytes[base]
+	return n, ok
 }
 
 // The byte capacities of the TEXT and BLOB types.
@@ -282,7 +291,7 @@ func (t *ColumnType) normalize(s string) error {
 
 // TypeOf reads a model column's type, with its character set (derived from the collation when
 // the model has only that).
-func TypeOf(c *schema.Column) (ColumnType, error) {
+func TypeOf(c *Column) (ColumnType, error) {
 	if c == nil {
 		return ColumnType{}, errors.New("no column")
 	}
@@ -312,7 +321,7 @@ func (t ColumnType) String() string {
 	case len(t.Members) > 0:
 		q := make([]string, len(t.Members))
 		for i, m := range t.Members {
-			q[i] = qs(m)
+			q[i] = QuoteString(m)
 		}
 		b.WriteString("(" + strings.Join(q, ",") + ")")
 	case t.HasScale:

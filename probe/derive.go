@@ -1,4 +1,4 @@
-package runner
+package probe
 
 import (
 	"slices"
@@ -21,19 +21,19 @@ import (
 // A pending change that the old version does not survive — a renamed or dropped column or
 // table, a new NOT NULL column without default, a dropped default, a narrower type or charset,
 // an ENUM member removed, a CHECK or trigger that rejects old values — makes one of them fail
-// with the server's own error. CalibrateProbes first runs them on the deployed state and takes
-// milder values where the deployed schema already rejects the extremes; RunProbes runs them
+// with the server's own error. Calibrate first runs them on the deployed state and takes
+// milder values where the deployed schema already rejects the extremes; Run runs them
 // after a pending statement. Both roll every probe back (probe_run.go).
 
 // Probe kinds.
 const (
-	ProbeInsert = "insert"
-	ProbeUpdate = "update"
-	ProbeSelect = "select"
+	Insert = "insert"
+	Update = "update"
+	Select = "select"
 )
 
 // probePlan is a probe before it is written as SQL: the columns and the values for each, which
-// CalibrateProbes switches to mild ones column by column.
+// Calibrate switches to mild ones column by column.
 type probePlan struct {
 	kind  string
 	table string
@@ -52,7 +52,7 @@ type probeSlot struct {
 	column string
 	values columnValues
 	low    bool // the UPDATE's values (the low end of the range) rather than the INSERT's
-	mild   bool // CalibrateProbes' fallback
+	mild   bool // Calibrate' fallback
 	// omit leaves an UPDATE's column out: no value passes there in the deployed state.
 	omit bool
 }
@@ -81,13 +81,13 @@ type probeKey struct {
 	slot   int
 }
 
-// DeriveProbes writes the probes for the named tables of the deployed schema, in the order
+// Derive writes the probes for the named tables of the deployed schema, in the order
 // given; names that are not deployed tables are skipped. It is pure: the values come from the
-// column types alone (see CalibrateProbes for adapting them to the deployed data and rules).
+// column types alone (see Calibrate for adapting them to the deployed data and rules).
 //
 // Only tables whose engine can roll back (InnoDB, RocksDB) get INSERT and UPDATE probes: on any
 // other engine a rolled-back probe would leave its row behind.
-func DeriveProbes(deployed *schema.Schema, tables []string) []Probe {
+func Derive(deployed *schema.Schema, tables []string) []Probe {
 	var probes []Probe
 	seen := map[string]bool{}
 	for _, name := range tables {
@@ -103,13 +103,13 @@ func DeriveProbes(deployed *schema.Schema, tables []string) []Probe {
 	return probes
 }
 
-// DeriveViewProbes writes a SELECT of every column of each view of the deployed schema: the
+// DeriveViews writes a SELECT of every column of each view of the deployed schema: the
 // deployed application reads its views, and a view whose table or column a pending statement
 // drops or renames fails (1356) on every read, while the server accepted the statement.
-func DeriveViewProbes(deployed *schema.Schema) []Probe {
+func DeriveViews(deployed *schema.Schema) []Probe {
 	var probes []Probe
 	for _, v := range deployed.Views {
-		probes = append(probes, Probe{Table: v.Name, Kind: ProbeSelect, SQL: "SELECT * FROM " + quoteIdent(v.Name) + " LIMIT 1"})
+		probes = append(probes, Probe{Table: v.Name, Kind: Select, SQL: "SELECT * FROM " + schema.QuoteIdent(v.Name) + " LIMIT 1"})
 	}
 	return probes
 }
@@ -122,7 +122,7 @@ func transactional(engine string) bool {
 // tablePlans plans a table's probes: SELECT, INSERT when one can be written, UPDATE when there
 // is a column to set.
 func tablePlans(f schema.Flavor, t *schema.Table) []*probePlan {
-	sel := &probePlan{kind: ProbeSelect, table: t.Name}
+	sel := &probePlan{kind: Select, table: t.Name}
 	for _, c := range t.Columns {
 		sel.columns = append(sel.columns, c.Name)
 	}
@@ -136,8 +136,8 @@ func tablePlans(f schema.Flavor, t *schema.Table) []*probePlan {
 	if pk != nil {
 		keyColumns = pk.Columns()
 	}
-	ins := &probePlan{kind: ProbeInsert, table: t.Name, canInsert: true}
-	upd := &probePlan{kind: ProbeUpdate, table: t.Name}
+	ins := &probePlan{kind: Insert, table: t.Name, canInsert: true}
+	upd := &probePlan{kind: Update, table: t.Name}
 	for _, c := range t.Columns {
 		if c.Generated != nil {
 			continue
@@ -231,24 +231,24 @@ func (p *probePlan) slots() []*probeSlot {
 // render writes the plan as a Probe.
 func (p *probePlan) render() Probe {
 	pr := Probe{Table: p.table, Kind: p.kind, plan: p}
-	table := quoteIdent(p.table)
+	table := schema.QuoteIdent(p.table)
 	switch p.kind {
-	case ProbeSelect:
+	case Select:
 		cols := make([]string, len(p.columns))
 		for i, c := range p.columns {
-			cols[i] = quoteIdent(c)
+			cols[i] = schema.QuoteIdent(c)
 		}
 		pr.SQL = "SELECT " + strings.Join(cols, ", ") + " FROM " + table + " LIMIT 1"
-	case ProbeInsert:
+	case Insert:
 		pr.SQL = p.insertSQL()
-	case ProbeUpdate:
+	case Update:
 		var set []string
 		for i := range p.set {
 			if p.set[i].omit {
 				continue
 			}
 			for _, v := range p.set[i].literals() {
-				set = append(set, quoteIdent(p.set[i].column)+" = "+v)
+				set = append(set, schema.QuoteIdent(p.set[i].column)+" = "+v)
 			}
 		}
 		update := "UPDATE " + table + " SET " + strings.Join(set, ", ")
@@ -263,7 +263,7 @@ func (p *probePlan) render() Probe {
 				if k.slot >= 0 {
 					v = p.insert[k.slot].literals()[0]
 				}
-				where[i] = quoteIdent(k.column) + " = " + v
+				where[i] = schema.QuoteIdent(k.column) + " = " + v
 			}
 			pr.SQL = update + " WHERE " + strings.Join(where, " AND ")
 		}
@@ -284,8 +284,8 @@ func (p *probePlan) insertSQL() string {
 	cols := make([]string, len(p.insert))
 	vals := make([]string, len(p.insert))
 	for i := range p.insert {
-		cols[i] = quoteIdent(p.insert[i].column)
+		cols[i] = schema.QuoteIdent(p.insert[i].column)
 		vals[i] = p.insert[i].literals()[0]
 	}
-	return "INSERT INTO " + quoteIdent(p.table) + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")"
+	return "INSERT INTO " + schema.QuoteIdent(p.table) + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")"
 }

@@ -1,4 +1,4 @@
-package runner
+package introspect
 
 import (
 	"database/sql"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -262,7 +263,7 @@ func lowerType(t string) string {
 	b.Grow(len(t))
 	for i := 0; i < len(t); i++ {
 		if t[i] == '\'' {
-			end := min(skipQuoted(t, i), len(t))
+			end := min(sqllex.SkipQuoted(t, i), len(t))
 			b.WriteString(t[i:end])
 			i = end - 1
 			continue

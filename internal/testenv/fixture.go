@@ -1,12 +1,10 @@
-package runner
+package testenv
 
 import (
 	"strings"
-
-	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-// introspectFixture is the DDL the introspection test replays: every column type family, defaults
+// introspectFixture is the DDL the introspection and probe tests replay (Fixture): every column type family, defaults
 // of every kind, every index and constraint kind, table options, a partitioned table, views,
 // triggers and routines. One statement per element: the driver runs no multi-statement strings.
 var introspectFixture = []string{
@@ -110,7 +108,11 @@ var introspectFixture = []string{
 }
 
 // introspectFixtureFor is the fixture in the syntax of the server the test runs on.
-func introspectFixtureFor(srv testenv.Server) []string {
+// Fixture is the DDL of a database with every column type family, defaults of every kind, every
+// index and constraint kind, table options, a partitioned table, views, triggers and routines,
+// in the syntax of srv's flavour: the introspection tests read it back, the probe tests write
+// every type's extremes into it.
+func Fixture(srv Server) []string {
 	if srv.MySQL() {
 		return introspectFixtureMySQL()
 	}

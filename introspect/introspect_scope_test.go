@@ -1,4 +1,4 @@
-package runner
+package introspect
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func TestIntrospectTablesMatchesIntrospect(t *testing.T) {
 }
 
 func testIntrospectTablesMatchesIntrospect(t *testing.T, srv testenv.Server) {
-	db, name, f := introspectScratch(t, introspectFixtureFor(srv))
+	db, name, f := introspectScratch(t, testenv.Fixture(srv))
 	ctx := context.Background()
 	full, err := Introspect(ctx, db, name, f)
 	if err != nil {

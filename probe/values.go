@@ -1,8 +1,7 @@
-package runner
+package probe
 
 import (
 	"math/big"
-	"strconv"
 	"strings"
 
 	"github.com/schema-guard/schema-guard/schema"
@@ -24,7 +23,7 @@ type columnValues struct {
 	// characters. An ENUM lists every member: the UPDATE assigns them in turn, and the server
 	// checks each assignment, so a member removed anywhere in the list shows.
 	low []string
-	// mild is what CalibrateProbes falls back to: 1, 'a', '2000-01-01', the first member.
+	// mild is what Calibrate falls back to: 1, 'a', '2000-01-01', the first member.
 	mild string
 }
 
@@ -40,59 +39,97 @@ type charsetWidth struct {
 	wideBytes, zLen int
 }
 
-// charsetWidths are the character sets whose widest character is known; the others get 'z'.
-var charsetWidths = map[string]charsetWidth{
-	"utf8mb4": {"\U0001F600", 4, 1},
-	"utf8mb3": {"€", 3, 1},
-	"utf8":    {"€", 3, 1},
-	"utf16":   {"\U0001F600", 4, 2},
-	"utf16le": {"\U0001F600", 4, 2},
-	"utf32":   {"\U0001F600", 4, 4},
-	"ucs2":    {"€", 2, 2},
-	"latin1":  {"é", 1, 1},
+// wideChars are a widest character of the character sets that have one known here; the others
+// get 'z'. How many bytes a character takes is schema's (CharsetMaxLen, CharBytes).
+var wideChars = map[string]string{
+	"utf8mb4": "\U0001F600",
+	"utf8mb3": "€",
+	"utf8":    "€",
+	"utf16":   "\U0001F600",
+	"utf16le": "\U0001F600",
+	"utf32":   "\U0001F600",
+	"ucs2":    "€",
+	"latin1":  "é",
 }
 
 // valuesFor returns the values for column c of t, or false when no value is known for its type
 // (a type this code does not know, such as MariaDB 11.7's VECTOR).
 func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues, bool) {
-	typ := strings.ToLower(c.Type)
-	args := typeArgs(typ)
+	// The server's DATA_TYPE decides the kind of value; the parsed type gives its lengths,
+	// precision and members. A type the parser cannot read has none of them.
+	ct, err := schema.TypeOf(c)
+	if err != nil {
+		ct = schema.ColumnType{}
+	}
 	switch dt := c.DataType; dt {
 	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "bool", "boolean":
 		return integerValues(dt, c.Unsigned), true
 	case "decimal", "numeric", "dec", "fixed":
-		p, s := 10, 0
-		if len(args) >= 1 {
-			p, _ = strconv.Atoi(args[0])
-		}
-		if len(args) >= 2 {
-			s, _ = strconv.Atoi(args[1])
-		}
-		if p <= 0 || s < 0 || s > p {
-			return columnValues{}, false
-		}
-		high := strings.Repeat("9", p-s)
-		if high == "" {
-			high = "0"
-		}
-		if s > 0 {
-			high += "." + strings.Repeat("9", s)
-		}
-		return signed(high, c.Unsigned), true
+		return decimalValues(ct, c.Unsigned)
 	case "float", "double", "real", "double precision":
-		return floatValues(dt, args, c.Unsigned), true
+		return floatValues(dt, ct, c.Unsigned), true
 	case "bit":
-		n := 1
-		if len(args) == 1 {
-			n, _ = strconv.Atoi(args[0])
+		n := ct.Length
+		if !ct.HasLength {
+			n = 1
 		}
 		if n < 1 || n > 64 {
 			return columnValues{}, false
 		}
 		return columnValues{high: "b'" + strings.Repeat("1", n) + "'", low: []string{"b'0'"}, mild: "b'1'"}, true
+	case "char", "varchar", "binary", "varbinary", "tinytext", "text", "mediumtext", "longtext",
+		"tinyblob", "blob", "mediumblob", "longblob", "json":
+		return stringValues(t, c, ct)
+	case "enum":
+		members := quoted(ct.Members)
+		if len(members) == 0 {
+			return columnValues{}, false
+		}
+		return columnValues{high: members[len(members)-1], low: members, mild: members[0]}, true
+	case "set":
+		members := quoted(ct.Members)
+		if len(members) == 0 {
+			return columnValues{}, false
+		}
+		return columnValues{high: schema.QuoteString(strings.Join(ct.Members, ",")), low: []string{members[0]}, mild: members[0]}, true
+	}
+	if v, ok := literalValues(f, c.DataType, ct); ok {
+		return v, true
+	}
+	if wkt, ok := geometryWKT[c.DataType]; ok {
+		// Geometries have no range to probe; any value of the right kind will do.
+		v := "ST_GeomFromText('" + wkt + "')"
+		return columnValues{high: v, low: []string{v}, mild: v}, true
+	}
+	return columnValues{}, false
+}
+
+// decimalValues are a DECIMAL(M,D)'s largest magnitudes: M-D nines, D decimals of nines.
+func decimalValues(ct schema.ColumnType, unsigned bool) (columnValues, bool) {
+	p, s := ct.Length, ct.Scale
+	if !ct.HasLength {
+		p = 10
+	}
+	if p <= 0 || s < 0 || s > p {
+		return columnValues{}, false
+	}
+	high := strings.Repeat("9", p-s)
+	if high == "" {
+		high = "0"
+	}
+	if s > 0 {
+		high += "." + strings.Repeat("9", s)
+	}
+	return signed(high, unsigned), true
+}
+
+// stringValues fill the character and binary string types and JSON up to what they hold (the
+// TEXT and BLOB types up to textCap bytes).
+func stringValues(t *schema.Table, c *schema.Column, ct schema.ColumnType) (columnValues, bool) {
+	switch dt := c.DataType; dt {
 	case "char", "varchar":
-		n, err := strconv.Atoi(first(args))
-		if err != nil {
+		n := ct.Length
+		if !ct.HasLength {
 			return columnValues{}, false
 		}
 		if isJSONColumn(t, c) {
@@ -103,11 +140,10 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		}
 		return charValues(c.Charset, n, n), true
 	case "binary", "varbinary":
-		n, err := strconv.Atoi(first(args))
-		if err != nil {
+		if !ct.HasLength {
 			return columnValues{}, false
 		}
-		return bytesValues(n), true
+		return bytesValues(ct.Length), true
 	case "tinytext", "text", "mediumtext", "longtext":
 		capBytes := min(textCapacity(dt), textCap)
 		if isJSONColumn(t, c) {
@@ -119,26 +155,18 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		return bytesValues(min(textCapacity(dt), textCap)), true
 	case "json":
 		return jsonValues("utf8mb4", textCap, 0), true
-	case "enum":
-		members := typeMembers(typ, c.Type)
-		if len(members) == 0 {
-			return columnValues{}, false
-		}
-		return columnValues{high: members[len(members)-1], low: members, mild: members[0]}, true
-	case "set":
-		members := typeMembers(typ, c.Type)
-		if len(members) == 0 {
-			return columnValues{}, false
-		}
-		all := make([]string, len(members))
-		for i, m := range members {
-			all[i] = m[1 : len(m)-1]
-		}
-		return columnValues{high: "'" + strings.Join(all, ",") + "'", low: []string{members[0]}, mild: members[0]}, true
+	}
+	return columnValues{}, false
+}
+
+// literalValues are the limits of the types written as quoted literals of a fixed form: dates
+// and times, MariaDB's UUID and INET types.
+func literalValues(f schema.Flavor, dataType string, ct schema.ColumnType) (columnValues, bool) {
+	switch dataType {
 	case "date":
 		return columnValues{high: "'9999-12-31'", low: []string{"'1000-01-01'"}, mild: "'2000-01-01'"}, true
 	case "datetime":
-		return columnValues{high: "'9999-12-31 23:59:59" + fraction(args) + "'", low: []string{"'1000-01-01 00:00:00'"},
+		return columnValues{high: "'9999-12-31 23:59:59" + fraction(ct) + "'", low: []string{"'1000-01-01 00:00:00'"},
 			mild: "'2000-01-01 00:00:00'"}, true
 	case "timestamp":
 		// Probe sessions run with time_zone '+00:00', so these are the type's UTC limits.
@@ -147,7 +175,7 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		if f.MinMariaDB(11, 5, 0) {
 			high = "'2106-02-07 06:28:15"
 		}
-		return columnValues{high: high + fraction(args) + "'", low: []string{"'1970-01-01 00:00:01'"},
+		return columnValues{high: high + fraction(ct) + "'", low: []string{"'1970-01-01 00:00:01'"},
 			mild: "'2000-01-01 00:00:00'"}, true
 	case "time":
 		return columnValues{high: "'838:59:59'", low: []string{"'-838:59:59'"}, mild: "'01:00:00'"}, true
@@ -160,11 +188,6 @@ func valuesFor(f schema.Flavor, t *schema.Table, c *schema.Column) (columnValues
 		return columnValues{high: "'255.255.255.255'", low: []string{"'0.0.0.0'"}, mild: "'10.0.0.1'"}, true
 	case "inet6":
 		return columnValues{high: "'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'", low: []string{"'::'"}, mild: "'::1'"}, true
-	}
-	if wkt, ok := geometryWKT[c.DataType]; ok {
-		// Geometries have no range to probe; any value of the right kind will do.
-		v := "ST_GeomFromText('" + wkt + "')"
-		return columnValues{high: v, low: []string{v}, mild: v}, true
 	}
 	return columnValues{}, false
 }
@@ -198,17 +221,15 @@ func integerValues(dataType string, unsigned bool) columnValues {
 // floatValues are the largest magnitudes a FLOAT or DOUBLE takes. With (M,D) the server
 // limits the value to M digits, D of them decimals; the value is then a 9 followed by zeros
 // rather than all nines, which a FLOAT could round past the limit.
-func floatValues(dataType string, args []string, unsigned bool) columnValues {
+func floatValues(dataType string, ct schema.ColumnType, unsigned bool) columnValues {
 	high := "1.7e308"
 	if dataType == "float" {
 		high = "3.4e38"
 	}
-	if len(args) == 2 {
-		m, err1 := strconv.Atoi(args[0])
-		d, err2 := strconv.Atoi(args[1])
-		if err1 == nil && err2 == nil && m > d {
+	if ct.HasScale {
+		if m, d := ct.Length, ct.Scale; m > d {
 			high = "9" + strings.Repeat("0", m-d-1)
-		} else if err1 == nil && err2 == nil {
+		} else {
 			high = "0.5"
 		}
 	}
@@ -236,8 +257,8 @@ func charValues(charset string, wide, narrow int) columnValues {
 }
 
 func charsetInfo(charset string) charsetWidth {
-	if cs, ok := charsetWidths[strings.ToLower(charset)]; ok {
-		return cs
+	if wide, ok := wideChars[strings.ToLower(charset)]; ok {
+		return charsetWidth{wide, schema.CharsetMaxLen(charset), schema.CharBytes(charset, 'z')}
 	}
 	return charsetWidth{"z", 1, 1}
 }
@@ -273,7 +294,7 @@ func jsonValues(charset string, capBytes, capChars int) columnValues {
 // isJSONColumn recognises JSON columns: MySQL's JSON type, and MariaDB's JSON alias, a
 // LONGTEXT with a json_valid() check on the column that the server adds.
 func isJSONColumn(t *schema.Table, c *schema.Column) bool {
-	want := "json_valid(" + quoteIdent(c.Name) + ")"
+	want := "json_valid(" + schema.QuoteIdent(c.Name) + ")"
 	for _, ch := range t.Checks {
 		if strings.EqualFold(strings.Join(strings.Fields(ch.Expr), ""), want) {
 			return true
@@ -284,74 +305,24 @@ func isJSONColumn(t *schema.Table, c *schema.Column) bool {
 
 // textCapacity is the capacity in bytes of a TEXT or BLOB type.
 func textCapacity(dataType string) int {
-	switch strings.TrimSuffix(strings.TrimSuffix(dataType, "text"), "blob") {
-	case "tiny":
-		return 255
-	case "":
-		return 65535
-	case "medium":
-		return 16777215
-	}
-	return 4294967295
+	n, _ := schema.LOBBytes(dataType)
+	return int(n)
 }
 
 // fraction is the fractional part, all nines, for a temporal type with fractional seconds.
-func fraction(args []string) string {
-	n, err := strconv.Atoi(first(args))
-	if err != nil || n <= 0 || n > 6 {
-		return ""
+func fraction(ct schema.ColumnType) string {
+	if n := ct.Length; ct.HasLength && n > 0 && n <= 6 {
+		return "." + strings.Repeat("9", n)
 	}
-	return "." + strings.Repeat("9", n)
+	return ""
 }
 
-// typeArgs returns the comma-separated numbers in a type's parentheses: [10 2] for
-// "decimal(10,2) unsigned". Not for ENUM and SET, whose members may contain commas.
-func typeArgs(typ string) []string {
-	open := strings.IndexByte(typ, '(')
-	end := strings.IndexByte(typ, ')')
-	if open < 0 || end < open {
-		return nil
+// quoted writes ENUM or SET members as string literals, escaped as the server prints them; the
+// probe session runs without NO_BACKSLASH_ESCAPES, so they read back as the members.
+func quoted(members []string) []string {
+	out := make([]string, len(members))
+	for i, m := range members {
+		out[i] = schema.QuoteString(m)
 	}
-	parts := strings.Split(typ[open+1:end], ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return parts
-}
-
-func first(args []string) string {
-	if len(args) == 0 {
-		return ""
-	}
-	return args[0]
-}
-
-// typeMembers returns an ENUM or SET type's members as the quoted literals the server printed
-// (a quote in a member doubled, a backslash escaped): they are valid SQL literals as they are, because the probe session runs without
-// NO_BACKSLASH_ESCAPES, the mode in which the server printed them. lower is the type in lower
-// case, to find the parenthesis; members are taken from typ, which keeps their case.
-func typeMembers(lower, typ string) []string {
-	open := strings.IndexByte(lower, '(')
-	if open < 0 {
-		return nil
-	}
-	var members []string
-	for i := open + 1; i < len(typ); {
-		switch typ[i] {
-		case '\'':
-			end := skipQuoted(typ, i)
-			if end > len(typ) {
-				return nil
-			}
-			members = append(members, typ[i:end])
-			i = end
-		case ',', ' ':
-			i++
-		case ')':
-			return members
-		default:
-			return nil
-		}
-	}
-	return nil
+	return out
 }
