@@ -41,7 +41,7 @@ if ! $sudo mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; then
   $sudo mkdir -p /run/mysqld
   $sudo chown mysql /run/mysqld
   $sudo setsid /usr/sbin/mariadbd --user=mysql --bind-address=127.0.0.1 --port=3306 --max-connections=1000 \
-    >/tmp/schema-guard-mariadbd.log 2>&1 < /dev/null &
+    >>/tmp/schema-guard-mariadbd.log 2>&1 < /dev/null &
   echo $! >/tmp/schema-guard-mariadbd.pid
   for _ in $(seq 60); do
     $sudo mariadb-admin --connect-timeout=1 ping >/dev/null 2>&1 && break
