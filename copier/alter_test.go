@@ -25,6 +25,10 @@ func TestSplitAlter(t *testing.T) {
 		{text: "ALTER VIEW v AS SELECT 1", err: "not an ALTER TABLE"},
 		{text: "ALTER TABLE /*!50100 t */ ADD c INT", err: "executable comments"},
 		{text: "ALTER TABLE", err: "no table name"},
+		{text: "ALTER TABLE IF EXISTS t ADD c INT", head: true, table: "t", clauses: "ADD c INT"},
+		{text: "alter table if  exists db.t add c int", head: true, schema: "db", table: "t", clauses: "add c int"},
+		{text: "ALTER TABLE `if` ADD c INT", head: true, table: "if", clauses: "ADD c INT"},
+		{text: "ALTER TABLE IF t ADD c INT", err: "IF without EXISTS"},
 	}
 	for _, tt := range tests {
 		head, clauses, err := splitAlter(tt.text)

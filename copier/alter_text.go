@@ -11,7 +11,7 @@ import (
 // shadow table as written. It knows quotes and comments and nothing else: what the statement
 // means is the parser's business (alter.go), and a text this scanner cannot place is refused.
 
-// alterHead is "ALTER [ONLINE] [IGNORE] TABLE [schema.]table".
+// alterHead is "ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS] [schema.]table".
 type alterHead struct {
 	ignore        bool
 	schema, table string
@@ -57,6 +57,17 @@ func splitAlter(text string) (*alterHead, string, error) {
 		break
 	}
 	s.skip()
+	// MariaDB's ALTER TABLE IF EXISTS t: on a table that exists (the copier's), as without it.
+	// IF is reserved, so a table of that name is quoted and not read here.
+	if at := s.pos; strings.EqualFold(s.word(), "IF") {
+		s.skip()
+		if !strings.EqualFold(s.word(), "EXISTS") {
+			return nil, "", errors.New("IF without EXISTS after ALTER TABLE")
+		}
+		s.skip()
+	} else {
+		s.pos = at
+	}
 	name, ok := s.ident()
 	if !ok {
 		return nil, "", errors.New("no table name after ALTER TABLE")
