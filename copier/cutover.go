@@ -224,7 +224,16 @@ func (r *run) waitForMetadataLock(ctx context.Context, id int64, prefix string, 
 func (r *run) sessionState(ctx context.Context, id int64) (state, info string, err error) {
 	var st, in sql.NullString
 	const q = "SELECT STATE, INFO FROM %s WHERE ID = ?"
-	if r.f.IsMySQL() && !r.noPerfProcesslist {
+	if r.f.MinMySQL(8, 0, 22) && !r.perfChecked {
+		// With performance_schema off (as in the container engine's server) its processlist is
+		// empty: the copier would never see the RENAME wait.
+		r.perfChecked = true
+		var on int
+		if err := r.guard.QueryRowContext(ctx, "SELECT @@performance_schema").Scan(&on); err != nil || on == 0 {
+			r.noPerfProcesslist = true
+		}
+	}
+	if r.f.MinMySQL(8, 0, 22) && !r.noPerfProcesslist {
 		err = r.guard.QueryRowContext(ctx, fmt.Sprintf(q, "performance_schema.processlist"), id).Scan(&st, &in)
 		if !isErrno(err, errNoSuchTable, errTableDenied) {
 			if errors.Is(err, sql.ErrNoRows) {

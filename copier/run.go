@@ -56,6 +56,7 @@ type run struct {
 	cutDone           bool
 	verbosity         bool // the server has note_verbosity (hasNoteVerbosity)
 	noPerfProcesslist bool // MySQL: performance_schema.processlist is off or not granted (sessionState)
+	perfChecked       bool // whether performance_schema is on was asked (sessionState)
 	ctl               controls
 	res               Result
 
