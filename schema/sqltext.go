@@ -1,6 +1,10 @@
 package schema
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/schema-guard/schema-guard/internal/sqllex"
+)
 
 // This file holds the few text operations the diff allows itself. They only ever read text the
 // server generated (view definitions, stored bodies, expressions from information_schema), whose
@@ -51,25 +55,9 @@ func QuoteString(s string) string {
 }
 
 // quotedEnd returns the index just past the quoted token (', " or `) that starts at s[i], or
-// len(s) when it is not closed. Backslash escapes apply inside ' and " only; a doubled quote is
-// an escaped quote in all three.
+// len(s) when it is not closed (sqllex.SkipQuoted, which says len(s)+1 for that).
 func quotedEnd(s string, i int) int {
-	q := s[i]
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			if q != '`' {
-				j++
-			}
-		case q:
-			if j+1 < len(s) && s[j+1] == q {
-				j++
-				continue
-			}
-			return j + 1
-		}
-	}
-	return len(s)
+	return min(sqllex.SkipQuoted(s, i), len(s))
 }
 
 // unquoteIdent returns the name inside a backquoted token ("`a“b`" → "a`b").
