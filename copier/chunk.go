@@ -24,21 +24,23 @@ var errBusy = errors.New("rows of the chunk are locked")
 // chunkSQL is the SQL a worker runs, built once per copy.
 type chunkSQL struct {
 	n          names
-	key        *chunkKey
+	key        *chunkKey // the chunk key, on the original
 	keyCols    []string
-	skeyCols   []string
-	skeyIndex  string
-	skey       *chunkKey
+	skey       *chunkKey // the shadow's range index, with the chunk key's columns in the shadow
+	rkey       *chunkKey // the shadow's row key (keychoice.go)
 	order      string // the key's columns, for ORDER BY
+	sel        string // the key's columns, for reading its values (keySelect)
 	share      string // LOCK IN SHARE MODE, or FOR SHARE on MySQL 8
 	insertHead string // INSERT INTO shadow (…) SELECT … FROM t FORCE INDEX (key) WHERE
 	crcOrig    string
 	crcShadow  string
 }
 
-func newChunkSQL(share string, n names, key, skey *chunkKey, cols *copyColumns) *chunkSQL {
-	c := &chunkSQL{n: n, key: key, share: share, keyCols: key.names(), skeyCols: skey.names(), skeyIndex: skey.index, skey: skey}
+func newChunkSQL(share string, n names, kc *keyChoice, cols *copyColumns) *chunkSQL {
+	key, skey := kc.key, kc.skey
+	c := &chunkSQL{n: n, key: key, share: share, keyCols: key.names(), skey: skey, rkey: kc.rkey}
 	c.order = qnames("", c.keyCols)
+	c.sel = keySelect(key.columns)
 	c.insertHead = "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") SELECT " + qnames("", cols.src) +
 		" FROM " + qname(n.table) + " FORCE INDEX (" + qname(key.index) + ") WHERE "
 	var src, dst []string
@@ -87,8 +89,8 @@ func (w *worker) takeTurn(ctx context.Context) (release func(), err error) {
 // copyChunk copies one chunk; a deadlock or a lock wait timeout retries it, and a checksum
 // divergence recopies it once. It returns the rows copied and whether the chunk was recopied.
 func (w *worker) copyChunk(ctx context.Context, job chunkJob) (int64, bool, error) {
-	rng := keyRange(w.sql.keyCols, job.lo, job.hi)
-	srng := keyRange(w.sql.skeyCols, job.lo, job.hi)
+	rng := keyRange(w.sql.key.columns, job.lo, job.hi)
+	srng := keyRange(w.sql.skey.columns, job.lo, job.hi)
 	recopied, busy := false, 0
 	for attempt := 1; ; attempt++ {
 		rows, err := w.try(ctx, job, rng, srng, busy < nowaitTries)
@@ -215,28 +217,28 @@ func (w *worker) write(ctx context.Context, rng, srng string) (int64, error) {
 }
 
 // clearShadow deletes the rows the triggers wrote into the shadow's range, one statement per
-// key. An equality on an existing key of a unique index locks that row and no gap; a DELETE of
+// row, by its row key. An equality on an existing key of a unique index locks that row and no gap; a DELETE of
 // the range, or even of a list of keys (which the server runs as a range scan), also locks gaps,
 // and a gap at the range's edge is where the neighbouring chunk's worker inserts. Nothing can
 // delete the rows meanwhile: the original's range is locked, so no trigger writes into it.
 func (w *worker) clearShadow(ctx context.Context, srng string) error {
 	s := w.sql
 	var keys []string
-	raw := make([][]byte, len(s.skeyCols))
+	raw := make([][]byte, len(s.rkey.columns))
 	dest := make([]any, len(raw))
 	for i := range raw {
 		dest[i] = &raw[i]
 	}
-	q := "SELECT " + qnames("", s.skeyCols) + " FROM " + qname(s.n.shadow) + " FORCE INDEX (" + qname(s.skeyIndex) + ") WHERE " + srng
+	q := "SELECT " + keySelect(s.rkey.columns) + " FROM " + qname(s.n.shadow) + " FORCE INDEX (" + qname(s.skey.index) + ") WHERE " + srng
 	err := eachRow(ctx, w.conn, q, nil, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		lits, err := keyValues(s.skey.columns, raw)
+		lits, err := keyValues(s.rkey.columns, raw)
 		if err != nil {
 			return err
 		}
-		keys = append(keys, keyMatch(s.skeyCols, lits))
+		keys = append(keys, keyMatch(s.rkey.names(), lits))
 		return nil
 	})
 	if err != nil {

@@ -49,7 +49,7 @@ func (co *coordinator) start(ctx context.Context) (bool, error) {
 		desc[i] = qname(k) + " DESC"
 	}
 	from := " FROM " + qname(s.n.table) + " FORCE INDEX (" + qname(s.key.index) + ") ORDER BY "
-	raw, err := co.readKey(ctx, "SELECT "+s.order+from+strings.Join(desc, ", ")+" LIMIT 1")
+	raw, err := co.readKey(ctx, "SELECT "+s.sel+from+strings.Join(desc, ", ")+" LIMIT 1")
 	if err != nil || raw == nil {
 		return false, err
 	}
@@ -57,7 +57,7 @@ func (co *coordinator) start(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if len(s.keyCols) == 1 && isIntegerType(s.key.columns[0].DataType) {
-		first, err := co.readKey(ctx, "SELECT "+s.order+from+s.order+" LIMIT 1")
+		first, err := co.readKey(ctx, "SELECT "+s.sel+from+s.order+" LIMIT 1")
 		if err != nil {
 			return false, err
 		}
@@ -94,12 +94,12 @@ func (co *coordinator) next(ctx context.Context, lo []string) (*chunkJob, bool, 
 		return nil, true, nil
 	}
 	s := co.sql
-	where := upTo("", s.keyCols, co.max)
+	where := upTo("", s.key.columns, co.max)
 	if lo != nil {
-		where = after("", s.keyCols, lo) + " AND " + where
+		where = after("", s.key.columns, lo) + " AND " + where
 	}
 	raw, err := co.readKey(ctx, fmt.Sprintf("SELECT %s FROM %s FORCE INDEX (%s) WHERE %s ORDER BY %s LIMIT 1 OFFSET %d",
-		s.order, qname(s.n.table), qname(s.key.index), where, s.order, co.size-1))
+		s.sel, qname(s.n.table), qname(s.key.index), where, s.order, co.size-1))
 	if err != nil {
 		return nil, false, fmt.Errorf("size a chunk: %w", err)
 	}
@@ -143,7 +143,7 @@ func (r *run) copy(ctx context.Context) error {
 	if r.f.MinMySQL(8, 0, 1) {
 		share = "FOR SHARE"
 	}
-	s := newChunkSQL(share, r.n, r.key, r.skey, r.cols)
+	s := newChunkSQL(share, r.n, r.kc, r.cols)
 	r.co = &coordinator{conn: r.conn, sql: s, target: r.opts.ChunkTime, size: firstChunk}
 	r.copyBegan = time.Now()
 	defer func() { r.copyTook = time.Since(r.copyBegan); r.record() }()

@@ -14,10 +14,11 @@ import (
 // number or a temporal value as its text. No value is bound as a parameter: the driver would
 // send strings as binary, and a binary comparison disagrees with a case-insensitive index.
 
-// keyLiteral writes a key value of column c as a literal.
+// keyLiteral writes a key value of column c as a literal. An ENUM's value is read as its number
+// (keySelect), the order of its index.
 func keyLiteral(c column, raw []byte) (string, error) {
 	switch {
-	case isIntegerType(c.DataType), c.DataType == "decimal", c.DataType == "year":
+	case isIntegerType(c.DataType), c.DataType == "decimal", c.DataType == "year", c.DataType == "enum":
 		if !onlyBytes(raw, "0123456789+-.eE") || len(raw) == 0 {
 			return "", fmt.Errorf("key column %s: unexpected value %q", c.Name, raw)
 		}
@@ -60,9 +61,22 @@ func keyValues(cols []column, raw [][]byte) ([]string, error) {
 	return out, nil
 }
 
+// keySelect is the select list that reads a key's values for keyValues: an ENUM column as its
+// number.
+func keySelect(cols []column) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = qname(c.Name)
+		if c.DataType == "enum" {
+			parts[i] += "+0"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // after is the condition "key > lits" in the key's order, written so the range optimizer reads
 // it as a range of the index: (a > x) OR (a = x AND (b > y)). With no lits it is empty.
-func after(prefix string, cols []string, lits []string) string {
+func after(prefix string, cols []column, lits []string) string {
 	if lits == nil {
 		return ""
 	}
@@ -70,21 +84,50 @@ func after(prefix string, cols []string, lits []string) string {
 }
 
 // upTo is "key <= lits".
-func upTo(prefix string, cols []string, lits []string) string {
+func upTo(prefix string, cols []column, lits []string) string {
 	return compare(prefix, cols, lits, "<", "<=")
 }
 
-func compare(prefix string, cols, lits []string, op, last string) string {
-	c := prefix + qname(cols[0])
+func compare(prefix string, cols []column, lits []string, op, last string) string {
+	c := prefix + qname(cols[0].Name)
 	if len(cols) == 1 {
-		return c + " " + last + " " + lits[0]
+		return order(c, cols[0], last, lits[0])
 	}
-	return "(" + c + " " + op + " " + lits[0] + " OR (" + c + " = " + lits[0] + " AND " +
+	return "(" + order(c, cols[0], op, lits[0]) + " OR (" + c + " = " + lits[0] + " AND " +
 		compare(prefix, cols[1:], lits[1:], op, last) + "))"
 }
 
+// order is "c op lit". For an ENUM column it is the list of the members' numbers on that side
+// of lit (0, the number of the empty value of a row written without strict mode, included): the
+// servers read a comparison of an ENUM column as a string or a number but never as a range of
+// its index, while they read a list of its values as one.
+func order(c string, col column, op, lit string) string {
+	if col.DataType != "enum" {
+		return c + " " + op + " " + lit
+	}
+	var n int
+	_, _ = fmt.Sscan(lit, &n) // keyLiteral checked the digits
+	lo, hi := 0, len(members(&col))
+	switch op {
+	case ">":
+		lo = n + 1
+	case "<":
+		hi = n - 1
+	case "<=":
+		hi = n
+	}
+	if lo > hi {
+		return "FALSE"
+	}
+	nums := make([]string, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		nums = append(nums, fmt.Sprint(i))
+	}
+	return c + " IN (" + strings.Join(nums, ", ") + ")"
+}
+
 // keyRange is "lo < key <= hi"; lo nil means from the start.
-func keyRange(cols []string, lo, hi []string) string {
+func keyRange(cols []column, lo, hi []string) string {
 	if lo == nil {
 		return upTo("", cols, hi)
 	}

@@ -44,6 +44,7 @@ func TestKeyLiteral(t *testing.T) {
 		{col: column{DataType: "datetime"}, raw: "2024-01-02 03:04:05.5", want: "'2024-01-02 03:04:05.5'"},
 		{col: column{DataType: "date"}, raw: "2024'", err: true},
 		{col: column{DataType: "enum"}, raw: "a", err: true},
+		{col: column{DataType: "enum"}, raw: "2", want: "2"},
 	}
 	for _, tt := range tests {
 		got, err := keyLiteral(tt.col, []byte(tt.raw))
@@ -54,13 +55,25 @@ func TestKeyLiteral(t *testing.T) {
 }
 
 func TestKeyRange(t *testing.T) {
-	if got := keyRange([]string{"id"}, nil, []string{"9"}); got != "`id` <= 9" {
+	id := column{Name: "id", DataType: "int"}
+	if got := keyRange([]column{id}, nil, []string{"9"}); got != "`id` <= 9" {
 		t.Errorf("got %s", got)
 	}
-	got := keyRange([]string{"a", "b"}, []string{"1", "'x'"}, []string{"3", "'y'"})
+	a, b := column{Name: "a", DataType: "int"}, column{Name: "b", DataType: "varchar"}
+	got := keyRange([]column{a, b}, []string{"1", "'x'"}, []string{"3", "'y'"})
 	want := "(`a` > 1 OR (`a` = 1 AND `b` > 'x')) AND (`a` < 3 OR (`a` = 3 AND `b` <= 'y'))"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// An ENUM's range is the list of its members' numbers: 0 is the empty value.
+	e := column{Name: "e", DataType: "enum", Type: "enum('x','y','z')"}
+	got = keyRange([]column{e, id}, []string{"1", "5"}, []string{"3", "7"})
+	want = "(`e` IN (2, 3) OR (`e` = 1 AND `id` > 5)) AND (`e` IN (0, 1, 2) OR (`e` = 3 AND `id` <= 7))"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := keyRange([]column{e}, []string{"3"}, []string{"3"}); got != "FALSE AND `e` IN (0, 1, 2, 3)" {
+		t.Errorf("got %s", got)
 	}
 }
 

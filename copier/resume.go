@@ -285,10 +285,10 @@ func (r *run) checkHeader(ctx context.Context) (string, error) {
 	if r.shadow == nil {
 		return "the shadow table vanished", nil
 	}
-	if r.skey, err = sameKey(ctx, r.guard, r.f, r.shadow, r.n.shadow, r.key); err != nil {
+	if r.cols, err = pairColumns(r.orig, r.shadow, r.plan, r.opts.Renames); err != nil {
 		return "", err
 	}
-	if r.cols, err = pairColumns(r.orig, r.shadow, r.plan, r.opts.Renames); err != nil {
+	if err := r.chooseKey(ctx); err != nil {
 		return "", err
 	}
 	now, err := r.header(ctx)
@@ -314,7 +314,7 @@ func (r *run) checkHeader(ctx context.Context) (string, error) {
 	// The triggers must also be those this copier creates: a copier whose triggers capture
 	// writes differently must not take over another's.
 	want := map[string]string{}
-	for _, t := range triggerSpecs(r.n, r.key, r.cols, r.verbosity) {
+	for _, t := range triggerSpecs(r.n, r.kc, r.cols, r.verbosity) {
 		want[t.name] = hashText(t.body)
 	}
 	var mode string

@@ -51,8 +51,8 @@ func (r *run) verifyResumed(ctx context.Context, s *chunkSQL) error {
 // range read consistently. It reports whether they agree, and the range's rows.
 func (w *worker) verifyChunk(ctx context.Context, job chunkJob) (bool, int64, error) {
 	s := w.sql
-	rng := keyRange(s.keyCols, job.lo, job.hi)
-	srng := keyRange(s.skeyCols, job.lo, job.hi)
+	rng := keyRange(s.key.columns, job.lo, job.hi)
+	srng := keyRange(s.skey.columns, job.lo, job.hi)
 	busy := 0
 	for attempt := 1; ; attempt++ {
 		same, rows, err := w.compareRange(ctx, rng, srng, busy < nowaitTries)

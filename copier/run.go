@@ -1,6 +1,7 @@
 package copier
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -40,7 +41,9 @@ type run struct {
 	sessions []int64
 
 	orig, shadow *tableInfo
-	key, skey    *chunkKey
+	keys         []*chunkKey // the chunk keys the original offers that the ALTER does not drop
+	key          *chunkKey   // the chosen chunk key (kc.key)
+	kc           *keyChoice  // the chunk key, the shadow's range index and row key (keychoice.go)
 	cols         *copyColumns
 	plan         *alterPlan
 	fks          []foreignKey // the table's own foreign keys
@@ -167,10 +170,13 @@ func (r *run) run(ctx context.Context) error {
 	if !resumed {
 		// The new definition is made, and so validated, as the plain ALTER would make it.
 		err = r.asServer(ctx, r.conn, func() (err error) {
-			r.shadow, r.skey, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.key, r.opts.Renames)
+			r.shadow, r.cols, err = createShadow(ctx, r.conn, r.f, r.n, r.plan, r.orig, r.opts.Renames)
 			return err
 		})
 		if err != nil {
+			return err
+		}
+		if err := r.chooseKey(ctx); err != nil {
 			return err
 		}
 		if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
@@ -186,7 +192,7 @@ func (r *run) run(ctx context.Context) error {
 		if r.zoned {
 			zone = r.copySet.zone
 		}
-		if err := createTriggers(ctx, r.conn, r.n, r.key, r.cols, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
+		if err := createTriggers(ctx, r.conn, r.n, r.kc, r.cols, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
 			return fmt.Errorf("copier: %w", err)
 		}
 		if err := r.createCheckpoint(ctx); err != nil {
@@ -246,14 +252,23 @@ func (r *run) preflight(ctx context.Context) error {
 	if r.plan, err = parseAlterOn(ctx, r.guard, t, r.opts.Alter, r.opts.Renames); err != nil {
 		return err
 	}
-	if r.key, err = findKey(ctx, r.guard, r.f, r.orig, t); err != nil {
+	keys, err := findKeys(ctx, r.guard, r.f, r.orig, t)
+	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
-	if r.key == nil {
-		return &Refusal{Reason: fmt.Sprintf("table %s has no primary key and no NOT NULL unique key (over integer, decimal, string or temporal columns, without prefix parts) for the copy to walk; add one first", t)}
+	if len(keys) == 0 {
+		return &Refusal{Reason: fmt.Sprintf("table %s has no primary key and no NOT NULL unique key (over integer, decimal, string, temporal or ENUM columns, without prefix parts) for the copy to walk; add one first", t)}
 	}
-	if err := r.plan.checkKey(r.key); err != nil {
-		return err
+	var first error
+	for _, k := range keys {
+		if err := r.plan.checkKey(k); err != nil {
+			first = cmp.Or(first, err)
+			continue
+		}
+		r.keys = append(r.keys, k)
+	}
+	if len(r.keys) == 0 {
+		return first
 	}
 	incoming, own, err := foreignKeys(ctx, r.guard, t)
 	if err != nil {

@@ -27,9 +27,9 @@ type copyColumns struct {
 // error table, then reads back what the server made of the ALTER and checks it against what
 // the copy needs. The tables are created before the checks: whatever the check finds, the
 // caller's cleanup drops them.
-func createShadow(ctx context.Context, conn *sql.Conn, f schema.Flavor, n names, p *alterPlan, orig *tableInfo, key *chunkKey, renames map[string]string) (*tableInfo, *chunkKey, *copyColumns, error) {
+func createShadow(ctx context.Context, conn *sql.Conn, f schema.Flavor, n names, p *alterPlan, orig *tableInfo, renames map[string]string) (*tableInfo, *copyColumns, error) {
 	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+qname(n.shadow)+" LIKE "+qname(n.table)); err != nil {
-		return nil, nil, nil, fmt.Errorf("create the shadow table: %w", err)
+		return nil, nil, fmt.Errorf("create the shadow table: %w", err)
 	}
 	alter := "ALTER TABLE " + qname(n.shadow) + " " + p.clauses
 	if p.namesAlgorithm {
@@ -38,9 +38,9 @@ func createShadow(ctx context.Context, conn *sql.Conn, f schema.Flavor, n names,
 	}
 	if _, err := conn.ExecContext(ctx, alter); err != nil {
 		if me := mysqlError(err); me != nil {
-			return nil, nil, nil, &Refusal{Reason: fmt.Sprintf("the server rejects the ALTER on a copy of %s: Error %d: %s", n.table, me.Number, me.Message)}
+			return nil, nil, &Refusal{Reason: fmt.Sprintf("the server rejects the ALTER on a copy of %s: Error %d: %s", n.table, me.Number, me.Message)}
 		}
-		return nil, nil, nil, fmt.Errorf("alter the shadow table: %w", err)
+		return nil, nil, fmt.Errorf("alter the shadow table: %w", err)
 	}
 	const errTable = ` (
 		id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -51,70 +51,23 @@ func createShadow(ctx context.Context, conn *sql.Conn, f schema.Flavor, n names,
 		row_key TEXT NULL
 	) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
 	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+qname(n.errors)+errTable); err != nil {
-		return nil, nil, nil, fmt.Errorf("create the error table: %w", err)
+		return nil, nil, fmt.Errorf("create the error table: %w", err)
 	}
 	shadow, err := readTable(ctx, conn, f, n.shadow)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if shadow == nil {
-		return nil, nil, nil, fmt.Errorf("the shadow table %s vanished", n.shadow)
+		return nil, nil, fmt.Errorf("the shadow table %s vanished", n.shadow)
 	}
 	if !strings.EqualFold(shadow.Engine, "InnoDB") {
-		return nil, nil, nil, &Refusal{Reason: fmt.Sprintf("the ALTER makes %s a %s table; the copier needs InnoDB's transactions and row locks", n.table, shadow.Engine)}
-	}
-	shadowKey, err := sameKey(ctx, conn, f, shadow, n.shadow, key)
-	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, &Refusal{Reason: fmt.Sprintf("the ALTER makes %s a %s table; the copier needs InnoDB's transactions and row locks", n.table, shadow.Engine)}
 	}
 	cols, err := pairColumns(orig, shadow, p, renames)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return shadow, shadowKey, cols, nil
-}
-
-// sameKey finds the chunk key in the shadow: a unique index on the same columns, each with its
-// definition, or widened from one integer type to another.
-func sameKey(ctx context.Context, q querier, f schema.Flavor, shadow *tableInfo, name string, key *chunkKey) (*chunkKey, error) {
-	refuse := &Refusal{Reason: "the ALTER drops or changes the chunk key " + key.describe() + "; the copier needs a primary key or a NOT NULL unique key that the ALTER keeps"}
-	for _, c := range key.columns {
-		s := shadow.column(c.Name)
-		if s == nil || s.Nullable || s.Name != c.Name {
-			return nil, refuse
-		}
-		same := s.Type == c.Type && s.Collation == c.Collation
-		if !same && !(isIntegerType(c.DataType) && isIntegerType(s.DataType)) {
-			return nil, refuse
-		}
-	}
-	// The unique index on exactly these columns, by whatever name the ALTER gave it.
-	want := strings.ToLower(strings.Join(key.names(), ","))
-	var found string
-	err := eachRow(ctx, q, `SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX), MAX(SUB_PART IS NOT NULL)
-		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0
-		GROUP BY INDEX_NAME ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME`, []any{name}, func(r *sql.Rows) error {
-		var idx, cols string
-		var prefix bool
-		if err := r.Scan(&idx, &cols, &prefix); err != nil {
-			return err
-		}
-		if found == "" && !prefix && strings.ToLower(cols) == want {
-			found = idx
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read the keys of the shadow table: %w", err)
-	}
-	if found == "" {
-		return nil, refuse
-	}
-	sk := &chunkKey{index: found}
-	for _, c := range key.columns {
-		sk.columns = append(sk.columns, *shadow.column(c.Name))
-	}
-	return sk, nil
+	return shadow, cols, nil
 }
 
 // pairColumns decides which columns are copied: every column of the shadow that is written (not
@@ -177,11 +130,11 @@ func pairColumns(orig, shadow *tableInfo, p *alterPlan, renames map[string]strin
 }
 
 // keepsValues reports whether every value of column a, copied into column b, reads back as the
-// same bytes: the definition is the same, or only a length or integer width changes within a
-// family whose values are stored as they are. Other changes (a decimal's scale, a character set,
+// same bytes: the definition is the same, an ENUM's or SET's members are appended to, or only a
+// length or integer width changes within a family whose values are stored as they are. Other changes (a decimal's scale, a character set,
 // CHAR's padding) legitimately change a value's text; strict mode and the warnings guard those.
 func keepsValues(a, b *column) bool {
-	if a.Type == b.Type && a.Collation == b.Collation {
+	if a.Type == b.Type && a.Collation == b.Collation || membersAppended(a, b) {
 		return true
 	}
 	fam := func(c *column) string {

@@ -28,7 +28,10 @@ import (
 // gap and then insert into it deadlock. So a trigger never inserts after taking such a lock:
 // INSERT inserts only; DELETE deletes only; UPDATE first tries a plain INSERT of the new row and
 // deletes the old version only when the shadow already holds it (the INSERT met a duplicate),
-// and a key-changing UPDATE inserts the new row before it deletes the old key.
+// and a key-changing UPDATE inserts the new row before it deletes the old key — and, when that
+// INSERT met a duplicate (the old version still holds the value of another unique key, as when
+// only the primary key changes), inserts it again once the old version is gone. A row is found
+// in the shadow by the row key (keychoice.go).
 
 type triggerSpec struct {
 	name, event, body string
@@ -36,26 +39,29 @@ type triggerSpec struct {
 
 // triggerSpecs writes the three triggers, in the order they are created: DELETE and UPDATE
 // before INSERT, so that no row reaches the shadow before its later changes are captured too.
-func triggerSpecs(n names, key *chunkKey, cols *copyColumns, verbosity bool) []triggerSpec {
-	keyCols := key.names()
+func triggerSpecs(n names, kc *keyChoice, cols *copyColumns, verbosity bool) []triggerSpec {
+	key, keyCols := kc.key, kc.rkey.names()
 	insert := "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
 	deleteOld := "DELETE FROM " + qname(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
 	unchanged := make([]string, len(keyCols))
 	for i, c := range keyCols {
 		unchanged[i] = "OLD." + qname(c) + " <=> NEW." + qname(c)
 	}
-	update := `IF ` + strings.Join(unchanged, " AND ") + ` THEN
-    BEGIN
-      DECLARE CONTINUE HANDLER FOR 1062 SET sg_dup = 1;
-      ` + insert + `
-    END;
+	tryInsert := `BEGIN
+    DECLARE CONTINUE HANDLER FOR 1062 SET sg_dup = 1;
+    ` + insert + `
+  END;`
+	update := tryInsert + `
+  IF ` + strings.Join(unchanged, " AND ") + ` THEN
     IF sg_dup = 1 THEN
       ` + deleteOld + `
       ` + insert + `
     END IF;
   ELSE
-    ` + insert + `
     ` + deleteOld + `
+    IF sg_dup = 1 THEN
+      ` + insert + `
+    END IF;
   END IF;`
 	return []triggerSpec{
 		{n.delTrigger, "DELETE", triggerBody(n, key, "delete", "OLD", deleteOld, verbosity)},
@@ -125,7 +131,7 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 // and while it waits the application's queries queue behind it, so the wait is bounded by the
 // session's lock_wait_timeout and retried.
 // A zone other than "" is the time zone the triggers convert in (session.go).
-func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool, zone string) error {
+func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice, cols *copyColumns, attempts int, verbosity bool, zone string) error {
 	lock := "LOCK TABLES " + qname(n.table) + " WRITE, " + qname(n.shadow) + " WRITE, " + qname(n.errors) + " WRITE"
 	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
 		return fmt.Errorf("lock the table to create the triggers: %w", err)
@@ -133,7 +139,7 @@ func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey,
 	// UNLOCK TABLES also ends the lock if a CREATE TRIGGER failed; the caller's cleanup drops
 	// the triggers created so far.
 	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "UNLOCK TABLES") }()
-	for _, t := range triggerSpecs(n, key, cols, verbosity) {
+	for _, t := range triggerSpecs(n, kc, cols, verbosity) {
 		body := t.body
 		if zone != "" {
 			body = zonedBody(body, zone)
