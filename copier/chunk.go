@@ -28,10 +28,10 @@ type chunkSQL struct {
 	keyCols    []string
 	skey       *chunkKey // the shadow's range index, with the chunk key's columns in the shadow
 	rkey       *chunkKey // the shadow's row key (keychoice.go)
-	order      string // the key's columns, for ORDER BY
-	sel        string // the key's columns, for reading its values (keySelect)
-	share      string // LOCK IN SHARE MODE, or FOR SHARE on MySQL 8
-	insertHead string // INSERT INTO shadow (…) SELECT … FROM t FORCE INDEX (key) WHERE
+	order      string    // the key's columns, for ORDER BY
+	sel        string    // the key's columns, for reading its values (keySelect)
+	share      string    // LOCK IN SHARE MODE, or FOR SHARE on MySQL 8
+	insertHead string    // INSERT INTO shadow (…) SELECT … FROM t FORCE INDEX (key) WHERE
 	crcOrig    string
 	crcShadow  string
 }

@@ -17,8 +17,8 @@ import (
 // hold yet), "after" once every row is copied (they meet rows it holds).
 type keyCase struct {
 	name, create, fill, alter string
-	during, after               []string
-	order                       string // ORDER BY of the comparison
+	during, after             []string
+	order                     string // ORDER BY of the comparison
 }
 
 var keyCases = []keyCase{

@@ -25,6 +25,7 @@ func testRunPreflightRefusals(t *testing.T, _ testenv.Server) {
 		"CREATE TRIGGER audited_ai AFTER INSERT ON audited FOR EACH ROW INSERT INTO audit VALUES (NEW.id)",
 		"CREATE TABLE isam (id INT PRIMARY KEY) ENGINE=MyISAM",
 		"CREATE TABLE fkey (f FLOAT NOT NULL, v INT, UNIQUE KEY (f))",
+		"CREATE TABLE skey (code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, v INT, UNIQUE KEY uk (code))",
 	)
 	tests := []struct {
 		name string
@@ -43,6 +44,8 @@ func testRunPreflightRefusals(t *testing.T, _ testenv.Server) {
 		{"drops the key column", Options{Table: "t", Alter: "DROP COLUMN id"}, "drops column id"},
 		{"drops the primary key", Options{Table: "t", Alter: "MODIFY id INT NOT NULL, DROP PRIMARY KEY"}, "no index that starts with id"},
 		{"retypes the key", Options{Table: "t", Alter: "MODIFY id VARCHAR(20) NOT NULL"}, "changes column id from int"},
+		{"converts the key's character set", Options{Table: "skey", Alter: "CONVERT TO CHARACTER SET latin1"}, "changes column code from varchar(20) COLLATE utf8mb4_general_ci to varchar(20) COLLATE latin1"},
+		{"drops the only key", Options{Table: "skey", Alter: "DROP INDEX uk"}, "no index that starts with code"},
 		{"another table", Options{Table: "t", Alter: "ALTER TABLE audited ADD c INT"}, "is on audited"},
 		{"rename table", Options{Table: "t", Alter: "RENAME TO t2"}, "RENAME TO"},
 		{"partitioning", Options{Table: "t", Alter: "PARTITION BY HASH(id) PARTITIONS 2"}, "partition"},
