@@ -28,8 +28,10 @@ type Options struct {
 	ChunkTime time.Duration
 	// KeepOld keeps the original table, renamed _<table>_sg_old, after the cut-over.
 	KeepOld bool
-	// AllowTriggers lets the copier add its triggers to a table that has triggers already, on
-	// servers that allow several triggers per event and timing.
+	// AllowTriggers is ignored: a table's own triggers are always kept working during the copy
+	// and carried over to the new table at the cut-over (apptriggers.go).
+	//
+	// Deprecated: kept so that existing callers compile.
 	AllowTriggers bool
 	// Renames maps new column names to old ones, for an ALTER that renames columns: without it
 	// such an ALTER is refused, since the copy cannot know which values go where.

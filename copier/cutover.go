@@ -105,9 +105,7 @@ func (r *run) tryCutOver(ctx context.Context) error {
 			// It ran after all (it got its locks as the kill came, or the watch failed while it
 			// waited): the cut-over happened, whatever stopped the watch.
 			r.cutDone = true
-			if len(r.children) > 0 {
-				r.childErr = r.moveChildren(ctx, nil)
-			}
+			r.childErr = r.afterRename(ctx, nil)
 			return nil
 		case err != nil:
 			return err
@@ -125,7 +123,7 @@ func (r *run) tryCutOver(ctx context.Context) error {
 		return fmt.Errorf("cut-over: rename: %w", err)
 	}
 	r.cutDone = true
-	r.childErr = r.moveChildren(ctx, h)
+	r.childErr = r.afterRename(ctx, h)
 	return nil
 }
 

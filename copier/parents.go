@@ -254,9 +254,9 @@ type hold struct {
 }
 
 // holdNewTable sends the hold's LOCK TABLES once the RENAME waits, and waits until it waits too.
-// nil, nil when the table has no children.
+// nil, nil when the table has no children and no triggers of its own (apptriggers.go).
 func (r *run) holdNewTable(ctx context.Context) (*hold, error) {
-	if len(r.children) == 0 {
+	if len(r.children) == 0 && len(r.appTriggers) == 0 {
 		return nil, nil
 	}
 	conn, err := r.db.Conn(ctx)

@@ -205,22 +205,6 @@ func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []
 	return incoming, own, nil
 }
 
-// tableTriggers names the triggers on table.
-func tableTriggers(ctx context.Context, q querier, table string) ([]string, error) {
-	var out []string
-	err := eachRow(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME",
-		[]any{table}, func(r *sql.Rows) error {
-			var name string
-			err := r.Scan(&name)
-			out = append(out, name)
-			return err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read the triggers of %s: %w", table, err)
-	}
-	return out, nil
-}
-
 // multipleTriggers reports whether the server allows several triggers per event and timing.
 func multipleTriggers(f schema.Flavor) bool {
 	return f.MinMySQL(5, 7, 2) || f.MinMariaDB(10, 2, 3)

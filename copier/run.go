@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +47,8 @@ type run struct {
 	plan         *alterPlan
 	fks          []foreignKey // the table's own foreign keys
 	children     []childKey   // other tables' foreign keys that reference it (parents.go)
-	childErr     error        // moving them at the cut-over failed
+	appTriggers  []appTrigger // the table's own triggers, carried over at the cut-over (apptriggers.go)
+	childErr     error        // moving them, or the triggers, at the cut-over failed
 	co           *coordinator
 
 	began, copyBegan  time.Time
@@ -179,6 +179,9 @@ func (r *run) run(ctx context.Context) error {
 		if err := r.chooseKey(ctx); err != nil {
 			return err
 		}
+		if err := r.tryAppTriggers(ctx); err != nil {
+			return err
+		}
 		if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
 			return err
 		}
@@ -192,7 +195,7 @@ func (r *run) run(ctx context.Context) error {
 		if r.zoned {
 			zone = r.copySet.zone
 		}
-		if err := createTriggers(ctx, r.conn, r.n, r.kc, r.cols, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
+		if err := createTriggers(ctx, r.conn, r.n, r.kc, r.cols, follows(r.appTriggers), r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
 			return fmt.Errorf("copier: %w", err)
 		}
 		if err := r.createCheckpoint(ctx); err != nil {
@@ -287,20 +290,16 @@ func (r *run) preflight(ctx context.Context) error {
 			return err
 		}
 	}
-	triggers, err := tableTriggers(ctx, r.guard, t)
-	if err != nil {
+	if r.appTriggers, err = readAppTriggers(ctx, r.guard, r.n); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
-	triggers = slices.DeleteFunc(triggers, func(s string) bool { return slices.Contains(r.n.triggers(), s) }) // a killed run's, when resuming
-
-	switch {
-	case len(triggers) == 0:
-	case !r.opts.AllowTriggers:
-		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s); allow the copier to add its own beside them (AllowTriggers), on a server that takes several triggers per event", t, joinNames(triggers))}
-	case !multipleTriggers(r.f):
-		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s), and %s takes only one trigger per event and timing", t, joinNames(triggers), r.f)}
-	case r.opts.Execute:
-		return &Refusal{Reason: fmt.Sprintf("table %s has triggers (%s); the cut-over's RENAME would move them to the old table, and the copier does not re-create triggers that are not its own: drop them, cut over, and create them on the new table, or copy without cutting over", t, joinNames(triggers))}
+	if len(r.appTriggers) > 0 && !multipleTriggers(r.f) {
+		return &Refusal{Reason: fmt.Sprintf("table %s has triggers, and %s takes only one trigger per event and timing", t, r.f)}
+	}
+	for _, a := range r.appTriggers {
+		if err := a.checkCarry(t); err != nil {
+			return err
+		}
 	}
 	return nil
 }

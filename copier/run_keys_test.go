@@ -97,7 +97,7 @@ func testRunKeyCases(t *testing.T, _ testenv.Server) {
 				mustExec(t, db, strings.ReplaceAll(w, "%s", "ref"))
 			}
 			mustExec(t, db, "ALTER TABLE ref "+kc.alter)
-			res, err := runWithWrites(t, db, Options{Table: "t", Alter: kc.alter, Execute: true, ChunkTime: time.Millisecond}, kc)
+			res, err := runWithWrites(t, db, Options{Table: "t", Alter: kc.alter, Execute: true, ChunkTime: time.Millisecond}, kc, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,8 +115,8 @@ func testRunKeyCases(t *testing.T, _ testenv.Server) {
 
 // runWithWrites runs the copy with a throttle flag file that holds it before its first chunk,
 // makes kc.during's writes once it is paused (the triggers exist then), lets it go, and makes
-// kc.after's writes before the cut-over.
-func runWithWrites(t *testing.T, db *sql.DB, opts Options, kc keyCase) (*Result, error) {
+// kc.after's writes before the cut-over, then calls then (when not nil).
+func runWithWrites(t *testing.T, db *sql.DB, opts Options, kc keyCase, then func()) (*Result, error) {
 	flag := filepath.Join(t.TempDir(), "throttle")
 	if err := os.WriteFile(flag, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -144,6 +144,9 @@ func runWithWrites(t *testing.T, db *sql.DB, opts Options, kc keyCase) (*Result,
 		}
 		for _, w := range kc.after {
 			mustExec(t, db, strings.ReplaceAll(w, "%s", "t"))
+		}
+		if then != nil {
+			then()
 		}
 		return nil
 	}

@@ -137,32 +137,6 @@ func testRunRecoversPanic(t *testing.T, _ testenv.Server) {
 	assertClean(t, db)
 }
 
-// TestRunAllowTriggers copies (without cutting over) a table that has a trigger of its own,
-// which keeps working meanwhile.
-func TestRunAllowTriggers(t *testing.T) { testenv.EachServer(t, testRunAllowTriggers) }
-
-func testRunAllowTriggers(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 2000)
-	mustExec(t, db, "CREATE TABLE audit (id INT)",
-		"CREATE TRIGGER t_audit AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.id)")
-	res, err := Run(context.Background(), db, Options{Table: "t", Alter: "ADD COLUMN f INT", AllowTriggers: true,
-		Progress: func(Progress) {
-			mustExec(t, db, "INSERT INTO t (a, b) VALUES (1, 'during')")
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.CutOver {
-		t.Errorf("result %+v", res)
-	}
-	var n int
-	if err := db.QueryRow("SELECT COUNT(*) FROM audit").Scan(&n); err != nil || n == 0 {
-		t.Errorf("the table's own trigger: %d rows, %v", n, err)
-	}
-	assertClean(t, db)
-}
-
 // TestRunCompositeStringKey copies a table whose primary key is (string, int) under a
 // case-insensitive collation, in small chunks, and renames a column with its values.
 func TestRunCompositeStringKey(t *testing.T) { testenv.EachServer(t, testRunCompositeStringKey) }

@@ -131,7 +131,8 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 // and while it waits the application's queries queue behind it, so the wait is bounded by the
 // session's lock_wait_timeout and retried.
 // A zone other than "" is the time zone the triggers convert in (session.go).
-func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice, cols *copyColumns, attempts int, verbosity bool, zone string) error {
+// follows names, per event, the application's trigger that each of the copier's must follow.
+func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice, cols *copyColumns, follows map[string]string, attempts int, verbosity bool, zone string) error {
 	lock := "LOCK TABLES " + qname(n.table) + " WRITE, " + qname(n.shadow) + " WRITE, " + qname(n.errors) + " WRITE"
 	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
 		return fmt.Errorf("lock the table to create the triggers: %w", err)
@@ -144,7 +145,11 @@ func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice,
 		if zone != "" {
 			body = zonedBody(body, zone)
 		}
-		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + body
+		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n"
+		if after := follows[t.event]; after != "" {
+			stmt += "FOLLOWS " + qname(after) + "\n"
+		}
+		stmt += body
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create trigger %s: %w", t.name, err)
 		}

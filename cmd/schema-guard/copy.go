@@ -38,7 +38,7 @@ Flags:
   --execute                 cut over; without it, stop before the cut-over and drop what was made
   --chunk-time DURATION     target time of one chunk (default 500ms)
   --keep-old                keep the original table as _<table>_sg_old after the cut-over
-  --allow-triggers          add the copier's triggers to a table that has triggers already
+  --allow-triggers          accepted and ignored: a table's triggers are always carried over
   --rename NEW=OLD,...      columns the ALTER renames, so their values are copied
   --lock-wait-timeout DUR   how long the cut-over's RENAME waits for the table (default 2s)
   --cutover-attempts N      how often the cut-over is tried (default 5)
