@@ -12,9 +12,11 @@ import (
 )
 
 // The table's own triggers (the application's) are carried over to the new table. While the copy
-// runs they stay where they are and keep working: the copier's triggers are added beside them,
+// runs they stay on the table and keep working: the copier's triggers are added beside them,
 // each ordered after the application's AFTER trigger of its event (FOLLOWS), so a row reaches
-// the shadow as the application's triggers left it. The shadow has none of them: a row the copy
+// the shadow as the application's triggers left it. They are dropped and created again in the
+// lock window in which the copier's are created, which keeps MariaDB's cached statements from
+// failing (createTriggers); no write runs meanwhile. The shadow has none of them: a row the copy
 // or a trigger writes there must not fire the application's side effects a second time. Before
 // any row is copied, each is created once on the shadow under a name of the copier's and dropped
 // again, which proves the definer may be given, the body compiles against the changed table
@@ -123,6 +125,24 @@ func follows(app []appTrigger) map[string]string {
 		}
 	}
 	return out
+}
+
+// recreateAppTriggers drops the table's triggers and creates them again, in their order, in
+// conn's session, which holds the table locked (createTriggers). On a failure it still tries
+// the rest, so that as many as can be are there when the lock ends, and names what to run.
+func recreateAppTriggers(ctx context.Context, conn *sql.Conn, app []appTrigger, table string) error {
+	for _, a := range app {
+		if _, err := conn.ExecContext(ctx, "DROP TRIGGER "+qname(a.name)); err != nil {
+			return fmt.Errorf("drop trigger %s to create it again with the copier's: %w", a.name, err)
+		}
+	}
+	var errs []error
+	for _, a := range app {
+		if err := createAppTrigger(context.WithoutCancel(ctx), conn, a, a.name, table); err != nil {
+			errs = append(errs, fmt.Errorf("create trigger %s again (run: %s; %s): %w", a.name, a.settings(), a.statement(a.name, table), err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // tryAppTriggers creates each of the table's triggers on the shadow, under a name of the

@@ -195,7 +195,7 @@ func (r *run) run(ctx context.Context) error {
 		if r.zoned {
 			zone = r.copySet.zone
 		}
-		if err := createTriggers(ctx, r.conn, r.n, r.kc, r.cols, follows(r.appTriggers), r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
+		if err := createTriggers(ctx, r.conn, r.n, r.kc, r.cols, r.appTriggers, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
 			return fmt.Errorf("copier: %w", err)
 		}
 		if err := r.createCheckpoint(ctx); err != nil {

@@ -17,15 +17,25 @@ import (
 // prepared statements of the binary protocol and through SQL PREPARE/EXECUTE, in loops that run
 // through the whole copy and the cut-over, and checks that not one write failed and that the
 // new table holds what the mirror (written by the same calls) holds. On MariaDB 10.11 such
-// writes failed with 1146 on the error table while the copy ran.
+// writes failed with 1146 on the error table while the copy ran. It runs again on a table with
+// triggers of its own, which the cut-over re-creates on the new table while the writes go on.
 func TestRunCaptureStoredAndPrepared(t *testing.T) {
-	testenv.EachServer(t, testRunCaptureStoredAndPrepared)
+	testenv.EachServer(t, func(t *testing.T, s testenv.Server) {
+		t.Run("plain", func(t *testing.T) { testRunCaptureStoredAndPrepared(t, false) })
+		t.Run("own triggers", func(t *testing.T) { testRunCaptureStoredAndPrepared(t, true) })
+	})
 }
 
-func testRunCaptureStoredAndPrepared(t *testing.T, _ testenv.Server) {
+func testRunCaptureStoredAndPrepared(t *testing.T, ownTriggers bool) {
 	db := scratch(t)
 	const rows = 6000
 	fillTable(t, db, "t", rows)
+	if ownTriggers {
+		mustExec(t, db, "CREATE TABLE audit (op CHAR(1) NOT NULL, id INT NOT NULL)",
+			"CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES ('i', NEW.id)",
+			"CREATE TRIGGER t_au AFTER UPDATE ON t FOR EACH ROW INSERT INTO audit VALUES ('u', NEW.id)",
+			"CREATE TRIGGER t_ad AFTER DELETE ON t FOR EACH ROW INSERT INTO audit VALUES ('d', OLD.id)")
+	}
 	mustExec(t, db, "CREATE TABLE m LIKE t", "INSERT INTO m SELECT * FROM t",
 		`CREATE PROCEDURE app_write(IN op INT, IN k INT)
 		BEGIN
@@ -86,6 +96,13 @@ func testRunCaptureStoredAndPrepared(t *testing.T, _ testenv.Server) {
 	if n1 != n2 || h1 != h2 {
 		diffRows(t, db, "t", "m")
 		t.Fatalf("t differs from its mirror after the copy: %d rows against %d, %d writes during the copy", n1, n2, during)
+	}
+	if ownTriggers {
+		var n int
+		mustScan(t, db, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = 't'", &n)
+		if n != 3 {
+			t.Errorf("the new table has %d triggers, want its own 3", n)
+		}
 	}
 	t.Logf("%d writes during the copy, %d chunks", during, res.Chunks)
 	assertClean(t, db)
