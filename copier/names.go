@@ -22,6 +22,9 @@ type names struct {
 	checkpoint string
 	// old is the original table after the cut-over.
 	old string
+	// probe is an empty copy of a child table, made and dropped to check its foreign key
+	// against the new definition (parents.go).
+	probe string
 	// The triggers on the original table, one per event.
 	insTrigger, updTrigger, delTrigger string
 	// lock is the named lock (GET_LOCK) a run holds, so two runs on a table exclude each other.
@@ -35,6 +38,7 @@ func namesFor(database, table string) names {
 		errors:     sgName(table, "err"),
 		checkpoint: sgName(table, "ckp"),
 		old:        sgName(table, "old"),
+		probe:      sgName(table, "fkp"),
 		insTrigger: sgName(table, "ins"),
 		updTrigger: sgName(table, "upd"),
 		delTrigger: sgName(table, "del"),
@@ -43,7 +47,9 @@ func namesFor(database, table string) names {
 }
 
 // tables are the copier's tables, in the order they are dropped.
-func (n names) tables() []string { return []string{n.shadow, n.errors, n.checkpoint, n.old} }
+func (n names) tables() []string {
+	return []string{n.shadow, n.errors, n.checkpoint, n.old, n.probe}
+}
 
 // triggers are the copier's triggers, in the order they are dropped: INSERT first, so that no
 // new row reaches the shadow once the drop starts.

@@ -196,7 +196,7 @@ func mysqlParentRefusal(n names, keys []childKey) *Refusal {
 // row lacks its parent in the shadow. Both need no lock of the application's tables.
 func (r *run) checkChildren(ctx context.Context) error {
 	for i, k := range r.children {
-		probe := sgName(k.child, "fkp")
+		probe := r.n.probe
 		fk := sgName(fmt.Sprintf("%s_%d", r.n.table, i), "fkp")
 		stmts := []string{
 			"DROP TABLE IF EXISTS " + qname(probe),
