@@ -366,10 +366,12 @@ func (r *run) moveChildren(ctx context.Context, h *hold) error {
 	return nil
 }
 
-// referencedDryRun is what a dry run says of a table that other tables reference; it copies the
-// table alone, without them. On MySQL the copier refuses such a table; on MariaDB the verdict is
-// the copy's, with a note of the keys the cut-over moves.
-func referencedDryRun(f schema.Flavor, table string, by []string) (*Refusal, string) {
+// ReferencedTable says what Run does with table when foreign keys of other tables (by, as
+// ReferencedBy names them) reference it, for a caller that copies the table without those
+// tables, as the dry run does. On MySQL it returns the Refusal Run gives such a table before
+// copying anything; on MariaDB it returns no refusal and a note (starting with a newline) of
+// what the cut-over would also do in production. With no references it returns nil and "".
+func ReferencedTable(f schema.Flavor, table string, by []string) (*Refusal, string) {
 	switch {
 	case len(by) == 0:
 		return nil, ""

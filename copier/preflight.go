@@ -278,7 +278,7 @@ func eachRow(ctx context.Context, q querier, query string, args []any, scan func
 
 // ReferencedBy names the foreign keys of other tables that reference table in the database db
 // is bound to ("child (fk_name)", "otherdb.child (fk_name)"): the copier refuses such a table, and a dry run, which
-// copies the table alone, must be told (DryRunOptions.ReferencedBy).
+// copies the table alone, must be told (dryrun.Options.ReferencedBy).
 func ReferencedBy(ctx context.Context, db *sql.DB, table string) ([]string, error) {
 	incoming, _, err := foreignKeys(ctx, db, table)
 	return incoming, err

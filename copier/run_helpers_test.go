@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
@@ -146,4 +147,18 @@ func createTable(t testing.TB, db *sql.DB, table string) string {
 		t.Fatal(err)
 	}
 	return create
+}
+
+// count runs a query that returns one number (the dry run's tests have the same helper).
+func count(t *testing.T, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, query string) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var n int64
+	if err := q.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
 }

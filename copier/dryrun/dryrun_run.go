@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -14,10 +14,12 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/format"
 	// The parser needs a value-expression driver registered before parser.New, or it panics.
 	_ "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/schema-guard/schema-guard/copier"
 )
 
-// DryRun runs the online copier on sampled data against the plain ALTER. copyDB and refDB are
-// two empty scratch databases of one server; DryRun creates the table in both from
+// Run runs the online copier on sampled data against the plain ALTER. copyDB and refDB are
+// two empty scratch databases of one server; Run creates the table in both from
 // opts.CreateTable, loads the same sample and edge rows into both, runs the copier (Execute,
 // through the cut-over) on copyDB while a synthetic writer writes to the table, stops the
 // writer before the cut-over, applies the same writes and then the plain ALTER to refDB, and
@@ -25,7 +27,7 @@ import (
 // drops. The error is for trouble with the servers or the inputs (an unreadable CSV file, a
 // statement that is not an ALTER TABLE or CREATE INDEX on the table); the copier failing is a
 // verdict.
-func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Verdict, error) {
+func Run(ctx context.Context, copyDB, refDB *sql.DB, opts Options) (*Verdict, error) {
 	if opts.Before == nil || opts.CreateTable == "" || strings.TrimSpace(opts.Alter) == "" {
 		return nil, errors.New("dry run: Before, CreateTable and Alter are required")
 	}
@@ -34,7 +36,7 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	if err != nil {
 		return nil, fmt.Errorf("dry run: %w", err)
 	}
-	ref, refNote := referencedDryRun(opts.Flavor, table, opts.ReferencedBy)
+	ref, refNote := copier.ReferencedTable(opts.Flavor, table, opts.ReferencedBy)
 	if ref != nil {
 		return &Verdict{Verdict: Refused, BeforeCopy: true, Detail: "the copier refuses: " + ref.Reason}, nil
 	}
@@ -55,7 +57,7 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	}
 	go w.run(ctx, d.copyConn)
 	// The scratch databases hold the table alone, without the parents of its foreign keys.
-	res, runErr := Run(ctx, copyDB, Options{Table: table, Alter: stmt.clause, Execute: true, ChunkTime: dryRunChunkTime, NoForeignKeyChecks: true,
+	res, runErr := copier.Run(ctx, copyDB, copier.Options{Table: table, Alter: stmt.clause, Execute: true, ChunkTime: dryRunChunkTime, NoForeignKeyChecks: true,
 		BeforeCutover: func(ctx context.Context) error {
 			// Let some writes happen even when the copy was quick, then stop them all.
 			w.waitFor(ctx, 50, 5*time.Second)
@@ -114,7 +116,7 @@ func (d *dryRun) close() {
 
 // prepareDryRun creates the table in both databases and loads the sample into both: the rows
 // the copier's table takes, then exactly those into the reference.
-func prepareDryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (_ *dryRun, err error) {
+func prepareDryRun(ctx context.Context, copyDB, refDB *sql.DB, opts Options) (_ *dryRun, err error) {
 	d := &dryRun{rows: opts.Rows, csv: opts.SampleCSV}
 	if d.rows <= 0 {
 		d.rows = defaultSampleRows
@@ -347,8 +349,8 @@ func describe(ctx context.Context, conn *sql.Conn, table string) ([]tableColumn,
 
 // judge gives the verdict from the copier's outcome and the plain ALTER's, comparing the
 // tables when both succeeded.
-func (d *dryRun) judge(ctx context.Context, v *Verdict, runErr error, res *Result, refErr error, copyDB, refDB *sql.DB, table string) error {
-	var refusal *Refusal
+func (d *dryRun) judge(ctx context.Context, v *Verdict, runErr error, res *copier.Result, refErr error, copyDB, refDB *sql.DB, table string) error {
+	var refusal *copier.Refusal
 	refused := errors.As(runErr, &refusal)
 	if refused && refusal.Key != "" {
 		v.Examples = []string{refusal.Key}
