@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file compares the copier's table with the reference (the plain ALTER's) after a dry
@@ -31,13 +33,6 @@ type difference struct {
 // same reports whether the copy is the reference.
 func (d *difference) same() bool {
 	return d.lost == 0 && d.added == 0 && d.changed == 0 && len(d.schema) == 0
-}
-
-// tableColumn is a column as information_schema describes it.
-type tableColumn struct {
-	name, dataType string
-	def            string // the rest of its definition, for comparing
-	nullable       bool
 }
 
 // compareTables compares table in the database of ref (the reference) with table in the
@@ -63,9 +58,9 @@ func compareTables(ctx context.Context, ref, cp *sql.DB, table string) (*differe
 		return nil, fmt.Errorf("compare: copy: %w", err)
 	}
 	d.schema = diffDefinitions(refDef, copyDef)
-	var cols []tableColumn
+	var cols []schema.Column
 	for _, c := range refCols {
-		if slices.ContainsFunc(copyCols, func(o tableColumn) bool { return strings.EqualFold(o.name, c.name) }) {
+		if slices.ContainsFunc(copyCols, func(o schema.Column) bool { return strings.EqualFold(o.Name, c.Name) }) {
 			cols = append(cols, c)
 		}
 	}
@@ -148,7 +143,7 @@ func diffDefinitions(ref, cp map[string]string) []string {
 
 // rowKey chooses the columns that identify a row (indices into cols): the reference's primary
 // key, else its first unique key of whole NOT NULL columns; nil compares whole rows.
-func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []tableColumn) ([]int, error) {
+func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []schema.Column) ([]int, error) {
 	type index struct {
 		cols []int
 		ok   bool
@@ -164,8 +159,8 @@ func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []tableColum
 			idx[s[0]] = x
 			order = append(order, s[0])
 		}
-		i := slices.IndexFunc(cols, func(c tableColumn) bool { return strings.EqualFold(c.name, s[1]) })
-		x.ok = x.ok && i >= 0 && s[2] == "0" && !cols[i].nullable
+		i := slices.IndexFunc(cols, func(c schema.Column) bool { return strings.EqualFold(c.Name, s[1]) })
+		x.ok = x.ok && i >= 0 && s[2] == "0" && !cols[i].Nullable
 		if i >= 0 {
 			x.cols = append(x.cols, i)
 		}
@@ -183,10 +178,10 @@ func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []tableColum
 
 // rows compares the tables' rows by key. Without a key, rows are compared whole, as a
 // multiset: a changed row then shows as one lost and one added.
-func (d *difference) rows(ctx context.Context, rc, cc *sql.Conn, table string, cols []tableColumn, key []int) error {
+func (d *difference) rows(ctx context.Context, rc, cc *sql.Conn, table string, cols []schema.Column, key []int) error {
 	names := make([]string, len(cols))
 	for i, c := range cols {
-		names[i] = identLit(c.name)
+		names[i] = identLit(c.Name)
 	}
 	query := "SELECT " + strings.Join(names, ", ") + " FROM " + identLit(table)
 	ref := map[string][]rowDigest{}
@@ -244,7 +239,7 @@ type rowDigest struct {
 }
 
 // digest returns a row's key (its key columns' values, or its hash without a key) and digest.
-func digest(vals []sql.RawBytes, key []int, cols []tableColumn) (string, rowDigest) {
+func digest(vals []sql.RawBytes, key []int, cols []schema.Column) (string, rowDigest) {
 	h := sha256.New()
 	var n [8]byte
 	for _, v := range vals {
@@ -269,7 +264,7 @@ func digest(vals []sql.RawBytes, key []int, cols []tableColumn) (string, rowDige
 	var k strings.Builder
 	parts := make([]string, len(labelCols))
 	for j, i := range labelCols {
-		parts[j] = cols[i].name + "=" + labelValue(vals[i], cols[i].dataType)
+		parts[j] = cols[i].Name + "=" + labelValue(vals[i], cols[i].DataType)
 		binary.BigEndian.PutUint64(n[:], uint64(len(vals[i])))
 		k.Write(n[:])
 		k.Write(vals[i])

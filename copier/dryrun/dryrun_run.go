@@ -16,6 +16,7 @@ import (
 	_ "github.com/pingcap/tidb/pkg/parser/test_driver"
 
 	"github.com/schema-guard/schema-guard/copier"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Run runs the online copier on sampled data against the plain ALTER. copyDB and refDB are
@@ -306,18 +307,18 @@ func plainAlter(ctx context.Context, db *sql.DB, stmt string) (refused, err erro
 	return nil, nil
 }
 
-// describe reads the table's columns and its definition as lines to compare: one per column,
+// describe reads the table's columns (the fields of the model the comparison needs: Name,
+// Type, DataType, Nullable, Collation) and its definition as lines to compare: one per column,
 // per index and for the table's options.
-func describe(ctx context.Context, conn *sql.Conn, table string) ([]tableColumn, map[string]string, error) {
+func describe(ctx context.Context, conn *sql.Conn, table string) ([]schema.Column, map[string]string, error) {
 	def := map[string]string{}
-	var cols []tableColumn
+	var cols []schema.Column
 	err := queryEach(ctx, conn, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COALESCE(COLUMN_DEFAULT, 'NULL'),
 		COALESCE(COLLATION_NAME, ''), EXTRA, COALESCE(GENERATION_EXPRESSION, ''), ORDINAL_POSITION
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
 		[]any{table}, func(s []string) {
-			c := tableColumn{name: s[0], dataType: strings.ToLower(s[1]), nullable: s[3] == "YES"}
-			c.def = fmt.Sprintf("%s null=%s default=%s collate=%s %s %s position %s", s[2], s[3], s[4], s[5], s[6], s[7], s[8])
-			def["column "+strings.ToLower(c.name)] = c.def
+			c := schema.Column{Name: s[0], DataType: strings.ToLower(s[1]), Type: s[2], Nullable: s[3] == "YES", Collation: s[5]}
+			def["column "+strings.ToLower(c.Name)] = fmt.Sprintf("%s null=%s default=%s collate=%s %s %s position %s", s[2], s[3], s[4], s[5], s[6], s[7], s[8])
 			cols = append(cols, c)
 		})
 	if err != nil {
