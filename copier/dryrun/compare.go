@@ -181,9 +181,9 @@ func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []schema.Col
 func (d *difference) rows(ctx context.Context, rc, cc *sql.Conn, table string, cols []schema.Column, key []int) error {
 	names := make([]string, len(cols))
 	for i, c := range cols {
-		names[i] = identLit(c.Name)
+		names[i] = schema.QuoteIdent(c.Name)
 	}
-	query := "SELECT " + strings.Join(names, ", ") + " FROM " + identLit(table)
+	query := "SELECT " + strings.Join(names, ", ") + " FROM " + schema.QuoteIdent(table)
 	ref := map[string][]rowDigest{}
 	err := scanRows(ctx, rc, query, len(cols), func(vals []sql.RawBytes) {
 		d.refRows++

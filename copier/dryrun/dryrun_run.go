@@ -252,7 +252,7 @@ func restoreNode(n ast.Node) (string, error) {
 // out: they choose how the server would run it, and the copier runs it its own way.
 func indexClause(ci *ast.CreateIndexStmt) (string, error) {
 	var b strings.Builder
-	b.WriteString("ALTER TABLE " + identLit(ci.Table.Name.O) + " ADD ")
+	b.WriteString("ALTER TABLE " + schema.QuoteIdent(ci.Table.Name.O) + " ADD ")
 	switch ci.KeyType {
 	case ast.IndexKeyTypeUnique:
 		b.WriteString("UNIQUE ")
@@ -264,7 +264,7 @@ func indexClause(ci *ast.CreateIndexStmt) (string, error) {
 	default:
 		return "", errors.New("an index kind MySQL and MariaDB do not have")
 	}
-	b.WriteString("INDEX " + identLit(ci.IndexName) + " (")
+	b.WriteString("INDEX " + schema.QuoteIdent(ci.IndexName) + " (")
 	for i, part := range ci.IndexPartSpecifications {
 		if i > 0 {
 			b.WriteString(", ")
