@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // errDiverged is a chunk whose checksum differs between the original and the shadow.
@@ -39,8 +41,8 @@ type chunkSQL struct {
 func newChunkSQL(share string, n names, key, skey *chunkKey, cols *copyColumns) *chunkSQL {
 	c := &chunkSQL{n: n, key: key, share: share, keyCols: key.names(), skeyCols: skey.names(), skeyIndex: skey.index, skey: skey}
 	c.order = qnames("", c.keyCols)
-	c.insertHead = "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") SELECT " + qnames("", cols.src) +
-		" FROM " + qname(n.table) + " FORCE INDEX (" + qname(key.index) + ") WHERE "
+	c.insertHead = "INSERT INTO " + schema.QuoteIdent(n.shadow) + " (" + qnames("", cols.dst) + ") SELECT " + qnames("", cols.src) +
+		" FROM " + schema.QuoteIdent(n.table) + " FORCE INDEX (" + schema.QuoteIdent(key.index) + ") WHERE "
 	var src, dst []string
 	var nullable []bool
 	for _, i := range cols.checked {
@@ -48,10 +50,10 @@ func newChunkSQL(share string, n names, key, skey *chunkKey, cols *copyColumns) 
 		nullable = append(nullable, cols.nullable[i])
 	}
 	cast := cols.mixedCollations
-	c.crcOrig = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(src, nullable, cast) + "), 0) FROM " + qname(n.table) +
-		" FORCE INDEX (" + qname(key.index) + ") WHERE "
-	c.crcShadow = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(dst, nullable, cast) + "), 0) FROM " + qname(n.shadow) +
-		" FORCE INDEX (" + qname(skey.index) + ") WHERE "
+	c.crcOrig = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(src, nullable, cast) + "), 0) FROM " + schema.QuoteIdent(n.table) +
+		" FORCE INDEX (" + schema.QuoteIdent(key.index) + ") WHERE "
+	c.crcShadow = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(dst, nullable, cast) + "), 0) FROM " + schema.QuoteIdent(n.shadow) +
+		" FORCE INDEX (" + schema.QuoteIdent(skey.index) + ") WHERE "
 	return c
 }
 
@@ -227,7 +229,7 @@ func (w *worker) clearShadow(ctx context.Context, srng string) error {
 	for i := range raw {
 		dest[i] = &raw[i]
 	}
-	q := "SELECT " + qnames("", s.skeyCols) + " FROM " + qname(s.n.shadow) + " FORCE INDEX (" + qname(s.skeyIndex) + ") WHERE " + srng
+	q := "SELECT " + qnames("", s.skeyCols) + " FROM " + schema.QuoteIdent(s.n.shadow) + " FORCE INDEX (" + schema.QuoteIdent(s.skeyIndex) + ") WHERE " + srng
 	err := eachRow(ctx, w.conn, q, nil, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
 			return err
@@ -243,7 +245,7 @@ func (w *worker) clearShadow(ctx context.Context, srng string) error {
 		return fmt.Errorf("read the shadow's range: %w", err)
 	}
 	for _, k := range keys {
-		if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+qname(s.n.shadow)+" WHERE "+k); err != nil {
+		if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+schema.QuoteIdent(s.n.shadow)+" WHERE "+k); err != nil {
 			return fmt.Errorf("clear the shadow's range: %w", err)
 		}
 	}

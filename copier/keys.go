@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file writes the key conditions of the copy's queries. Key values are read from the
@@ -75,7 +77,7 @@ func upTo(prefix string, cols []string, lits []string) string {
 }
 
 func compare(prefix string, cols, lits []string, op, last string) string {
-	c := prefix + qname(cols[0])
+	c := prefix + schema.QuoteIdent(cols[0])
 	if len(cols) == 1 {
 		return c + " " + last + " " + lits[0]
 	}
@@ -95,7 +97,7 @@ func keyRange(cols []string, lo, hi []string) string {
 func keyMatch(cols, lits []string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = qname(c) + " = " + lits[i]
+		parts[i] = schema.QuoteIdent(c) + " = " + lits[i]
 	}
 	return "(" + strings.Join(parts, " AND ") + ")"
 }
@@ -104,7 +106,7 @@ func keyMatch(cols, lits []string) string {
 func keyEquals(cols []string, row string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = qname(c) + " = " + row + "." + qname(c)
+		parts[i] = schema.QuoteIdent(c) + " = " + row + "." + schema.QuoteIdent(c)
 	}
 	return strings.Join(parts, " AND ")
 }
@@ -118,7 +120,7 @@ func keyDisplay(cols []column, row string) string {
 	}
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		v := row + qname(c.Name)
+		v := row + schema.QuoteIdent(c.Name)
 		switch {
 		case isIntegerType(c.DataType), c.DataType == "decimal", c.DataType == "year":
 		case c.DataType == "binary", c.DataType == "varbinary":

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // maxIdent is the longest identifier MySQL and MariaDB accept, in characters.
@@ -67,11 +69,6 @@ func shortHash(s string, n int) string {
 	return hex.EncodeToString(sum[:])[:n]
 }
 
-// qname quotes an identifier with backquotes.
-func qname(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-}
-
 // qnames quotes identifiers and joins them with ", ", optionally qualified ("NEW.").
 func qnames(prefix string, cols []string) string {
 	var b strings.Builder
@@ -80,7 +77,7 @@ func qnames(prefix string, cols []string) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(prefix)
-		b.WriteString(qname(c))
+		b.WriteString(schema.QuoteIdent(c))
 	}
 	return b.String()
 }

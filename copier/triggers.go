@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // The triggers capture the application's writes to the original table while the copy runs.
@@ -38,11 +39,11 @@ type triggerSpec struct {
 // before INSERT, so that no row reaches the shadow before its later changes are captured too.
 func triggerSpecs(n names, key *chunkKey, cols *copyColumns, verbosity bool) []triggerSpec {
 	keyCols := key.names()
-	insert := "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
-	deleteOld := "DELETE FROM " + qname(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
+	insert := "INSERT INTO " + schema.QuoteIdent(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
+	deleteOld := "DELETE FROM " + schema.QuoteIdent(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
 	unchanged := make([]string, len(keyCols))
 	for i, c := range keyCols {
-		unchanged[i] = "OLD." + qname(c) + " <=> NEW." + qname(c)
+		unchanged[i] = "OLD." + schema.QuoteIdent(c) + " <=> NEW." + schema.QuoteIdent(c)
 	}
 	update := `IF ` + strings.Join(unchanged, " AND ") + ` THEN
     BEGIN
@@ -83,7 +84,7 @@ func triggerBody(n names, key *chunkKey, op, row, stmts string, verbosity bool) 
   DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, SQLWARNING
   BEGIN
     GET DIAGNOSTICS CONDITION 1 sg_errno = MYSQL_ERRNO, sg_msg = MESSAGE_TEXT;
-    INSERT INTO ` + qname(n.errors) + ` (op, errno, message, row_key)
+    INSERT INTO ` + schema.QuoteIdent(n.errors) + ` (op, errno, message, row_key)
       VALUES ('` + op + `', sg_errno, sg_msg, ` + keyDisplay(key.columns, row) + `);
   END;
   BEGIN
@@ -126,7 +127,7 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 // session's lock_wait_timeout and retried.
 // A zone other than "" is the time zone the triggers convert in (session.go).
 func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey, cols *copyColumns, attempts int, verbosity bool, zone string) error {
-	lock := "LOCK TABLES " + qname(n.table) + " WRITE, " + qname(n.shadow) + " WRITE, " + qname(n.errors) + " WRITE"
+	lock := "LOCK TABLES " + schema.QuoteIdent(n.table) + " WRITE, " + schema.QuoteIdent(n.shadow) + " WRITE, " + schema.QuoteIdent(n.errors) + " WRITE"
 	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
 		return fmt.Errorf("lock the table to create the triggers: %w", err)
 	}
@@ -138,7 +139,7 @@ func createTriggers(ctx context.Context, conn *sql.Conn, n names, key *chunkKey,
 		if zone != "" {
 			body = zonedBody(body, zone)
 		}
-		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n" + body
+		stmt := "CREATE TRIGGER " + schema.QuoteIdent(t.name) + " AFTER " + t.event + " ON " + schema.QuoteIdent(n.table) + " FOR EACH ROW\n" + body
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create trigger %s: %w", t.name, err)
 		}
@@ -157,7 +158,7 @@ func readTriggerError(ctx context.Context, q querier, n names) (*triggerError, e
 	var te triggerError
 	var msg, key sql.NullString
 	var errno sql.NullInt64
-	err := q.QueryRowContext(ctx, "SELECT op, errno, message, row_key FROM "+qname(n.errors)+" ORDER BY id LIMIT 1").Scan(&te.op, &errno, &msg, &key)
+	err := q.QueryRowContext(ctx, "SELECT op, errno, message, row_key FROM "+schema.QuoteIdent(n.errors)+" ORDER BY id LIMIT 1").Scan(&te.op, &errno, &msg, &key)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
