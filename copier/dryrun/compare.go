@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -92,24 +93,23 @@ func compareSession(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// queryEach runs a query whose columns are all read as text (NULL as "").
+// queryEach runs a query whose columns are all read as text (NULL as ""). It reads the rows
+// with introspect.QueryRows, the row iterator the copier and the introspection use too.
 func queryEach(ctx context.Context, conn *sql.Conn, query string, args []any, each func([]string)) error {
-	rows, err := conn.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	n, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]sql.NullString, len(n))
-	dest := make([]any, len(n))
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+	var vals []sql.NullString
+	var dest []any
+	return introspect.QueryRows(ctx, conn, query, args, func(r *sql.Rows) error {
+		if dest == nil {
+			n, err := r.Columns()
+			if err != nil {
+				return err
+			}
+			vals, dest = make([]sql.NullString, len(n)), make([]any, len(n))
+			for i := range vals {
+				dest[i] = &vals[i]
+			}
+		}
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		s := make([]string, len(vals))
@@ -117,8 +117,8 @@ func queryEach(ctx context.Context, conn *sql.Conn, query string, args []any, ea
 			s[i] = v.String
 		}
 		each(s)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // diffDefinitions says, sorted, where the copy's definition differs from the reference's.
@@ -293,22 +293,19 @@ func labelValue(v sql.RawBytes, dataType string) string {
 var numericTypes = map[string]bool{"tinyint": true, "smallint": true, "mediumint": true, "int": true,
 	"bigint": true, "decimal": true, "float": true, "double": true, "year": true, "bit": true}
 
+// scanRows runs query, whose rows have n columns, and calls each with every row's raw values,
+// which are valid only during the call.
 func scanRows(ctx context.Context, conn *sql.Conn, query string, n int, each func([]sql.RawBytes)) error {
-	rows, err := conn.QueryContext(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	vals := make([]sql.RawBytes, n)
 	dest := make([]any, n)
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+	return introspect.QueryRows(ctx, conn, query, nil, func(r *sql.Rows) error {
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		each(vals)
-	}
-	return rows.Err()
+		return nil
+	})
 }
