@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -230,7 +231,7 @@ func (w *worker) clearShadow(ctx context.Context, srng string) error {
 		dest[i] = &raw[i]
 	}
 	q := "SELECT " + qnames("", s.skeyCols) + " FROM " + schema.QuoteIdent(s.n.shadow) + " FORCE INDEX (" + schema.QuoteIdent(s.skeyIndex) + ") WHERE " + srng
-	err := eachRow(ctx, w.conn, q, nil, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, w.conn, q, nil, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
@@ -270,7 +271,7 @@ func (w *worker) warning(ctx context.Context) (*warning, error) {
 		return nil, nil
 	}
 	var first *warning
-	err := eachRow(ctx, w.conn, "SHOW WARNINGS", nil, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, w.conn, "SHOW WARNINGS", nil, func(r *sql.Rows) error {
 		var x warning
 		if err := r.Scan(&x.level, &x.code, &x.message); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -97,7 +98,7 @@ func readChildKeys(ctx context.Context, q querier, table string) ([]childKey, er
 		ORDER BY rc.TABLE_NAME, rc.CONSTRAINT_NAME, k.ORDINAL_POSITION`
 	var keys []childKey
 	var elsewhere []string
-	err := eachRow(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
 		var here bool
 		var child, name, col, ref string
 		if err := r.Scan(&here, &child, &name, &col, &ref); err != nil {

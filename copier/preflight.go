@@ -57,7 +57,7 @@ func readTable(ctx context.Context, q querier, f schema.Flavor, table string) (*
 	const query = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, IS_NULLABLE,
 		COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
 		ORDER BY ORDINAL_POSITION`
-	err = eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+	err = introspect.QueryRows(ctx, q, query, []any{table}, func(r *sql.Rows) error {
 		var c column
 		var charset, collation, nullable, def, extra sql.NullString
 		if err := r.Scan(&c.Name, &c.DataType, &c.Type, &charset, &collation, &nullable, &def, &extra); err != nil {
@@ -133,7 +133,7 @@ func findKey(ctx context.Context, q querier, f schema.Flavor, t *tableInfo, tabl
 		usable bool
 	}
 	var indexes []*index
-	err := eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, []any{table}, func(r *sql.Rows) error {
 		var name string
 		var col sql.NullString
 		var sub sql.NullInt64
@@ -183,7 +183,7 @@ func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []
 	if err := q.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&current); err != nil {
 		return nil, nil, fmt.Errorf("read foreign keys: %w", err)
 	}
-	err = eachRow(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
+	err = introspect.QueryRows(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
 		var schemaName, child, name, parent, parentSchema string
 		if err := r.Scan(&schemaName, &child, &name, &parent, &parentSchema); err != nil {
 			return err
@@ -208,7 +208,7 @@ func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []
 // tableTriggers names the triggers on table.
 func tableTriggers(ctx context.Context, q querier, table string) ([]string, error) {
 	var out []string
-	err := eachRow(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME",
+	err := introspect.QueryRows(ctx, q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME",
 		[]any{table}, func(r *sql.Rows) error {
 			var name string
 			err := r.Scan(&name)
@@ -253,7 +253,7 @@ func existing(ctx context.Context, q querier, query string, names []string) ([]s
 		args[i] = n
 	}
 	var found []string
-	err := eachRow(ctx, q, query, args, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, args, func(r *sql.Rows) error {
 		var name string
 		err := r.Scan(&name)
 		found = append(found, name)
@@ -269,11 +269,6 @@ func existing(ctx context.Context, q querier, query string, names []string) ([]s
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// eachRow runs query and calls scan for each row.
-func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
-	return introspect.QueryRows(ctx, q, query, args, scan)
 }
 
 // ReferencedBy names the foreign keys of other tables that reference table in the database db

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -181,7 +182,7 @@ func hashText(s string) string {
 // triggerIdents reads the copier's triggers on the table.
 func (r *run) triggerIdents(ctx context.Context) (map[string]triggerIdent, error) {
 	out := map[string]triggerIdent{}
-	err := eachRow(ctx, r.guard, `SELECT TRIGGER_NAME, ACTION_STATEMENT, CAST(UNIX_TIMESTAMP(CREATED) AS CHAR), SQL_MODE
+	err := introspect.QueryRows(ctx, r.guard, `SELECT TRIGGER_NAME, ACTION_STATEMENT, CAST(UNIX_TIMESTAMP(CREATED) AS CHAR), SQL_MODE
 		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME IN (?, ?, ?)`,
 		[]any{r.n.table, r.n.insTrigger, r.n.updTrigger, r.n.delTrigger}, func(rows *sql.Rows) error {
 			var name, body string
@@ -347,7 +348,7 @@ func sameRenames(a, b map[string]string) bool {
 // and deletes the others' rows: their ranges are copied again.
 func (r *run) readChunks(ctx context.Context) (*resumeState, error) {
 	byLo := map[string][]doneChunk{}
-	err := eachRow(ctx, r.guard, "SELECT id, seq, lo, hi, row_count FROM "+schema.QuoteIdent(r.n.checkpoint)+" WHERE seq > 0 ORDER BY id DESC", nil, func(rows *sql.Rows) error {
+	err := introspect.QueryRows(ctx, r.guard, "SELECT id, seq, lo, hi, row_count FROM "+schema.QuoteIdent(r.n.checkpoint)+" WHERE seq > 0 ORDER BY id DESC", nil, func(rows *sql.Rows) error {
 		var c doneChunk
 		var lo, hi sql.NullString
 		if err := rows.Scan(&c.id, &c.seq, &lo, &hi, &c.rows); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -91,7 +92,7 @@ func sameKey(ctx context.Context, q querier, f schema.Flavor, shadow *tableInfo,
 	// The unique index on exactly these columns, by whatever name the ALTER gave it.
 	want := strings.ToLower(strings.Join(key.names(), ","))
 	var found string
-	err := eachRow(ctx, q, `SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX), MAX(SUB_PART IS NOT NULL)
+	err := introspect.QueryRows(ctx, q, `SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX), MAX(SUB_PART IS NOT NULL)
 		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0
 		GROUP BY INDEX_NAME ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME`, []any{name}, func(r *sql.Rows) error {
 		var idx, cols string
