@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/internal/testenv/imageserver"
 )
 
 // TestRunOnZonedServer runs the value tests that need a server whose global time zone is not
-// UTC and whose sql_mode refuses zero dates: a private server of each image (testenv.ZoneServerArgs).
+// UTC and whose sql_mode refuses zero dates: a private server of each image (imageserver.ZoneArgs).
 func TestRunOnZonedServer(t *testing.T) {
 	testenv.EachImage(t, func(t *testing.T, img testenv.ServerImage) {
-		newDB := testenv.ContainerServer(t, img.Ref, testenv.ZoneServerArgs)
+		newDB := imageserver.Start(t, img.Ref, imageserver.ZoneArgs)
 		t.Run("timestamp conversions", func(t *testing.T) { testZoneConversions(t, newDB) })
 		t.Run("default current_timestamp", func(t *testing.T) { testZoneDefault(t, newDB) })
 		t.Run("sql_mode", func(t *testing.T) { testServerSQLMode(t, newDB) })

@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/internal/testenv/imageserver"
 )
 
 // TestDryRunOnZonedServer dry-runs TIMESTAMP conversions on a private server of each image
 // whose global time zone is not UTC and whose sql_mode refuses zero dates
-// (testenv.ZoneServerArgs), as the copier's TestRunOnZonedServer runs them for real.
+// (imageserver.ZoneArgs), as the copier's TestRunOnZonedServer runs them for real.
 func TestDryRunOnZonedServer(t *testing.T) {
 	testenv.EachImage(t, func(t *testing.T, img testenv.ServerImage) {
-		newDB := testenv.ContainerServer(t, img.Ref, testenv.ZoneServerArgs)
+		newDB := imageserver.Start(t, img.Ref, imageserver.ZoneArgs)
 		testZoneDryRun(t, newDB)
 	})
 }

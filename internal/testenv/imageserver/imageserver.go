@@ -1,4 +1,7 @@
-package testenv
+// Package imageserver starts a private server from a test image, with global settings the
+// shared test servers must not be given. It is its own package so that only the tests that
+// start such a server link testcontainers.
+package imageserver
 
 import (
 	"context"
@@ -11,27 +14,29 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-// ZoneServerArgs are the global settings of the private server (ContainerServer) the copier's
+// ZoneArgs are the global settings of the private server (Start) the copier's
 // value tests and the dry run's need, which the shared test servers must not be given: a time zone two hours east of UTC, and a strict
 // sql_mode that refuses zero dates and zero parts in dates (MySQL's default, not MariaDB's).
-var ZoneServerArgs = []string{
+var ZoneArgs = []string{
 	"--default-time-zone=+02:00",
 	"--sql-mode=STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
 	"--innodb_flush_log_at_trx_commit=0",
 	"--performance_schema=OFF",
 }
 
-// ContainerServer starts a server from the image with the given server options (the images'
+// Start starts a server from the image with the given server options (the images'
 // entrypoint passes its arguments to the server) and returns a function that creates a
 // database on it and a pool of root sessions bound to it. The container is removed when the
 // test ends.
-func ContainerServer(t *testing.T, image string, args []string) func(t *testing.T) (*sql.DB, string) {
+func Start(t *testing.T, image string, args []string) func(t *testing.T) (*sql.DB, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	password := "sg" + RandomHex(8)
+	password := "sg" + testenv.RandomHex(8)
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.Net = "root", password, "tcp"
 	req := testcontainers.ContainerRequest{
@@ -75,7 +80,7 @@ func ContainerServer(t *testing.T, image string, args []string) func(t *testing.
 	t.Cleanup(func() { admin.Close() })
 	return func(t *testing.T) (*sql.DB, string) {
 		t.Helper()
-		name := "sg_" + RandomHex(4)
+		name := "sg_" + testenv.RandomHex(4)
 		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 			t.Fatal(err)
 		}
