@@ -18,9 +18,10 @@ import (
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-// ZoneArgs are the global settings of the private server (Start) the copier's
-// value tests and the dry run's need, which the shared test servers must not be given: a time zone two hours east of UTC, and a strict
-// sql_mode that refuses zero dates and zero parts in dates (MySQL's default, not MariaDB's).
+// ZoneArgs are the global settings of the private server (Start) that the copier's value
+// tests and the dry run's need, which the shared test servers must not be given: a time zone
+// two hours east of UTC, and a strict sql_mode that refuses zero dates and zero parts in dates
+// (MySQL's default, not MariaDB's).
 var ZoneArgs = []string{
 	"--default-time-zone=+02:00",
 	"--sql-mode=STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
