@@ -84,8 +84,9 @@ func qnames(prefix string, cols []string) string {
 
 // sqlString is a single-quoted SQL string literal that reads the same under any sql_mode
 // (NO_BACKSLASH_ESCAPES or not): backslashes and quotes are written as hex escapes' equivalent.
-// Not schema.QuoteString, whose backslash escapes change meaning under NO_BACKSLASH_ESCAPES,
-// which the copier's sessions may run with (the server's own sql_mode).
+// Not schema.QuoteString, whose backslash escapes change meaning under NO_BACKSLASH_ESCAPES:
+// the copier's literals must read the same in every session, those that run in the server's
+// own sql_mode (asServer) included.
 func sqlString(s string) string {
 	if !strings.ContainsAny(s, "'\\\x00\n\r\x1a") {
 		return "'" + s + "'"
