@@ -12,6 +12,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/schema-guard/schema-guard/copier"
+	"github.com/schema-guard/schema-guard/copier/dryrun"
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/report"
 	"github.com/schema-guard/schema-guard/rules"
@@ -51,7 +52,7 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s:%d", st.File, st.Line)
-	opts := copier.DryRunOptions{
+	opts := dryrun.Options{
 		Before: before, After: after, CreateTable: createTable, Alter: st.Text,
 		Rows: s.opts.SampleRows, ReferencedBy: referencedBy, Seed: int64(h.Sum64() >> 1), Flavor: s.srv.Flavor,
 	}
@@ -69,7 +70,7 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 		}
 	}
 	s.opts.Log.Info("dry-running the online copier", "file", st.File, "line", st.Line, "table", table)
-	v, err := copier.DryRun(ctx, copyDB.DB, refDB.DB, opts)
+	v, err := dryrun.Run(ctx, copyDB.DB, refDB.DB, opts)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -95,7 +96,7 @@ func (c *compat) dryRun(ctx context.Context, st *migrations.Statement, table str
 	}, nil
 }
 
-// dryRunVerdicts maps the copier's verdicts to the rules'.
+// dryRunVerdicts maps the dry run's verdicts to the rules'.
 var dryRunVerdicts = map[string]rules.DryRunVerdict{
-	copier.Lossless: rules.Lossless, copier.Lossy: rules.Lossy, copier.Refused: rules.Refused, copier.Failed: rules.Failed,
+	dryrun.Lossless: rules.Lossless, dryrun.Lossy: rules.Lossy, dryrun.Refused: rules.Refused, dryrun.Failed: rules.Failed,
 }

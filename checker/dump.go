@@ -97,7 +97,7 @@ func (s *Session) seedRows(ctx context.Context, t *schema.Table) ([]string, erro
 		for i, r := range batch {
 			tuples[i] = tbl.tuple(r)
 		}
-		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s (%s) VALUES\n  %s", ident(t.Name),
+		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s (%s) VALUES\n  %s", schema.QuoteIdent(t.Name),
 			strings.Join(idents(columnNames(t.Columns)), ", "), strings.Join(tuples, ",\n  ")))
 	}
 	return stmts, nil

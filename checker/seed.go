@@ -162,11 +162,11 @@ func (t seedTable) tuple(r []runner.Value) string {
 }
 
 func (t seedTable) insert(r []runner.Value) string {
-	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", ident(t.name), strings.Join(idents(columnNames(t.cols)), ", "), t.tuple(r))
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", schema.QuoteIdent(t.name), strings.Join(idents(columnNames(t.cols)), ", "), t.tuple(r))
 }
 
 func (t seedTable) delete(r []runner.Value) string {
-	return fmt.Sprintf("DELETE FROM %s WHERE %s", ident(t.name), t.where(r))
+	return fmt.Sprintf("DELETE FROM %s WHERE %s", schema.QuoteIdent(t.name), t.where(r))
 }
 
 // update sets the columns of `from` that differ from `to`'s.
@@ -174,17 +174,17 @@ func (t seedTable) update(to, from []runner.Value) string {
 	var set []string
 	for i, c := range t.cols {
 		if !sameValue(to[i], from[i]) {
-			set = append(set, ident(c.Name)+" = "+literal(to[i], c))
+			set = append(set, schema.QuoteIdent(c.Name)+" = "+literal(to[i], c))
 		}
 	}
-	return fmt.Sprintf("UPDATE %s SET %s WHERE %s", ident(t.name), strings.Join(set, ", "), t.where(to))
+	return fmt.Sprintf("UPDATE %s SET %s WHERE %s", schema.QuoteIdent(t.name), strings.Join(set, ", "), t.where(to))
 }
 
 func (t seedTable) where(r []runner.Value) string {
 	var conds []string
 	for _, k := range t.key {
 		i := t.col(k)
-		conds = append(conds, ident(t.cols[i].Name)+" = "+literal(r[i], t.cols[i]))
+		conds = append(conds, schema.QuoteIdent(t.cols[i].Name)+" = "+literal(r[i], t.cols[i]))
 	}
 	return strings.Join(conds, " AND ")
 }
@@ -251,12 +251,10 @@ func columnNames(cols []*schema.Column) []string {
 	return names
 }
 
-func ident(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
-
 func idents(names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = ident(n)
+		out[i] = schema.QuoteIdent(n)
 	}
 	return out
 }

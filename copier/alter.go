@@ -9,6 +9,7 @@ import (
 	tmysql "github.com/pingcap/tidb/pkg/parser/mysql"
 
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // alterPlan is what the copier reads from the ALTER before it creates anything. The TiDB
@@ -69,7 +70,7 @@ func parseAlter(table, text string, renames map[string]string) (*alterPlan, erro
 			return nil, &Refusal{Reason: fmt.Sprintf("the ALTER is on %s, not on %s", head.qualified(), table), BadInput: true}
 		}
 	}
-	stmts := []migrations.Statement{{Text: "ALTER TABLE " + qname(table) + " " + clauses}}
+	stmts := []migrations.Statement{{Text: "ALTER TABLE " + schema.QuoteIdent(table) + " " + clauses}}
 	migrations.NewParser().Parse(stmts)
 	n, ok := stmts[0].Node.(*ast.AlterTableStmt)
 	if !ok {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/internal/sqllex"
 )
 
 // The TiDB parser refuses an ALTER that names a character set or collation it does not know,
@@ -102,34 +104,20 @@ const (
 // an optional =), by standIn. Quoted strings, identifiers and comments are passed over whole,
 // so a column or a comment of the same name is left alone.
 func replaceCharsetName(text, name, standIn string) string {
-	s := scanner{text: text}
+	toks, _ := sqllex.Tokens(text)
 	var b strings.Builder
 	last := 0
-	var prev, prev2 string
-	for s.pos < len(text) {
-		s.skip()
-		if s.pos >= len(text) {
-			break
-		}
-		start := s.pos
-		if c := text[s.pos]; c == '\'' || c == '"' || c == '`' {
-			if !s.quoted(c) {
-				break
-			}
-		} else if w := s.word(); w == "" {
-			s.pos++
-		}
-		tok := text[start:s.pos]
-		if tok == "=" {
+	var prev, prev2 sqllex.Token
+	for _, t := range toks {
+		if t.Kind == sqllex.Punct && t.Text == "=" {
 			continue
 		}
-		after := strings.EqualFold(prev, "CHARSET") || strings.EqualFold(prev, "COLLATE") ||
-			(strings.EqualFold(prev, "SET") && strings.EqualFold(prev2, "CHARACTER"))
-		if after && strings.EqualFold(strings.Trim(tok, "'\"`"), name) {
-			b.WriteString(text[last:start] + standIn)
-			last = s.pos
+		after := prev.Is("CHARSET") || prev.Is("COLLATE") || (prev.Is("SET") && prev2.Is("CHARACTER"))
+		if after && t.Kind != sqllex.Punct && strings.EqualFold(t.Text, name) {
+			b.WriteString(text[last:t.Start] + standIn)
+			last = t.End
 		}
-		prev2, prev = prev, tok
+		prev2, prev = prev, t
 	}
 	b.WriteString(text[last:])
 	return b.String()

@@ -29,6 +29,10 @@ func TestSplitAlter(t *testing.T) {
 		{text: "alter table if  exists db.t add c int", head: true, schema: "db", table: "t", clauses: "add c int"},
 		{text: "ALTER TABLE `if` ADD c INT", head: true, table: "if", clauses: "ADD c INT"},
 		{text: "ALTER TABLE IF t ADD c INT", err: "IF without EXISTS"},
+		{text: "ALTER TABLE t ADD c INT /* open", head: true, table: "t", clauses: "ADD c INT /* open"},
+		{text: "ALTER TABLE db.t /* x */ ADD c INT", head: true, schema: "db", table: "t", clauses: "/* x */ ADD c INT"},
+		{text: "ALTER TABLE t ADD c INT; 'open", err: "more than one statement"},
+		{text: "ALTER TABLE t ADD c INT; /* open", head: true, table: "t", clauses: "ADD c INT"},
 	}
 	for _, tt := range tests {
 		head, clauses, err := splitAlter(tt.text)

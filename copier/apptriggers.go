@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -39,7 +40,7 @@ type appTrigger struct {
 // runs them.
 func readAppTriggers(ctx context.Context, q querier, n names) ([]appTrigger, error) {
 	var out []appTrigger
-	err := eachRow(ctx, q, `SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER,
+	err := introspect.QueryRows(ctx, q, `SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER,
 			SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION
 		FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?
 		ORDER BY EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER`, []any{n.table}, func(r *sql.Rows) error {
@@ -88,8 +89,8 @@ func isASCII(s string) bool {
 func (a appTrigger) statement(name, table string) string {
 	at := strings.LastIndexByte(a.definer, '@')
 	definer := schema.QuoteString(a.definer[:at]) + "@" + schema.QuoteString(a.definer[at+1:])
-	return "CREATE DEFINER=" + definer + " TRIGGER " + qname(name) + " " + a.timing + " " + a.event +
-		" ON " + qname(table) + " FOR EACH ROW " + a.body
+	return "CREATE DEFINER=" + definer + " TRIGGER " + schema.QuoteIdent(name) + " " + a.timing + " " + a.event +
+		" ON " + schema.QuoteIdent(table) + " FOR EACH ROW " + a.body
 }
 
 // settings is the SET that gives a session the trigger's sql_mode and character set.
@@ -132,7 +133,7 @@ func follows(app []appTrigger) map[string]string {
 // the rest, so that as many as can be are there when the lock ends, and names what to run.
 func recreateAppTriggers(ctx context.Context, conn *sql.Conn, app []appTrigger, table string) error {
 	for _, a := range app {
-		if _, err := conn.ExecContext(ctx, "DROP TRIGGER "+qname(a.name)); err != nil {
+		if _, err := conn.ExecContext(ctx, "DROP TRIGGER "+schema.QuoteIdent(a.name)); err != nil {
 			return fmt.Errorf("drop trigger %s to create it again with the copier's: %w", a.name, err)
 		}
 	}
@@ -160,7 +161,7 @@ func (r *run) tryAppTriggers(ctx context.Context) error {
 	name := sgName(r.n.table, "trg")
 	for _, a := range r.appTriggers {
 		err := createAppTrigger(ctx, conn, a, name, r.n.shadow)
-		if _, derr := conn.ExecContext(context.WithoutCancel(ctx), "DROP TRIGGER IF EXISTS "+qname(name)); derr != nil && err == nil {
+		if _, derr := conn.ExecContext(context.WithoutCancel(ctx), "DROP TRIGGER IF EXISTS "+schema.QuoteIdent(name)); derr != nil && err == nil {
 			return fmt.Errorf("copier: drop the test trigger: %w", derr)
 		}
 		if me := mysqlError(err); me != nil {
@@ -185,7 +186,7 @@ func (r *run) carryTriggers(ctx context.Context, h *hold, frozen bool) error {
 	}
 	var errs []error
 	for _, a := range r.appTriggers {
-		if _, err := r.guard.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+qname(a.name)); err != nil {
+		if _, err := r.guard.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+schema.QuoteIdent(a.name)); err != nil {
 			errs = append(errs, fmt.Errorf("drop trigger %s from the old table: %w", a.name, err))
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // rowHash is the CRC32 of a row's columns joined with '#', followed by a map of which nullable
@@ -15,13 +17,13 @@ func rowHash(cols []string, nullable []bool, cast bool) string {
 	vals := make([]string, 0, len(cols)+1)
 	var nulls []string
 	for i, c := range cols {
-		v := qname(c)
+		v := schema.QuoteIdent(c)
 		if cast {
 			v = "CAST(" + v + " AS BINARY)"
 		}
 		vals = append(vals, v)
 		if nullable[i] {
-			nulls = append(nulls, "ISNULL("+qname(c)+")")
+			nulls = append(nulls, "ISNULL("+schema.QuoteIdent(c)+")")
 		}
 	}
 	switch len(nulls) {
@@ -71,7 +73,7 @@ func (w *worker) findRow(ctx context.Context, rng string, cause error) error {
 	}
 	var total int64
 	s := w.sql
-	from := " FROM " + qname(s.n.table) + " FORCE INDEX (" + qname(s.key.index) + ") WHERE " + rng
+	from := " FROM " + schema.QuoteIdent(s.n.table) + " FORCE INDEX (" + schema.QuoteIdent(s.key.index) + ") WHERE " + rng
 	if err := w.conn.QueryRowContext(ctx, "SELECT COUNT(*)"+from+" "+s.share).Scan(&total); err != nil {
 		return fmt.Errorf("find the failing row: %w", err)
 	}

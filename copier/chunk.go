@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // errDiverged is a chunk whose checksum differs between the original and the shadow.
@@ -41,8 +44,8 @@ func newChunkSQL(share string, n names, kc *keyChoice, cols *copyColumns) *chunk
 	c := &chunkSQL{n: n, key: key, share: share, keyCols: key.names(), skey: skey, rkey: kc.rkey}
 	c.order = qnames("", c.keyCols)
 	c.sel = keySelect(key.columns)
-	c.insertHead = "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") SELECT " + qnames("", cols.src) +
-		" FROM " + qname(n.table) + " FORCE INDEX (" + qname(key.index) + ") WHERE "
+	c.insertHead = "INSERT INTO " + schema.QuoteIdent(n.shadow) + " (" + qnames("", cols.dst) + ") SELECT " + qnames("", cols.src) +
+		" FROM " + schema.QuoteIdent(n.table) + " FORCE INDEX (" + schema.QuoteIdent(key.index) + ") WHERE "
 	var src, dst []string
 	var nullable []bool
 	for _, i := range cols.checked {
@@ -50,10 +53,10 @@ func newChunkSQL(share string, n names, kc *keyChoice, cols *copyColumns) *chunk
 		nullable = append(nullable, cols.nullable[i])
 	}
 	cast := cols.mixedCollations
-	c.crcOrig = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(src, nullable, cast) + "), 0) FROM " + qname(n.table) +
-		" FORCE INDEX (" + qname(key.index) + ") WHERE "
-	c.crcShadow = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(dst, nullable, cast) + "), 0) FROM " + qname(n.shadow) +
-		" FORCE INDEX (" + qname(skey.index) + ") WHERE "
+	c.crcOrig = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(src, nullable, cast) + "), 0) FROM " + schema.QuoteIdent(n.table) +
+		" FORCE INDEX (" + schema.QuoteIdent(key.index) + ") WHERE "
+	c.crcShadow = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(dst, nullable, cast) + "), 0) FROM " + schema.QuoteIdent(n.shadow) +
+		" FORCE INDEX (" + schema.QuoteIdent(skey.index) + ") WHERE "
 	return c
 }
 
@@ -229,8 +232,8 @@ func (w *worker) clearShadow(ctx context.Context, srng string) error {
 	for i := range raw {
 		dest[i] = &raw[i]
 	}
-	q := "SELECT " + keySelect(s.rkey.columns) + " FROM " + qname(s.n.shadow) + " FORCE INDEX (" + qname(s.skey.index) + ") WHERE " + srng
-	err := eachRow(ctx, w.conn, q, nil, func(r *sql.Rows) error {
+	q := "SELECT " + keySelect(s.rkey.columns) + " FROM " + schema.QuoteIdent(s.n.shadow) + " FORCE INDEX (" + schema.QuoteIdent(s.skey.index) + ") WHERE " + srng
+	err := introspect.QueryRows(ctx, w.conn, q, nil, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
@@ -245,7 +248,7 @@ func (w *worker) clearShadow(ctx context.Context, srng string) error {
 		return fmt.Errorf("read the shadow's range: %w", err)
 	}
 	for _, k := range keys {
-		if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+qname(s.n.shadow)+" WHERE "+k); err != nil {
+		if _, err := w.conn.ExecContext(ctx, "DELETE FROM "+schema.QuoteIdent(s.n.shadow)+" WHERE "+k); err != nil {
 			return fmt.Errorf("clear the shadow's range: %w", err)
 		}
 	}
@@ -270,7 +273,7 @@ func (w *worker) warning(ctx context.Context) (*warning, error) {
 		return nil, nil
 	}
 	var first *warning
-	err := eachRow(ctx, w.conn, "SHOW WARNINGS", nil, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, w.conn, "SHOW WARNINGS", nil, func(r *sql.Rows) error {
 		var x warning
 		if err := r.Scan(&x.level, &x.code, &x.message); err != nil {
 			return err

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // cleanupTimeout bounds the cleanup at the end of a run, which runs on a fresh context: the
@@ -61,7 +63,7 @@ func dropObjects(ctx context.Context, conn *sql.Conn, n names, tables []string) 
 	}
 	var errs []error
 	for _, t := range n.triggers() {
-		if err := retryDDL(ctx, conn, "DROP TRIGGER IF EXISTS "+qname(t), 10); err != nil {
+		if err := retryDDL(ctx, conn, "DROP TRIGGER IF EXISTS "+schema.QuoteIdent(t), 10); err != nil {
 			errs = append(errs, fmt.Errorf("drop trigger %s: %w", t, err))
 		}
 	}
@@ -71,7 +73,7 @@ func dropObjects(ctx context.Context, conn *sql.Conn, n names, tables []string) 
 		return errors.Join(errs...)
 	}
 	for _, t := range tables {
-		if err := retryDDL(ctx, conn, "DROP TABLE IF EXISTS "+qname(t), 10); err != nil {
+		if err := retryDDL(ctx, conn, "DROP TABLE IF EXISTS "+schema.QuoteIdent(t), 10); err != nil {
 			errs = append(errs, fmt.Errorf("drop table %s: %w", t, err))
 		}
 	}

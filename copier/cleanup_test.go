@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // TestCleanupLeftovers leaves what a crashed run may leave — each of the copier's tables and
@@ -20,9 +21,9 @@ func testCleanupLeftovers(t *testing.T, _ testenv.Server) {
 	fillTable(t, db, "t", 10)
 	n := namesFor("", "t")
 	for _, table := range n.tables() {
-		mustExec(t, db, "CREATE TABLE "+qname(table)+" (id INT PRIMARY KEY)")
+		mustExec(t, db, "CREATE TABLE "+schema.QuoteIdent(table)+" (id INT PRIMARY KEY)")
 	}
-	mustExec(t, db, "CREATE TRIGGER "+qname(n.insTrigger)+" AFTER INSERT ON t FOR EACH ROW INSERT INTO "+qname(n.shadow)+" VALUES (NEW.id)")
+	mustExec(t, db, "CREATE TRIGGER "+schema.QuoteIdent(n.insTrigger)+" AFTER INSERT ON t FOR EACH ROW INSERT INTO "+schema.QuoteIdent(n.shadow)+" VALUES (NEW.id)")
 	left, err := Leftovers(ctx, db, "t")
 	if err != nil {
 		t.Fatal(err)

@@ -2,8 +2,8 @@
 // a shadow table with the change, change capture, a chunked copy, an atomic cut-over — but safe
 // by construction: no INSERT IGNORE and no REPLACE anywhere, strict sql_mode, every warning an
 // error, a checksum of every chunk, so a change the data cannot survive stops the copy with the
-// row's key instead of losing rows silently. It also dry-runs a change on sampled data against a
-// reference ALTER, so a pull request learns what the copy would do to its rows.
+// row's key instead of losing rows silently. Package copier/dryrun runs it on sampled data
+// against a reference ALTER, so a pull request learns what the copy would do to its rows.
 //
 // It needs no binlog access: changes are captured by triggers on the original table.
 package copier

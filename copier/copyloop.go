@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Chunk sizes, in rows: the first chunk's, and the bounds the adaptation keeps to.
@@ -46,9 +48,9 @@ func (co *coordinator) start(ctx context.Context) (bool, error) {
 	s := co.sql
 	desc := make([]string, len(s.keyCols))
 	for i, k := range s.keyCols {
-		desc[i] = qname(k) + " DESC"
+		desc[i] = schema.QuoteIdent(k) + " DESC"
 	}
-	from := " FROM " + qname(s.n.table) + " FORCE INDEX (" + qname(s.key.index) + ") ORDER BY "
+	from := " FROM " + schema.QuoteIdent(s.n.table) + " FORCE INDEX (" + schema.QuoteIdent(s.key.index) + ") ORDER BY "
 	raw, err := co.readKey(ctx, "SELECT "+s.sel+from+strings.Join(desc, ", ")+" LIMIT 1")
 	if err != nil || raw == nil {
 		return false, err
@@ -99,7 +101,7 @@ func (co *coordinator) next(ctx context.Context, lo []string) (*chunkJob, bool, 
 		where = after("", s.key.columns, lo) + " AND " + where
 	}
 	raw, err := co.readKey(ctx, fmt.Sprintf("SELECT %s FROM %s FORCE INDEX (%s) WHERE %s ORDER BY %s LIMIT 1 OFFSET %d",
-		s.sel, qname(s.n.table), qname(s.key.index), where, s.order, co.size-1))
+		s.sel, schema.QuoteIdent(s.n.table), schema.QuoteIdent(s.key.index), where, s.order, co.size-1))
 	if err != nil {
 		return nil, false, fmt.Errorf("size a chunk: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // errCutoverTimeout is an attempt that could not get the table in time; the next may.
@@ -68,7 +70,7 @@ func (r *run) tryCutOver(ctx context.Context) error {
 		return err
 	}
 	l := r.conn
-	if _, err := l.ExecContext(ctx, "LOCK TABLES "+qname(r.n.table)+" READ"); err != nil {
+	if _, err := l.ExecContext(ctx, "LOCK TABLES "+schema.QuoteIdent(r.n.table)+" READ"); err != nil {
 		if isErrno(err, errLockWait) {
 			return errCutoverTimeout
 		}
@@ -172,7 +174,7 @@ func (r *run) startRename(ctx context.Context) (chan error, int64, error) {
 		return nil, 0, fmt.Errorf("cut-over: %w", err)
 	}
 	done := make(chan error, 1)
-	stmt := "RENAME TABLE " + qname(r.n.table) + " TO " + qname(r.n.old) + ", " + qname(r.n.shadow) + " TO " + qname(r.n.table)
+	stmt := "RENAME TABLE " + schema.QuoteIdent(r.n.table) + " TO " + schema.QuoteIdent(r.n.old) + ", " + schema.QuoteIdent(r.n.shadow) + " TO " + schema.QuoteIdent(r.n.table)
 	go func() {
 		_, err := conn.ExecContext(ctx, stmt)
 		discard(conn)
@@ -272,7 +274,7 @@ func (r *run) carryAutoIncrement(ctx context.Context) error {
 	if r.plan.autoIncrement > 0 {
 		counter = strconv.FormatUint(r.plan.autoIncrement, 10)
 	}
-	stmt := "ALTER TABLE " + qname(r.n.shadow) + " AUTO_INCREMENT = " + counter
+	stmt := "ALTER TABLE " + schema.QuoteIdent(r.n.shadow) + " AUTO_INCREMENT = " + counter
 	if err := retryDDL(ctx, r.conn, stmt, r.opts.CutoverAttempts); err != nil {
 		return fmt.Errorf("cut-over: carry the AUTO_INCREMENT counter: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // The table's own foreign keys (those of other tables that reference it are refused: the
@@ -31,7 +33,7 @@ var foreignKeyLine = regexp.MustCompile("^\\s*CONSTRAINT `((?:[^`]|``)+)` (FOREI
 // readForeignKeys reads the table's own foreign keys.
 func readForeignKeys(ctx context.Context, q querier, table string) ([]foreignKey, error) {
 	var name, create string
-	if err := q.QueryRowContext(ctx, "SHOW CREATE TABLE "+qname(table)).Scan(&name, &create); err != nil {
+	if err := q.QueryRowContext(ctx, "SHOW CREATE TABLE "+schema.QuoteIdent(table)).Scan(&name, &create); err != nil {
 		return nil, fmt.Errorf("read the foreign keys of %s: %w", table, err)
 	}
 	var fks []foreignKey
@@ -49,9 +51,9 @@ func readForeignKeys(ctx context.Context, q querier, table string) ([]foreignKey
 func checkForeignKeys(table string, p *alterPlan, fks []foreignKey) error {
 	for _, fk := range fks {
 		if slices.Contains(p.droppedForeignKeys, strings.ToLower(fk.name)) {
-			return &Refusal{Reason: fmt.Sprintf("the ALTER drops foreign key %s of %s; drop it in place first (ALTER TABLE %s DROP FOREIGN KEY %s changes only metadata), then copy the rest", fk.name, table, qname(table), qname(fk.name))}
+			return &Refusal{Reason: fmt.Sprintf("the ALTER drops foreign key %s of %s; drop it in place first (ALTER TABLE %s DROP FOREIGN KEY %s changes only metadata), then copy the rest", fk.name, table, schema.QuoteIdent(table), schema.QuoteIdent(fk.name))}
 		}
-		if strings.Contains(fk.body, "REFERENCES "+qname(table)+" ") {
+		if strings.Contains(fk.body, "REFERENCES "+schema.QuoteIdent(table)+" ") {
 			// On the shadow it would reference the original, and the cut-over's RENAME would
 			// take the reference along to the old table.
 			return &Refusal{Reason: fmt.Sprintf("foreign key %s of %s references the table itself; the copier does not change self-referencing tables", fk.name, table)}
@@ -70,9 +72,9 @@ func addShadowForeignKeys(ctx context.Context, conn *sql.Conn, n names, fks []fo
 	}
 	clauses := make([]string, len(fks))
 	for i, fk := range fks {
-		clauses[i] = "ADD CONSTRAINT " + qname(fk.shadowName()) + " " + fk.body
+		clauses[i] = "ADD CONSTRAINT " + schema.QuoteIdent(fk.shadowName()) + " " + fk.body
 	}
-	if _, err := conn.ExecContext(ctx, "ALTER TABLE "+qname(n.shadow)+" "+strings.Join(clauses, ", ")); err != nil {
+	if _, err := conn.ExecContext(ctx, "ALTER TABLE "+schema.QuoteIdent(n.shadow)+" "+strings.Join(clauses, ", ")); err != nil {
 		if me := mysqlError(err); me != nil {
 			return &Refusal{Reason: fmt.Sprintf("the server refuses the foreign keys of %s on the shadow table: Error %d: %s", n.table, me.Number, me.Message)}
 		}
@@ -88,12 +90,12 @@ func addShadowForeignKeys(ctx context.Context, conn *sql.Conn, n names, fks []fo
 func restoreForeignKeyNames(ctx context.Context, conn *sql.Conn, table string, fks []foreignKey) error {
 	clauses := make([]string, 0, 2*len(fks))
 	for _, fk := range fks {
-		clauses = append(clauses, "DROP FOREIGN KEY "+qname(fk.shadowName()), "ADD CONSTRAINT "+qname(fk.name)+" "+fk.body)
+		clauses = append(clauses, "DROP FOREIGN KEY "+schema.QuoteIdent(fk.shadowName()), "ADD CONSTRAINT "+schema.QuoteIdent(fk.name)+" "+fk.body)
 	}
 	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
 		return err
 	}
-	_, err := conn.ExecContext(ctx, "ALTER TABLE "+qname(table)+" "+strings.Join(clauses, ", ")+", ALGORITHM=INPLACE, LOCK=NONE")
+	_, err := conn.ExecContext(ctx, "ALTER TABLE "+schema.QuoteIdent(table)+" "+strings.Join(clauses, ", ")+", ALGORITHM=INPLACE, LOCK=NONE")
 	if _, rerr := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 1"); err == nil {
 		err = rerr
 	}
@@ -105,7 +107,7 @@ func foreignKeyNotes(table string, fks []foreignKey, why string) []string {
 	var notes []string
 	for _, fk := range fks {
 		notes = append(notes, fmt.Sprintf("foreign key %s of %s is named %s (%s); rename it with: SET foreign_key_checks = 0; ALTER TABLE %s DROP FOREIGN KEY %s, ADD CONSTRAINT %s %s, ALGORITHM=INPLACE, LOCK=NONE",
-			fk.name, table, fk.shadowName(), why, qname(table), qname(fk.shadowName()), qname(fk.name), fk.body))
+			fk.name, table, fk.shadowName(), why, schema.QuoteIdent(table), schema.QuoteIdent(fk.shadowName()), schema.QuoteIdent(fk.name), fk.body))
 	}
 	return notes
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -57,7 +58,7 @@ func readIndexes(ctx context.Context, q querier, f schema.Flavor, table string) 
 	query := `SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, ` + hidden + ` FROM information_schema.STATISTICS
 		WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX`
 	var out []*indexInfo
-	err := eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, []any{table}, func(r *sql.Rows) error {
 		var name string
 		var nonUnique int
 		var col sql.NullString

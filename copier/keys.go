@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file writes the key conditions of the copy's queries. Key values are read from the
@@ -66,7 +68,7 @@ func keyValues(cols []column, raw [][]byte) ([]string, error) {
 func keySelect(cols []column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = qname(c.Name)
+		parts[i] = schema.QuoteIdent(c.Name)
 		if c.DataType == "enum" {
 			parts[i] += "+0"
 		}
@@ -89,7 +91,7 @@ func upTo(prefix string, cols []column, lits []string) string {
 }
 
 func compare(prefix string, cols []column, lits []string, op, last string) string {
-	c := prefix + qname(cols[0].Name)
+	c := prefix + schema.QuoteIdent(cols[0].Name)
 	if len(cols) == 1 {
 		return order(c, cols[0], last, lits[0])
 	}
@@ -138,7 +140,7 @@ func keyRange(cols []column, lo, hi []string) string {
 func keyMatch(cols, lits []string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = qname(c) + " = " + lits[i]
+		parts[i] = schema.QuoteIdent(c) + " = " + lits[i]
 	}
 	return "(" + strings.Join(parts, " AND ") + ")"
 }
@@ -147,7 +149,7 @@ func keyMatch(cols, lits []string) string {
 func keyEquals(cols []string, row string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = qname(c) + " = " + row + "." + qname(c)
+		parts[i] = schema.QuoteIdent(c) + " = " + row + "." + schema.QuoteIdent(c)
 	}
 	return strings.Join(parts, " AND ")
 }
@@ -161,7 +163,7 @@ func keyDisplay(cols []column, row string) string {
 	}
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		v := row + qname(c.Name)
+		v := row + schema.QuoteIdent(c.Name)
 		switch {
 		case isIntegerType(c.DataType), c.DataType == "decimal", c.DataType == "year":
 		case c.DataType == "binary", c.DataType == "varbinary":

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // maxIdent is the longest identifier MySQL and MariaDB accept, in characters.
@@ -73,11 +75,6 @@ func shortHash(s string, n int) string {
 	return hex.EncodeToString(sum[:])[:n]
 }
 
-// qname quotes an identifier with backquotes.
-func qname(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-}
-
 // qnames quotes identifiers and joins them with ", ", optionally qualified ("NEW.").
 func qnames(prefix string, cols []string) string {
 	var b strings.Builder
@@ -86,13 +83,16 @@ func qnames(prefix string, cols []string) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(prefix)
-		b.WriteString(qname(c))
+		b.WriteString(schema.QuoteIdent(c))
 	}
 	return b.String()
 }
 
 // sqlString is a single-quoted SQL string literal that reads the same under any sql_mode
 // (NO_BACKSLASH_ESCAPES or not): backslashes and quotes are written as hex escapes' equivalent.
+// Not schema.QuoteString, whose backslash escapes change meaning under NO_BACKSLASH_ESCAPES:
+// the copier's literals must read the same in every session, those that run in the server's
+// own sql_mode (asServer) included.
 func sqlString(s string) string {
 	if !strings.ContainsAny(s, "'\\\x00\n\r\x1a") {
 		return "'" + s + "'"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -65,10 +66,10 @@ func (c childKey) tempName() string { return "_" + c.name }
 // moveStatements are the two statements that move the key to the table now named by the body's
 // REFERENCES (the new table, after the RENAME), keeping its name.
 func (c childKey) moveStatements() []string {
-	alter := "ALTER TABLE " + qname(c.child) + " DROP FOREIGN KEY "
+	alter := "ALTER TABLE " + schema.QuoteIdent(c.child) + " DROP FOREIGN KEY "
 	return []string{
-		alter + qname(c.name) + ", ADD CONSTRAINT " + qname(c.tempName()) + " " + c.body + ", ALGORITHM=INPLACE, LOCK=NONE",
-		alter + qname(c.tempName()) + ", ADD CONSTRAINT " + qname(c.name) + " " + c.body + ", ALGORITHM=INPLACE, LOCK=NONE",
+		alter + schema.QuoteIdent(c.name) + ", ADD CONSTRAINT " + schema.QuoteIdent(c.tempName()) + " " + c.body + ", ALGORITHM=INPLACE, LOCK=NONE",
+		alter + schema.QuoteIdent(c.tempName()) + ", ADD CONSTRAINT " + schema.QuoteIdent(c.name) + " " + c.body + ", ALGORITHM=INPLACE, LOCK=NONE",
 	}
 }
 
@@ -77,11 +78,11 @@ func (c childKey) moveStatements() []string {
 func (c childKey) orphanQuery(parent string) string {
 	var notNull, match []string
 	for i, col := range c.cols {
-		notNull = append(notNull, "c."+qname(col)+" IS NOT NULL")
-		match = append(match, "p."+qname(c.refCols[i])+" = c."+qname(col))
+		notNull = append(notNull, "c."+schema.QuoteIdent(col)+" IS NOT NULL")
+		match = append(match, "p."+schema.QuoteIdent(c.refCols[i])+" = c."+schema.QuoteIdent(col))
 	}
-	return "SELECT " + qnames("c.", c.cols) + " FROM " + qname(c.child) + " c WHERE " + strings.Join(notNull, " AND ") +
-		" AND NOT EXISTS (SELECT 1 FROM " + qname(parent) + " p WHERE " + strings.Join(match, " AND ") + ") LIMIT 1"
+	return "SELECT " + qnames("c.", c.cols) + " FROM " + schema.QuoteIdent(c.child) + " c WHERE " + strings.Join(notNull, " AND ") +
+		" AND NOT EXISTS (SELECT 1 FROM " + schema.QuoteIdent(parent) + " p WHERE " + strings.Join(match, " AND ") + ") LIMIT 1"
 }
 
 func (c childKey) String() string { return c.child + " (" + c.name + ")" }
@@ -97,7 +98,7 @@ func readChildKeys(ctx context.Context, q querier, table string) ([]childKey, er
 		ORDER BY rc.TABLE_NAME, rc.CONSTRAINT_NAME, k.ORDINAL_POSITION`
 	var keys []childKey
 	var elsewhere []string
-	err := eachRow(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
 		var here bool
 		var child, name, col, ref string
 		if err := r.Scan(&here, &child, &name, &col, &ref); err != nil {
@@ -168,15 +169,15 @@ func (r *run) parentPreflight(ctx context.Context) error {
 // move the children in a maintenance window (the cut-over's swap and the move, in one session
 // under LOCK TABLES, which MySQL 8.0.13+ allows for RENAME; run on MySQL 9.7).
 func mysqlParentRefusal(n names, keys []childKey) *Refusal {
-	locks := []string{qname(n.table) + " WRITE", qname(n.shadow) + " WRITE"}
+	locks := []string{schema.QuoteIdent(n.table) + " WRITE", schema.QuoteIdent(n.shadow) + " WRITE"}
 	var moves []string
 	for _, k := range keys {
-		locks = append(locks, qname(k.child)+" WRITE")
+		locks = append(locks, schema.QuoteIdent(k.child)+" WRITE")
 		moves = append(moves, k.moveStatements()...)
 	}
 	stmts := append([]string{
 		"LOCK TABLES " + strings.Join(locks, ", "),
-		"RENAME TABLE " + qname(n.table) + " TO " + qname(n.old) + ", " + qname(n.shadow) + " TO " + qname(n.table),
+		"RENAME TABLE " + schema.QuoteIdent(n.table) + " TO " + schema.QuoteIdent(n.old) + ", " + schema.QuoteIdent(n.shadow) + " TO " + schema.QuoteIdent(n.table),
 		"SET SESSION foreign_key_checks = 0",
 	}, moves...)
 	stmts = append(stmts, "SET SESSION foreign_key_checks = 1", "UNLOCK TABLES")
@@ -199,9 +200,9 @@ func (r *run) checkChildren(ctx context.Context) error {
 		probe := r.n.probe
 		fk := sgName(fmt.Sprintf("%s_%d", r.n.table, i), "fkp")
 		stmts := []string{
-			"DROP TABLE IF EXISTS " + qname(probe),
-			"CREATE TABLE " + qname(probe) + " LIKE " + qname(k.child),
-			"ALTER TABLE " + qname(probe) + " ADD CONSTRAINT " + qname(fk) + " " + strings.Replace(k.body, "REFERENCES "+qname(r.n.table)+" ", "REFERENCES "+qname(r.n.shadow)+" ", 1),
+			"DROP TABLE IF EXISTS " + schema.QuoteIdent(probe),
+			"CREATE TABLE " + schema.QuoteIdent(probe) + " LIKE " + schema.QuoteIdent(k.child),
+			"ALTER TABLE " + schema.QuoteIdent(probe) + " ADD CONSTRAINT " + schema.QuoteIdent(fk) + " " + strings.Replace(k.body, "REFERENCES "+schema.QuoteIdent(r.n.table)+" ", "REFERENCES "+schema.QuoteIdent(r.n.shadow)+" ", 1),
 		}
 		var err error
 		for _, s := range stmts {
@@ -209,7 +210,7 @@ func (r *run) checkChildren(ctx context.Context) error {
 				break
 			}
 		}
-		if _, derr := r.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+qname(probe)); err == nil && derr != nil {
+		if _, derr := r.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+schema.QuoteIdent(probe)); err == nil && derr != nil {
 			err = derr
 		}
 		if me := mysqlError(err); me != nil {
@@ -275,7 +276,7 @@ func (r *run) holdNewTable(ctx context.Context) (*hold, error) {
 		return nil, fmt.Errorf("cut-over: %w", err)
 	}
 	go func() {
-		_, err := conn.ExecContext(ctx, "LOCK TABLES "+qname(r.n.table)+" WRITE")
+		_, err := conn.ExecContext(ctx, "LOCK TABLES "+schema.QuoteIdent(r.n.table)+" WRITE")
 		h.done <- err
 	}()
 	waiting, err := r.waitForMetadataLock(ctx, h.id, "LOCK TABLES", h.done)
@@ -366,10 +367,12 @@ func (r *run) moveChildren(ctx context.Context, h *hold) error {
 	return nil
 }
 
-// referencedDryRun is what a dry run says of a table that other tables reference; it copies the
-// table alone, without them. On MySQL the copier refuses such a table; on MariaDB the verdict is
-// the copy's, with a note of the keys the cut-over moves.
-func referencedDryRun(f schema.Flavor, table string, by []string) (*Refusal, string) {
+// ReferencedTable says what Run does with table when foreign keys of other tables (by, as
+// ReferencedBy names them) reference it, for a caller that copies the table without those
+// tables, as the dry run does. On MySQL it returns the Refusal Run gives such a table before
+// copying anything; on MariaDB it returns no refusal and a note (starting with a newline) of
+// what the cut-over would also do in production. With no references it returns nil and "".
+func ReferencedTable(f schema.Flavor, table string, by []string) (*Refusal, string) {
 	switch {
 	case len(by) == 0:
 		return nil, ""

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // parentSchema is a parent with two children: c1 cascades deletes, c2 restricts them and
@@ -208,7 +209,7 @@ func testRunParent(t *testing.T, srv testenv.Server) {
 	}
 	// Zero divergence: the rows the old table had (writer A stopped before the cut-over) are
 	// the new table's, beside writer B's.
-	_, oldDigest := digestRows(t, db, "SELECT id, name FROM "+qname(res.OldTable)+" WHERE id < 1000000 ORDER BY id")
+	_, oldDigest := digestRows(t, db, "SELECT id, name FROM "+schema.QuoteIdent(res.OldTable)+" WHERE id < 1000000 ORDER BY id")
 	_, newDigest := digestRows(t, db, "SELECT id, name FROM p WHERE id < 1000000 ORDER BY id")
 	if oldDigest != newDigest {
 		t.Errorf("the new table differs from the old one")
@@ -243,7 +244,7 @@ func testRunParent(t *testing.T, srv testenv.Server) {
 		t.Errorf("c2 rows after the key update: %d (%v)", left, err)
 	}
 	// The old table is referenced by nothing: dropping it is safe.
-	mustExec(t, db, "DROP TABLE "+qname(res.OldTable))
+	mustExec(t, db, "DROP TABLE "+schema.QuoteIdent(res.OldTable))
 }
 
 // TestRunParentRefusals: on MariaDB, a change the children's keys cannot follow and a child row

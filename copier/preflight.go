@@ -57,7 +57,7 @@ func readTable(ctx context.Context, q querier, f schema.Flavor, table string) (*
 	const query = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, IS_NULLABLE,
 		COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
 		ORDER BY ORDINAL_POSITION`
-	err = eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+	err = introspect.QueryRows(ctx, q, query, []any{table}, func(r *sql.Rows) error {
 		var c column
 		var charset, collation, nullable, def, extra sql.NullString
 		if err := r.Scan(&c.Name, &c.DataType, &c.Type, &charset, &collation, &nullable, &def, &extra); err != nil {
@@ -133,7 +133,7 @@ func findKey(ctx context.Context, q querier, f schema.Flavor, t *tableInfo, tabl
 		usable bool
 	}
 	var indexes []*index
-	err := eachRow(ctx, q, query, []any{table}, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, []any{table}, func(r *sql.Rows) error {
 		var name string
 		var col sql.NullString
 		var sub sql.NullInt64
@@ -183,7 +183,7 @@ func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []
 	if err := q.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&current); err != nil {
 		return nil, nil, fmt.Errorf("read foreign keys: %w", err)
 	}
-	err = eachRow(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
+	err = introspect.QueryRows(ctx, q, query, []any{table, table}, func(r *sql.Rows) error {
 		var schemaName, child, name, parent, parentSchema string
 		if err := r.Scan(&schemaName, &child, &name, &parent, &parentSchema); err != nil {
 			return err
@@ -237,7 +237,7 @@ func existing(ctx context.Context, q querier, query string, names []string) ([]s
 		args[i] = n
 	}
 	var found []string
-	err := eachRow(ctx, q, query, args, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, query, args, func(r *sql.Rows) error {
 		var name string
 		err := r.Scan(&name)
 		found = append(found, name)
@@ -255,14 +255,9 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// eachRow runs query and calls scan for each row.
-func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
-	return introspect.QueryRows(ctx, q, query, args, scan)
-}
-
 // ReferencedBy names the foreign keys of other tables that reference table in the database db
 // is bound to ("child (fk_name)", "otherdb.child (fk_name)"): the copier refuses such a table, and a dry run, which
-// copies the table alone, must be told (DryRunOptions.ReferencedBy).
+// copies the table alone, must be told (dryrun.Options.ReferencedBy).
 func ReferencedBy(ctx context.Context, db *sql.DB, table string) ([]string, error) {
 	incoming, _, err := foreignKeys(ctx, db, table)
 	return incoming, err

@@ -12,6 +12,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Resuming a copy that was killed (kill -9, a crash, a lost connection).
@@ -124,7 +127,7 @@ func (r *run) createCheckpoint(ctx context.Context) error {
 		crc BIGINT UNSIGNED NOT NULL DEFAULT 0,
 		at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
 	) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
-	if _, err := r.conn.ExecContext(ctx, "CREATE TABLE "+qname(r.n.checkpoint)+ddl); err != nil {
+	if _, err := r.conn.ExecContext(ctx, "CREATE TABLE "+schema.QuoteIdent(r.n.checkpoint)+ddl); err != nil {
 		return fmt.Errorf("copier: create the checkpoint table: %w", err)
 	}
 	h, err := r.header(ctx)
@@ -135,7 +138,7 @@ func (r *run) createCheckpoint(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
-	if _, err := r.conn.ExecContext(ctx, "INSERT INTO "+qname(r.n.checkpoint)+" (seq, hi) VALUES (0, "+sqlString(string(text))+")"); err != nil {
+	if _, err := r.conn.ExecContext(ctx, "INSERT INTO "+schema.QuoteIdent(r.n.checkpoint)+" (seq, hi) VALUES (0, "+sqlString(string(text))+")"); err != nil {
 		return fmt.Errorf("copier: write the checkpoint header: %w", err)
 	}
 	return nil
@@ -165,7 +168,7 @@ var autoIncrementOption = regexp.MustCompile(` AUTO_INCREMENT=[0-9]+`)
 // definitionHash is the sha256 of the table's SHOW CREATE TABLE without its counter.
 func definitionHash(ctx context.Context, q querier, table string) (string, error) {
 	var name, create string
-	if err := q.QueryRowContext(ctx, "SHOW CREATE TABLE "+qname(table)).Scan(&name, &create); err != nil {
+	if err := q.QueryRowContext(ctx, "SHOW CREATE TABLE "+schema.QuoteIdent(table)).Scan(&name, &create); err != nil {
 		return "", fmt.Errorf("read the definition of %s: %w", table, err)
 	}
 	return hashText(autoIncrementOption.ReplaceAllString(create, "")), nil
@@ -179,7 +182,7 @@ func hashText(s string) string {
 // triggerIdents reads the copier's triggers on the table.
 func (r *run) triggerIdents(ctx context.Context) (map[string]triggerIdent, error) {
 	out := map[string]triggerIdent{}
-	err := eachRow(ctx, r.guard, `SELECT TRIGGER_NAME, ACTION_STATEMENT, CAST(UNIX_TIMESTAMP(CREATED) AS CHAR), SQL_MODE
+	err := introspect.QueryRows(ctx, r.guard, `SELECT TRIGGER_NAME, ACTION_STATEMENT, CAST(UNIX_TIMESTAMP(CREATED) AS CHAR), SQL_MODE
 		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME IN (?, ?, ?)`,
 		[]any{r.n.table, r.n.insTrigger, r.n.updTrigger, r.n.delTrigger}, func(rows *sql.Rows) error {
 			var name, body string
@@ -203,7 +206,7 @@ func (w *worker) checkpoint(ctx context.Context, job chunkJob, sum rangeSum) err
 		lo = sqlString(keyJSON(job.lo))
 	}
 	stmt := fmt.Sprintf("INSERT INTO %s (seq, lo, hi, row_count, crc) VALUES (%d, %s, %s, %d, %d)",
-		qname(w.sql.n.checkpoint), job.seq, lo, sqlString(keyJSON(job.hi)), sum.rows, sum.hash)
+		schema.QuoteIdent(w.sql.n.checkpoint), job.seq, lo, sqlString(keyJSON(job.hi)), sum.rows, sum.hash)
 	if _, err := w.conn.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("write the chunk's checkpoint: %w", err)
 	}
@@ -268,7 +271,7 @@ func (r *run) loadResume(ctx context.Context) (bool, error) {
 // and key the way createShadow does. It returns why the copy cannot be resumed, if it cannot.
 func (r *run) checkHeader(ctx context.Context) (string, error) {
 	var text sql.NullString
-	err := r.guard.QueryRowContext(ctx, "SELECT hi FROM "+qname(r.n.checkpoint)+" WHERE seq = 0 ORDER BY id LIMIT 1").Scan(&text)
+	err := r.guard.QueryRowContext(ctx, "SELECT hi FROM "+schema.QuoteIdent(r.n.checkpoint)+" WHERE seq = 0 ORDER BY id LIMIT 1").Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "its checkpoint table has no header", nil
 	}
@@ -345,7 +348,7 @@ func sameRenames(a, b map[string]string) bool {
 // and deletes the others' rows: their ranges are copied again.
 func (r *run) readChunks(ctx context.Context) (*resumeState, error) {
 	byLo := map[string][]doneChunk{}
-	err := eachRow(ctx, r.guard, "SELECT id, seq, lo, hi, row_count FROM "+qname(r.n.checkpoint)+" WHERE seq > 0 ORDER BY id DESC", nil, func(rows *sql.Rows) error {
+	err := introspect.QueryRows(ctx, r.guard, "SELECT id, seq, lo, hi, row_count FROM "+schema.QuoteIdent(r.n.checkpoint)+" WHERE seq > 0 ORDER BY id DESC", nil, func(rows *sql.Rows) error {
 		var c doneChunk
 		var lo, hi sql.NullString
 		if err := rows.Scan(&c.id, &c.seq, &lo, &hi, &c.rows); err != nil {
@@ -389,7 +392,7 @@ func (r *run) readChunks(ctx context.Context) (*resumeState, error) {
 		}
 	}
 	if len(stale) > 0 {
-		if _, err := r.conn.ExecContext(ctx, "DELETE FROM "+qname(r.n.checkpoint)+" WHERE id IN ("+strings.Join(stale, ", ")+")"); err != nil {
+		if _, err := r.conn.ExecContext(ctx, "DELETE FROM "+schema.QuoteIdent(r.n.checkpoint)+" WHERE id IN ("+strings.Join(stale, ", ")+")"); err != nil {
 			return nil, fmt.Errorf("drop the checkpoints past the resume point: %w", err)
 		}
 	}

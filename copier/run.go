@@ -119,41 +119,10 @@ func (r *run) lockWaitSeconds() int64 {
 	return max(1, int64(math.Ceil(r.opts.LockWaitTimeout.Seconds())))
 }
 
+// run makes the change: setup, the shadow table and its triggers (or the killed run's, when
+// resuming), the copy, the checks before the cut-over, and the cut-over when Execute is set.
 func (r *run) run(ctx context.Context) error {
-	if r.opts.Table == "" {
-		return errors.New("copier: no table given")
-	}
-	var err error
-	if r.guard, err = r.db.Conn(ctx); err != nil {
-		return fmt.Errorf("copier: connect: %w", err)
-	}
-	if r.f, err = introspect.ReadFlavor(ctx, r.guard); err != nil {
-		return fmt.Errorf("copier: %w", err)
-	}
-	database, err := currentDatabase(ctx, r.guard)
-	if err != nil {
-		return fmt.Errorf("copier: %w", err)
-	}
-	r.n = namesFor(database, r.opts.Table)
-	if err := r.readServerSettings(ctx); err != nil {
-		return fmt.Errorf("copier: %w", err)
-	}
-	if r.f.MinMySQL(8, 0, 0) {
-		// MySQL 8 caches information_schema.TABLES; the cut-over reads AUTO_INCREMENT from it.
-		if _, err := r.guard.ExecContext(ctx, "SET SESSION information_schema_stats_expiry = 0"); err != nil {
-			return fmt.Errorf("copier: %w", err)
-		}
-	}
-	if r.locked, err = r.takeLock(ctx); err != nil {
-		return fmt.Errorf("copier: %w", err)
-	}
-	if !r.locked {
-		return &Refusal{Reason: fmt.Sprintf("another copy of %s is running", r.n.table)}
-	}
-	if err := r.preflight(ctx); err != nil {
-		return err
-	}
-	if err := r.checkControls(ctx); err != nil {
+	if err := r.setup(ctx); err != nil {
 		return err
 	}
 	conn, id, err := r.openSession(ctx)
@@ -230,6 +199,49 @@ func (r *run) run(ctx context.Context) error {
 	}
 	r.opts.KeepOld = r.opts.KeepOld || r.childErr != nil
 	return errors.Join(r.afterCutover(ctx), r.childErr)
+}
+
+// setup connects the run's guard session, reads the server, takes the table's lock (refusing
+// when another copy holds it), and checks the table, the ALTER and the load: everything before
+// the copier makes anything.
+func (r *run) setup(ctx context.Context) error {
+	if r.opts.Table == "" {
+		return errors.New("copier: no table given")
+	}
+	var err error
+	if r.guard, err = r.db.Conn(ctx); err != nil {
+		return fmt.Errorf("copier: connect: %w", err)
+	}
+	if r.f, err = introspect.ReadFlavor(ctx, r.guard); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	database, err := currentDatabase(ctx, r.guard)
+	if err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	r.n = namesFor(database, r.opts.Table)
+	if err := r.readServerSettings(ctx); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if r.f.MinMySQL(8, 0, 0) {
+		// MySQL 8 caches information_schema.TABLES; the cut-over reads AUTO_INCREMENT from it.
+		if _, err := r.guard.ExecContext(ctx, "SET SESSION information_schema_stats_expiry = 0"); err != nil {
+			return fmt.Errorf("copier: %w", err)
+		}
+	}
+	if r.locked, err = r.takeLock(ctx); err != nil {
+		return fmt.Errorf("copier: %w", err)
+	}
+	if !r.locked {
+		return &Refusal{Reason: fmt.Sprintf("another copy of %s is running", r.n.table)}
+	}
+	if err := r.preflight(ctx); err != nil {
+		return err
+	}
+	if err := r.checkControls(ctx); err != nil {
+		return err
+	}
+	return nil
 }
 
 // preflight refuses, before anything is created, what the copier cannot do safely.

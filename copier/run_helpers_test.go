@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // mustExec runs statements on db and fails the test on an error.
@@ -26,7 +28,7 @@ func mustExec(t testing.TB, db *sql.DB, stmts ...string) {
 // c DECIMAL(10,2), d DATETIME NULL, e TEXT) with rows rows.
 func fillTable(t testing.TB, db *sql.DB, name string, rows int) {
 	t.Helper()
-	mustExec(t, db, "CREATE TABLE "+qname(name)+` (
+	mustExec(t, db, "CREATE TABLE "+schema.QuoteIdent(name)+` (
 		id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
 		a INT NOT NULL,
 		b VARCHAR(40) NOT NULL,
@@ -45,7 +47,7 @@ func fillTable(t testing.TB, db *sql.DB, name string, rows int) {
 			}
 			vals = append(vals, fmt.Sprintf("(%d, %d, 'row %d', %s, '2024-01-02 03:04:05', REPEAT('x', %d))", i+1, i%500, i, c, i%50))
 		}
-		mustExec(t, db, "INSERT INTO "+qname(name)+" (id, a, b, c, d, e) VALUES "+strings.Join(vals, ", "))
+		mustExec(t, db, "INSERT INTO "+schema.QuoteIdent(name)+" (id, a, b, c, d, e) VALUES "+strings.Join(vals, ", "))
 	}
 }
 
@@ -87,7 +89,7 @@ func assertClean(t testing.TB, db *sql.DB) {
 // order.
 func tableDigest(t testing.TB, db *sql.DB, table string, cols string) (int64, string) {
 	t.Helper()
-	return digestRows(t, db, fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, qname(table)))
+	return digestRows(t, db, fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, schema.QuoteIdent(table)))
 }
 
 // queryDigest is a digest of a query's rows, in the query's order.
@@ -142,8 +144,22 @@ func digestRows(t testing.TB, db *sql.DB, query string) (int64, string) {
 func createTable(t testing.TB, db *sql.DB, table string) string {
 	t.Helper()
 	var name, create string
-	if err := db.QueryRowContext(context.Background(), "SHOW CREATE TABLE "+qname(table)).Scan(&name, &create); err != nil {
+	if err := db.QueryRowContext(context.Background(), "SHOW CREATE TABLE "+schema.QuoteIdent(table)).Scan(&name, &create); err != nil {
 		t.Fatal(err)
 	}
 	return create
+}
+
+// count runs a query that returns one number (the dry run's tests have the same helper).
+func count(t *testing.T, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, query string) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var n int64
+	if err := q.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
 }

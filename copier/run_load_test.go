@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // appWriter plays the application during a copy: it inserts, updates (also the key), and
@@ -78,7 +79,7 @@ func (w *appWriter) step(ctx context.Context) error {
 		w.deleted = append(w.deleted, id)
 	}
 	for _, table := range []string{w.table, w.mirror} {
-		if _, err := w.db.ExecContext(ctx, fmt.Sprintf(q, qname(table))); err != nil {
+		if _, err := w.db.ExecContext(ctx, fmt.Sprintf(q, schema.QuoteIdent(table))); err != nil {
 			return fmt.Errorf("the application's write %q failed: %w", fmt.Sprintf(q, table), err)
 		}
 	}
@@ -101,9 +102,9 @@ func runWithWriter(t *testing.T, db *sql.DB, table string, rows int, autoInc boo
 	mirror := table + "_mirror"
 	fillTable(t, db, table, rows)
 	if !autoInc {
-		mustExec(t, db, "ALTER TABLE "+qname(table)+" MODIFY id INT NOT NULL")
+		mustExec(t, db, "ALTER TABLE "+schema.QuoteIdent(table)+" MODIFY id INT NOT NULL")
 	}
-	mustExec(t, db, "CREATE TABLE "+qname(mirror)+" LIKE "+qname(table), "INSERT INTO "+qname(mirror)+" SELECT * FROM "+qname(table))
+	mustExec(t, db, "CREATE TABLE "+schema.QuoteIdent(mirror)+" LIKE "+schema.QuoteIdent(table), "INSERT INTO "+schema.QuoteIdent(mirror)+" SELECT * FROM "+schema.QuoteIdent(table))
 	w := newAppWriter(db, table, mirror, rows, seed)
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -230,7 +231,7 @@ func testRunUnderWritesRepeated(t *testing.T, _ testenv.Server) {
 				table := fmt.Sprintf("r%d_%d", i, run)
 				runWithWriter(t, db, table, 1500, run%2 == 0, Options{Alter: a.alter, Execute: true, ChunkTime: 2 * time.Millisecond}, uint64(100*i+run))
 				checkAltered(t, db, table, a.check)
-				mustExec(t, db, "DROP TABLE "+qname(table), "DROP TABLE "+qname(table+"_mirror"))
+				mustExec(t, db, "DROP TABLE "+schema.QuoteIdent(table), "DROP TABLE "+schema.QuoteIdent(table+"_mirror"))
 			}
 			assertClean(t, db)
 		})
@@ -241,7 +242,7 @@ func testRunUnderWritesRepeated(t *testing.T, _ testenv.Server) {
 func diffRows(t *testing.T, db *sql.DB, table, mirror string) {
 	t.Helper()
 	q := fmt.Sprintf(`SELECT 'table' AS side, x.id, x.a, x.b, x.c FROM %[1]s x LEFT JOIN %[2]s y ON x.id = y.id AND x.a <=> y.a AND x.b <=> y.b AND x.c <=> y.c AND x.d <=> y.d AND x.e <=> y.e WHERE y.id IS NULL
-		UNION ALL SELECT 'mirror', y.id, y.a, y.b, y.c FROM %[2]s y LEFT JOIN %[1]s x ON x.id = y.id AND x.a <=> y.a AND x.b <=> y.b AND x.c <=> y.c AND x.d <=> y.d AND x.e <=> y.e WHERE x.id IS NULL LIMIT 20`, qname(table), qname(mirror))
+		UNION ALL SELECT 'mirror', y.id, y.a, y.b, y.c FROM %[2]s y LEFT JOIN %[1]s x ON x.id = y.id AND x.a <=> y.a AND x.b <=> y.b AND x.c <=> y.c AND x.d <=> y.d AND x.e <=> y.e WHERE x.id IS NULL LIMIT 20`, schema.QuoteIdent(table), schema.QuoteIdent(mirror))
 	rows, err := db.Query(q)
 	if err != nil {
 		t.Error(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // TestRunPreflightRefusals checks every refusal made before anything is created: each is a
@@ -87,9 +88,9 @@ func testRunLeftovers(t *testing.T, _ testenv.Server) {
 	fillTable(t, db, "t", 100)
 	n := namesFor("", "t")
 	mustExec(t, db,
-		"CREATE TABLE "+qname(n.shadow)+" LIKE t",
-		"CREATE TABLE "+qname(n.errors)+" (id INT)",
-		"CREATE TRIGGER "+qname(n.insTrigger)+" AFTER INSERT ON t FOR EACH ROW INSERT INTO "+qname(n.errors)+" VALUES (NEW.id)",
+		"CREATE TABLE "+schema.QuoteIdent(n.shadow)+" LIKE t",
+		"CREATE TABLE "+schema.QuoteIdent(n.errors)+" (id INT)",
+		"CREATE TRIGGER "+schema.QuoteIdent(n.insTrigger)+" AFTER INSERT ON t FOR EACH ROW INSERT INTO "+schema.QuoteIdent(n.errors)+" VALUES (NEW.id)",
 	)
 	_, err := Run(context.Background(), db, Options{Table: "t", Alter: "ADD x INT", Execute: true})
 	var ref *Refusal

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/introspect"
 )
 
 // A plain ALTER runs in the session of whoever runs it, which starts with the server's global
@@ -136,7 +138,7 @@ func needsZone(ctx context.Context, q querier, mysql bool, orig, shadow *tableIn
 		}
 	}
 	need := false
-	err := eachRow(ctx, q, `SELECT COLUMN_NAME, DATA_TYPE, COALESCE(COLUMN_DEFAULT, ''), EXTRA FROM information_schema.COLUMNS
+	err := introspect.QueryRows(ctx, q, `SELECT COLUMN_NAME, DATA_TYPE, COALESCE(COLUMN_DEFAULT, ''), EXTRA FROM information_schema.COLUMNS
 		WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_DEFAULT IS NOT NULL`, []any{shadowName}, func(r *sql.Rows) error {
 		var name, dataType, def, extra string
 		if err := r.Scan(&name, &dataType, &def, &extra); err != nil {

@@ -28,10 +28,10 @@ type copyColumns struct {
 // the copy needs. The tables are created before the checks: whatever the check finds, the
 // caller's cleanup drops them.
 func createShadow(ctx context.Context, conn *sql.Conn, f schema.Flavor, n names, p *alterPlan, orig *tableInfo, renames map[string]string) (*tableInfo, *copyColumns, error) {
-	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+qname(n.shadow)+" LIKE "+qname(n.table)); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+schema.QuoteIdent(n.shadow)+" LIKE "+schema.QuoteIdent(n.table)); err != nil {
 		return nil, nil, fmt.Errorf("create the shadow table: %w", err)
 	}
-	alter := "ALTER TABLE " + qname(n.shadow) + " " + p.clauses
+	alter := "ALTER TABLE " + schema.QuoteIdent(n.shadow) + " " + p.clauses
 	if p.namesAlgorithm {
 		// The last ALGORITHM and LOCK clauses win; a newline ends a trailing "--" comment.
 		alter += "\n, ALGORITHM=DEFAULT, LOCK=DEFAULT"
@@ -50,7 +50,7 @@ func createShadow(ctx context.Context, conn *sql.Conn, f schema.Flavor, n names,
 		message TEXT NULL,
 		row_key TEXT NULL
 	) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
-	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+qname(n.errors)+errTable); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+schema.QuoteIdent(n.errors)+errTable); err != nil {
 		return nil, nil, fmt.Errorf("create the error table: %w", err)
 	}
 	shadow, err := readTable(ctx, conn, f, n.shadow)

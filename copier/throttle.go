@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/schema-guard/schema-guard/introspect"
 )
 
 // Controls are the production controls of a copy, named like gh-ost's flags so that its users
@@ -225,7 +227,7 @@ func readStatus(ctx context.Context, q querier, limits []StatusLimit) (map[strin
 		quoted = append(quoted, "'"+l.Name+"'")
 	}
 	values := map[string]float64{}
-	err := eachRow(ctx, q, "SHOW GLOBAL STATUS WHERE Variable_name IN ("+strings.Join(quoted, ", ")+")", nil, func(r *sql.Rows) error {
+	err := introspect.QueryRows(ctx, q, "SHOW GLOBAL STATUS WHERE Variable_name IN ("+strings.Join(quoted, ", ")+")", nil, func(r *sql.Rows) error {
 		var name, value string
 		if err := r.Scan(&name, &value); err != nil {
 			return err

@@ -154,11 +154,32 @@ func (a *asyncRun) holdsStill(t *testing.T, db *sql.DB, countQuery, phase, want 
 	return first
 }
 
+// filledTable is a scratch database with table t of n rows (fillTable), for a run to change.
+func filledTable(t *testing.T, n int) *sql.DB {
+	t.Helper()
+	db := scratch(t)
+	fillTable(t, db, "t", n)
+	return db
+}
+
+// hasColumnF counts the column f of table t: 1 once a run's ADD COLUMN f has cut over.
+const hasColumnF = "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND COLUMN_NAME = 'f'"
+
+// cancelPaused cancels a paused run and checks that it ends with the context's error and
+// leaves nothing behind.
+func (a *asyncRun) cancelPaused(t *testing.T, db *sql.DB) {
+	t.Helper()
+	a.cancel()
+	if _, err := a.wait(t); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled while paused: %v", err)
+	}
+	assertClean(t, db)
+}
+
 func TestThrottleFlagFile(t *testing.T) { testenv.EachServer(t, testThrottleFlagFile) }
 
 func testThrottleFlagFile(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 5000)
+	db := filledTable(t, 5000)
 	flag := filepath.Join(t.TempDir(), "throttle")
 	testenv.WriteFile(t, flag, "")
 	a := startRun(t, db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true, ChunkTime: 20 * time.Millisecond,
@@ -188,8 +209,7 @@ func testThrottleFlagFile(t *testing.T, _ testenv.Server) {
 func TestPostponeCutover(t *testing.T) { testenv.EachServer(t, testPostponeCutover) }
 
 func testPostponeCutover(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 3000)
+	db := filledTable(t, 3000)
 	mustExec(t, db, "CREATE TABLE mirror LIKE t", "INSERT INTO mirror SELECT * FROM t")
 	flag := filepath.Join(t.TempDir(), "postpone")
 	testenv.WriteFile(t, flag, "")
@@ -211,7 +231,7 @@ func testPostponeCutover(t *testing.T, _ testenv.Server) {
 	if n := count(t, db, "SELECT COUNT(*) FROM `_t_sg_new` WHERE id = 100001 OR (id = 17 AND b = 'changed while postponed')"); n != 2 {
 		t.Errorf("the shadow has %d of the 2 changed rows while postponed", n)
 	}
-	a.holdsStill(t, db, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND COLUMN_NAME = 'f'", phaseCutover, "postponed", 2)
+	a.holdsStill(t, db, hasColumnF, phaseCutover, "postponed", 2)
 	if err := os.Remove(flag); err != nil {
 		t.Fatal(err)
 	}
@@ -236,18 +256,13 @@ func testPostponeCutover(t *testing.T, _ testenv.Server) {
 func TestMaxLoadPauses(t *testing.T) { testenv.EachServer(t, testMaxLoadPauses) }
 
 func testMaxLoadPauses(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 2000)
+	db := filledTable(t, 2000)
 	a := startRun(t, db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true,
 		Controls: Controls{MaxLoad: []StatusLimit{{Name: "Threads_running", Limit: 0}}}})
 	a.paused(t, phaseCopy, "above --max-load Threads_running=0")
 	a.holdsStill(t, db, "SELECT COUNT(*) FROM `_t_sg_new`", phaseCopy, "Threads_running=", 2)
-	a.cancel()
-	if _, err := a.wait(t); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled while paused: %v", err)
-	}
-	assertClean(t, db)
-	if n := count(t, db, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND COLUMN_NAME = 'f'"); n != 0 {
+	a.cancelPaused(t, db)
+	if n := count(t, db, hasColumnF); n != 0 {
 		t.Error("the table was changed")
 	}
 }
@@ -255,8 +270,7 @@ func testMaxLoadPauses(t *testing.T, _ testenv.Server) {
 func TestMaxLoadUnknownStatus(t *testing.T) { testenv.EachServer(t, testMaxLoadUnknownStatus) }
 
 func testMaxLoadUnknownStatus(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 10)
+	db := filledTable(t, 10)
 	_, err := Run(context.Background(), db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL",
 		Controls: Controls{MaxLoad: []StatusLimit{{Name: "No_such_status", Limit: 1}}}})
 	if err == nil || !strings.Contains(err.Error(), "no global status variable No_such_status") {
@@ -270,8 +284,7 @@ func testMaxLoadUnknownStatus(t *testing.T, _ testenv.Server) {
 func TestCriticalLoadAborts(t *testing.T) { testenv.EachServer(t, testCriticalLoadAborts) }
 
 func testCriticalLoadAborts(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 2000)
+	db := filledTable(t, 2000)
 	_, err := Run(context.Background(), db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true,
 		Controls: Controls{CriticalLoad: []StatusLimit{{Name: "Threads_running", Limit: 0}}}})
 	var ce *CriticalLoadError
@@ -288,8 +301,7 @@ func testCriticalLoadAborts(t *testing.T, _ testenv.Server) {
 func TestUnreachableReplicaPauses(t *testing.T) { testenv.EachServer(t, testUnreachableReplicaPauses) }
 
 func testUnreachableReplicaPauses(t *testing.T, _ testenv.Server) {
-	db := scratch(t)
-	fillTable(t, db, "t", 2000)
+	db := filledTable(t, 2000)
 	// Nothing listens on [::1] (Docker publishes on IPv4) nor on this test's port 3319.
 	a := startRun(t, db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL",
 		Controls: Controls{Replicas: []string{"u:secret@tcp([::1]:3319)/"}}})
@@ -298,9 +310,5 @@ func testUnreachableReplicaPauses(t *testing.T, _ testenv.Server) {
 		t.Errorf("the reason shows the password: %q", p.Paused)
 	}
 	a.holdsStill(t, db, "SELECT COUNT(*) FROM `_t_sg_new`", phaseCopy, "replica [::1]:3319", 1)
-	a.cancel()
-	if _, err := a.wait(t); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled while paused: %v", err)
-	}
-	assertClean(t, db)
+	a.cancelPaused(t, db)
 }

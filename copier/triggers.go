@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // The triggers capture the application's writes to the original table while the copy runs.
@@ -41,11 +42,11 @@ type triggerSpec struct {
 // before INSERT, so that no row reaches the shadow before its later changes are captured too.
 func triggerSpecs(n names, kc *keyChoice, cols *copyColumns, verbosity bool) []triggerSpec {
 	key, keyCols := kc.key, kc.rkey.names()
-	insert := "INSERT INTO " + qname(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
-	deleteOld := "DELETE FROM " + qname(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
+	insert := "INSERT INTO " + schema.QuoteIdent(n.shadow) + " (" + qnames("", cols.dst) + ") VALUES (" + qnames("NEW.", cols.src) + ");"
+	deleteOld := "DELETE FROM " + schema.QuoteIdent(n.shadow) + " WHERE " + keyEquals(keyCols, "OLD") + ";"
 	unchanged := make([]string, len(keyCols))
 	for i, c := range keyCols {
-		unchanged[i] = "OLD." + qname(c) + " <=> NEW." + qname(c)
+		unchanged[i] = "OLD." + schema.QuoteIdent(c) + " <=> NEW." + schema.QuoteIdent(c)
 	}
 	tryInsert := `BEGIN
     DECLARE CONTINUE HANDLER FOR 1062 SET sg_dup = 1;
@@ -89,7 +90,7 @@ func triggerBody(n names, key *chunkKey, op, row, stmts string, verbosity bool) 
   DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, SQLWARNING
   BEGIN
     GET DIAGNOSTICS CONDITION 1 sg_errno = MYSQL_ERRNO, sg_msg = MESSAGE_TEXT;
-    INSERT INTO ` + qname(n.errors) + ` (op, errno, message, row_key)
+    INSERT INTO ` + schema.QuoteIdent(n.errors) + ` (op, errno, message, row_key)
       VALUES ('` + op + `', sg_errno, sg_msg, ` + keyDisplay(key.columns, row) + `);
   END;
   BEGIN
@@ -139,7 +140,7 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 // The table's own triggers, app, are dropped and created again under the same lock, before the
 // copier's, which follow them (apptriggers.go).
 func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice, cols *copyColumns, app []appTrigger, attempts int, verbosity bool, zone string) error {
-	lock := "LOCK TABLES " + qname(n.table) + " WRITE, " + qname(n.shadow) + " WRITE, " + qname(n.errors) + " WRITE"
+	lock := "LOCK TABLES " + schema.QuoteIdent(n.table) + " WRITE, " + schema.QuoteIdent(n.shadow) + " WRITE, " + schema.QuoteIdent(n.errors) + " WRITE"
 	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
 		return fmt.Errorf("lock the table to create the triggers: %w", err)
 	}
@@ -155,9 +156,9 @@ func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice,
 		if zone != "" {
 			body = zonedBody(body, zone)
 		}
-		stmt := "CREATE TRIGGER " + qname(t.name) + " AFTER " + t.event + " ON " + qname(n.table) + " FOR EACH ROW\n"
+		stmt := "CREATE TRIGGER " + schema.QuoteIdent(t.name) + " AFTER " + t.event + " ON " + schema.QuoteIdent(n.table) + " FOR EACH ROW\n"
 		if last := after[t.event]; last != "" {
-			stmt += "FOLLOWS " + qname(last) + "\n"
+			stmt += "FOLLOWS " + schema.QuoteIdent(last) + "\n"
 		}
 		stmt += body
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
@@ -178,7 +179,7 @@ func readTriggerError(ctx context.Context, q querier, n names) (*triggerError, e
 	var te triggerError
 	var msg, key sql.NullString
 	var errno sql.NullInt64
-	err := q.QueryRowContext(ctx, "SELECT op, errno, message, row_key FROM "+qname(n.errors)+" ORDER BY id LIMIT 1").Scan(&te.op, &errno, &msg, &key)
+	err := q.QueryRowContext(ctx, "SELECT op, errno, message, row_key FROM "+schema.QuoteIdent(n.errors)+" ORDER BY id LIMIT 1").Scan(&te.op, &errno, &msg, &key)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}

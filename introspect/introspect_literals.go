@@ -164,7 +164,8 @@ func unescapeMySQLExpr(s string) string {
 // decodeStringLiteral reads s as one string literal in MySQL's syntax, optionally with a
 // character set introducer (_utf8mb4'it\'s'), and returns its value. It is how a MySQL expression
 // default that is only a string is recognised: MySQL accepts a default on TEXT, BLOB and JSON only
-// as an expression, so DEFAULT ('x') comes back as (_utf8mb4'x'), where MariaDB says 'x'.
+// as an expression, so DEFAULT ('x') comes back as (_utf8mb4'x'), where MariaDB says 'x'. The
+// literal itself is read by schema.UnquoteString, as the model's ENUM and SET values are.
 func decodeStringLiteral(s string) (string, bool) {
 	if strings.HasPrefix(s, "_") {
 		i := 1
@@ -173,40 +174,12 @@ func decodeStringLiteral(s string) (string, bool) {
 		}
 		s = s[i:]
 	}
-	if len(s) < 2 || s[0] != '\'' || sqllex.SkipQuoted(s, 0) != len(s) {
+	if len(s) < 2 || s[0] != '\'' {
 		return "", false
 	}
-	var b strings.Builder
-	for i := 1; i < len(s)-1; i++ {
-		c := s[i]
-		switch {
-		case c == '\'' && s[i+1] == '\'':
-			b.WriteByte('\'')
-			i++
-		case c == '\\' && i+1 < len(s)-1:
-			i++
-			switch e := s[i]; e {
-			case '0':
-				b.WriteByte(0)
-			case 'b':
-				b.WriteByte('\b')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			case 'Z':
-				b.WriteByte(0x1a)
-			case '%', '_':
-				b.WriteByte('\\') // MySQL keeps the backslash of \% and \_
-				b.WriteByte(e)
-			default:
-				b.WriteByte(e)
-			}
-		default:
-			b.WriteByte(c)
-		}
+	v, n, err := schema.UnquoteString(s)
+	if err != nil || n != len(s) {
+		return "", false
 	}
-	return b.String(), true
+	return v, true
 }

@@ -286,7 +286,10 @@ func indexInvisible(f schema.Flavor, raw sql.NullString) bool {
 	return strings.EqualFold(raw.String, "NO")
 }
 
-// quoteIdentIfNeeded leaves plain identifiers bare and backquotes anything else.
+// quoteIdentIfNeeded leaves plain identifiers bare and backquotes anything else, with
+// schema.QuoteIdent. It is not schema.QuoteIdent itself because it rebuilds text the way the
+// server prints it in the places it reads (routine parameter lists, where names are bare unless
+// they must be quoted), so that the text compares equal to the server's own.
 func quoteIdentIfNeeded(name string) string {
 	plain := name != ""
 	allDigits := true
@@ -302,7 +305,7 @@ func quoteIdentIfNeeded(name string) string {
 	if plain && !allDigits {
 		return name
 	}
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+	return schema.QuoteIdent(name)
 }
 
 // typeWithCharset appends CHARSET cs to a routine parameter or return type when its character set

@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	_ "embed"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/charset"
@@ -29,11 +30,11 @@ func init() {
 	}
 	// Private ids, far from the ones TiDB uses: AddCollation indexes by id and would replace one.
 	id := 1 << 20
-	for cs, names := range extraCollations {
+	for cs, names := range readCollations(collationsText) {
 		if cs == "" {
 			cs = "utf8mb4"
 		}
-		for _, name := range strings.Fields(names) {
+		for _, name := range names {
 			if _, err := charset.GetCollationByName(name); err == nil {
 				continue
 			}
@@ -41,4 +42,28 @@ func init() {
 			charset.AddCollation(&charset.Collation{ID: id, CharsetName: cs, Name: name, PadAttribute: charset.PadSpace})
 		}
 	}
+}
+
+// collationsText lists the collations the parser lacks, by character set (collations.txt).
+//
+//go:embed collations.txt
+var collationsText string
+
+// readCollations reads collations.txt: lines of a character set and some of its collations,
+// "*" for the short uca1400 names that apply to every Unicode character set (returned under
+// ""), # for a comment.
+func readCollations(text string) map[string][]string {
+	out := map[string][]string{}
+	for line := range strings.Lines(text) {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		cs := f[0]
+		if cs == "*" {
+			cs = ""
+		}
+		out[cs] = append(out[cs], f[1:]...)
+	}
+	return out
 }

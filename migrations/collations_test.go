@@ -1,9 +1,14 @@
 package migrations
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pingcap/tidb/pkg/parser/charset"
 
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
@@ -66,5 +71,34 @@ func testParserKnowsServerCollations(t *testing.T, s testenv.Server) {
 	}
 	if bad > 10 {
 		t.Errorf("and %d more", bad-10)
+	}
+}
+
+// TestCollationsData reads collations.txt as init does: no name twice, and the same 1,248
+// collations, by character set, that collations_data.go held before they moved to the text file
+// (the digest is of the sorted "charset<TAB>collation" lines).
+func TestCollationsData(t *testing.T) {
+	got := readCollations(collationsText)
+	var lines []string
+	seen := map[string]bool{}
+	for cs, names := range got {
+		for _, n := range names {
+			if seen[cs+" "+n] {
+				t.Errorf("%s %s listed twice", cs, n)
+			}
+			seen[cs+" "+n] = true
+			lines = append(lines, cs+"\t"+n+"\n")
+		}
+	}
+	slices.Sort(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "")))
+	const want = "57497a94419d9a198ad65567ef56af3da286467abafe9afe371f0fed85219969"
+	if len(lines) != 1248 || len(got[""]) != 184 || hex.EncodeToString(sum[:]) != want {
+		t.Errorf("%d collations (%d short uca1400 names), digest %x; want 1248 (184), %s", len(lines), len(got[""]), sum, want)
+	}
+	for _, name := range []string{"uca1400_ai_ci", "utf8mb4_uca1400_ai_ci", "ucs2_croatian_mysql561_ci", "latin1_nopad_bin"} {
+		if _, err := charset.GetCollationByName(name); err != nil {
+			t.Errorf("the parser does not know %s: %v", name, err)
+		}
 	}
 }

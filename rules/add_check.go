@@ -50,7 +50,7 @@ func checkAddCheck(ctx *Context) []finding.Finding {
 				Rule:     finding.AddCheck,
 				Severity: finding.Warning,
 				Message: fmt.Sprintf("CHECK constraint %s (%s) is added to table %s, which holds data: a violating row makes the ALTER fail, and the deployed application's writes that violate it start failing.",
-					qi(c.Name), c.Expr, qi(tc.Name)),
+					schema.QuoteIdent(c.Name), c.Expr, schema.QuoteIdent(tc.Name)),
 				Fix:        PlanAddCheck(tc.Name, c).Text(ctx.Script),
 				Table:      tc.Name,
 				ColumnName: c.Column,
@@ -87,12 +87,12 @@ func PlanAddCheck(table string, c *schema.Check) Plan {
 		Phases: []Phase{
 			{
 				Title: "Find the violating rows, and fix them (a row whose expression is NULL passes)",
-				SQL:   []string{fmt.Sprintf("SELECT COUNT(*) AS violations FROM %s WHERE NOT (%s)", qi(table), c.Expr)},
+				SQL:   []string{fmt.Sprintf("SELECT COUNT(*) AS violations FROM %s WHERE NOT (%s)", schema.QuoteIdent(table), c.Expr)},
 			},
 			{Title: "Release the application that never writes a row the constraint rejects"},
 			{
 				Title: "Add the constraint in a later migration",
-				SQL:   []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)", qi(table), qi(c.Name), c.Expr)},
+				SQL:   []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)", schema.QuoteIdent(table), schema.QuoteIdent(c.Name), c.Expr)},
 			},
 		},
 	}

@@ -63,13 +63,13 @@ func checkAddForeignKey(ctx *Context) []finding.Finding {
 			switch {
 			case allColumnsIn(tc.Deployed, fk.Columns):
 				f.Message = fmt.Sprintf("Foreign key %s from %s.(%s) to %s.(%s) is added to a table that holds data: orphan rows make the ALTER fail, it copies the table while blocking writes unless run in place, and the deployed application's writes of orphans or deletes of referenced rows start failing (1452, 1451).",
-					qi(fk.Name), qi(table), qis(fk.Columns), qi(fk.RefTable), qis(fk.RefColumns))
+					schema.QuoteIdent(fk.Name), schema.QuoteIdent(table), qis(fk.Columns), schema.QuoteIdent(fk.RefTable), qis(fk.RefColumns))
 			case parentDeletesFail(ctx, fk):
 				// Over a column the change adds: no existing row is checked, but once the new
 				// application writes rows that reference a parent, the deployed application's
 				// DELETE of that parent fails.
 				f.Message = fmt.Sprintf("Foreign key %s from %s.(%s) to %s.(%s) is added over a new column: once rows reference a parent, the deployed application's DELETE of that %s row fails with error 1451 (ON DELETE %s), where it used to succeed.",
-					qi(fk.Name), qi(table), qis(fk.Columns), qi(fk.RefTable), qis(fk.RefColumns), qi(fk.RefTable), onDelete(fk))
+					schema.QuoteIdent(fk.Name), schema.QuoteIdent(table), qis(fk.Columns), schema.QuoteIdent(fk.RefTable), qis(fk.RefColumns), schema.QuoteIdent(fk.RefTable), onDelete(fk))
 				f.Fix = planNewColumnForeignKey(table, fk).Text(ctx.Script)
 			default:
 				continue
@@ -133,9 +133,9 @@ func planNewColumnForeignKey(table string, fk *schema.ForeignKey) Plan {
 	return Plan{
 		Summary: "Add the foreign key only once the deployed application deletes child rows before their parent:",
 		Phases: []Phase{
-			{Title: fmt.Sprintf("Add the column without the foreign key, and release the application that deletes (or re-points) the %s rows referencing a %s row before deleting it", qi(table), qi(fk.RefTable))},
+			{Title: fmt.Sprintf("Add the column without the foreign key, and release the application that deletes (or re-points) the %s rows referencing a %s row before deleting it", schema.QuoteIdent(table), schema.QuoteIdent(fk.RefTable))},
 			{Title: "Add the foreign key in a later migration (its plan: find orphans, then add it in place)"},
-			{Title: fmt.Sprintf("Or declare what a parent's deletion does: ON DELETE CASCADE or ON DELETE SET NULL, if that is what %s rows should do", qi(table))},
+			{Title: fmt.Sprintf("Or declare what a parent's deletion does: ON DELETE CASCADE or ON DELETE SET NULL, if that is what %s rows should do", schema.QuoteIdent(table))},
 		},
 	}
 }
@@ -155,18 +155,18 @@ func PlanAddForeignKey(table string, fk *schema.ForeignKey) Plan {
 	if fk == nil || len(fk.Columns) == 0 || len(fk.Columns) != len(fk.RefColumns) {
 		return Plan{}
 	}
-	parent := qi(fk.RefTable)
+	parent := schema.QuoteIdent(fk.RefTable)
 	if fk.RefSchema != "" {
-		parent = qi(fk.RefSchema) + "." + parent
+		parent = schema.QuoteIdent(fk.RefSchema) + "." + parent
 	}
 	var on, given []string
 	for i, c := range fk.Columns {
-		on = append(on, fmt.Sprintf("p.%s = c.%s", qi(fk.RefColumns[i]), qi(c)))
+		on = append(on, fmt.Sprintf("p.%s = c.%s", schema.QuoteIdent(fk.RefColumns[i]), schema.QuoteIdent(c)))
 		// A foreign key is not checked for a row with a NULL in any of its columns (MATCH SIMPLE).
-		given = append(given, fmt.Sprintf("c.%s IS NOT NULL", qi(c)))
+		given = append(given, fmt.Sprintf("c.%s IS NOT NULL", schema.QuoteIdent(c)))
 	}
 	orphans := fmt.Sprintf("SELECT c.* FROM %s AS c LEFT JOIN %s AS p ON %s WHERE %s AND p.%s IS NULL LIMIT 100",
-		qi(table), parent, strings.Join(on, " AND "), strings.Join(given, " AND "), qi(fk.RefColumns[0]))
+		schema.QuoteIdent(table), parent, strings.Join(on, " AND "), strings.Join(given, " AND "), schema.QuoteIdent(fk.RefColumns[0]))
 	return Plan{
 		Summary: "Add the foreign key only once the data and the deployed application respect it, and without copying the table:",
 		Phases: []Phase{
@@ -177,7 +177,7 @@ func PlanAddForeignKey(table string, fk *schema.ForeignKey) Plan {
 				Notes: []string{"With foreign_key_checks off the server skips validating the existing rows (step 1 did) and can add the key in place, without blocking writes; with it on, MySQL copies the whole table."},
 				SQL: []string{
 					"SET SESSION foreign_key_checks = 0",
-					fmt.Sprintf("ALTER TABLE %s ADD %s, ALGORITHM=INPLACE, LOCK=NONE", qi(table), fkConstraint(fk.Name, fk.Columns, fk)),
+					fmt.Sprintf("ALTER TABLE %s ADD %s, ALGORITHM=INPLACE, LOCK=NONE", schema.QuoteIdent(table), fkConstraint(fk.Name, fk.Columns, fk)),
 					"SET SESSION foreign_key_checks = 1",
 				},
 			},

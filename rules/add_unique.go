@@ -49,7 +49,7 @@ func checkAddUnique(ctx *Context) []finding.Finding {
 			if x == nil || !x.Unique || impliedUnique(tc.Before, x) || impliedUnique(tc.Deployed, x) || !allDeployed(tc.Deployed, x) {
 				continue
 			}
-			kind := "unique key " + qi(x.Name)
+			kind := "unique key " + schema.QuoteIdent(x.Name)
 			if x.Primary {
 				kind = "primary key"
 			}
@@ -57,7 +57,7 @@ func checkAddUnique(ctx *Context) []finding.Finding {
 				Rule:     finding.AddUnique,
 				Severity: finding.Warning,
 				Message: fmt.Sprintf("A %s over %s.(%s) is added to a table that holds data: the ALTER fails if rows already share a value, and the deployed application's writes of a duplicate start failing with error 1062.",
-					kind, qi(table), qis(x.Columns())),
+					kind, schema.QuoteIdent(table), qis(x.Columns())),
 				Fix:        PlanAddUnique(table, x).Text(ctx.Script),
 				Table:      table,
 				ColumnName: strings.Join(x.Columns(), ","),
@@ -122,12 +122,12 @@ func PlanAddUnique(table string, x *schema.Index) Plan {
 			functional = true
 			continue
 		}
-		e := qi(p.Column)
+		e := schema.QuoteIdent(p.Column)
 		if p.SubPart > 0 {
 			e = fmt.Sprintf("LEFT(%s, %d)", e, p.SubPart)
 		}
 		exprs = append(exprs, e)
-		notNull = append(notNull, qi(p.Column)+" IS NOT NULL")
+		notNull = append(notNull, schema.QuoteIdent(p.Column)+" IS NOT NULL")
 	}
 	check := Phase{Title: "Find the rows that share a value, and merge or fix them"}
 	if len(exprs) > 0 && !functional {
@@ -137,9 +137,9 @@ func PlanAddUnique(table string, x *schema.Index) Plan {
 			where = " WHERE " + strings.Join(notNull, " AND ")
 		}
 		cols := strings.Join(exprs, ", ")
-		check.SQL = []string{fmt.Sprintf("SELECT %s, COUNT(*) AS copies FROM %s%s GROUP BY %s HAVING COUNT(*) > 1 LIMIT 100", cols, qi(table), where, cols)}
+		check.SQL = []string{fmt.Sprintf("SELECT %s, COUNT(*) AS copies FROM %s%s GROUP BY %s HAVING COUNT(*) > 1 LIMIT 100", cols, schema.QuoteIdent(table), where, cols)}
 		if x.Primary {
-			check.SQL = append(check.SQL, fmt.Sprintf("SELECT COUNT(*) AS null_keys FROM %s WHERE %s", qi(table), strings.Join(notNullToNull(x), " OR ")))
+			check.SQL = append(check.SQL, fmt.Sprintf("SELECT COUNT(*) AS null_keys FROM %s WHERE %s", schema.QuoteIdent(table), strings.Join(notNullToNull(x), " OR ")))
 		}
 	} else {
 		check.Notes = []string{"The key has expression parts: group the rows by the same expressions to find duplicates."}
@@ -157,7 +157,7 @@ func PlanAddUnique(table string, x *schema.Index) Plan {
 func notNullToNull(x *schema.Index) []string {
 	var out []string
 	for _, c := range x.Columns() {
-		out = append(out, qi(c)+" IS NULL")
+		out = append(out, schema.QuoteIdent(c)+" IS NULL")
 	}
 	return out
 }

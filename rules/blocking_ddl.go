@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // bigTable is the row count from which a blocking ALTER is an error: copying a million rows
@@ -76,7 +77,7 @@ func checkBlockingDDL(ctx *Context) []finding.Finding {
 	}
 	f, size := sized(ctx, table, finding.Error)
 	f.Message = fmt.Sprintf("This change of %s cannot run online on this server: %s, so the application's writes to %s wait until it has gone through the whole table (%s%s).",
-		qi(table), how, qi(table), size, refused)
+		schema.QuoteIdent(table), how, schema.QuoteIdent(table), size, refused)
 	f.Fix = onlinePlan(table, alter).Text(ctx.Script)
 	return []finding.Finding{f}
 }
@@ -100,7 +101,7 @@ func notMeasured(ctx *Context) []finding.Finding {
 		return nil
 	}
 	f, size := sized(ctx, table, finding.Warning)
-	f.Message = fmt.Sprintf("Whether this change of %s blocks writes is not known: %s; review it as if it copied the table (%s).", qi(table), ctx.NotMeasured, size)
+	f.Message = fmt.Sprintf("Whether this change of %s blocks writes is not known: %s; review it as if it copied the table (%s).", schema.QuoteIdent(table), ctx.NotMeasured, size)
 	f.Fix = "Write the change as a plain ALTER TABLE the server can be asked about, with its own ALGORITHM=INSTANT or ALGORITHM=INPLACE, LOCK=NONE (the server then refuses rather than blocks), or run it with an online schema change tool on a large table."
 	return []finding.Finding{f}
 }
@@ -129,9 +130,9 @@ func blockingClause(ctx *Context) (table, alter string) {
 		return st.Alter.Table, strings.Join(st.Alter.Clauses, ", ")
 	case st.CreateIndex != nil:
 		n := st.CreateIndex
-		return n.Table, fmt.Sprintf("ADD %s %s (%s)", n.Kind, qi(n.Name), strings.Join(n.Parts, ", "))
+		return n.Table, fmt.Sprintf("ADD %s %s (%s)", n.Kind, schema.QuoteIdent(n.Name), strings.Join(n.Parts, ", "))
 	case st.DropIndex != nil:
-		return st.DropIndex.Table, "DROP INDEX " + qi(st.DropIndex.Name)
+		return st.DropIndex.Table, "DROP INDEX " + schema.QuoteIdent(st.DropIndex.Name)
 	}
 	return "", ""
 }
@@ -140,7 +141,7 @@ func blockingClause(ctx *Context) (table, alter string) {
 func onlinePlan(table, alter string) Plan {
 	shell := strings.ReplaceAll(alter, `"`, `\"`)
 	return Plan{
-		Summary: fmt.Sprintf("Run the change of %s online instead of as a plain ALTER (replace <database>):", qi(table)),
+		Summary: fmt.Sprintf("Run the change of %s online instead of as a plain ALTER (replace <database>):", schema.QuoteIdent(table)),
 		Phases: []Phase{
 			{
 				Title: "With gh-ost (binlog based; needs row-based binlogs and a primary or unique key, no foreign keys):",

@@ -47,17 +47,17 @@ func checkCollationChange(ctx *Context) []finding.Finding {
 		if x == nil {
 			continue
 		}
-		what := "lookups on it (WHERE, JOIN, the index " + qi(x.Name) + ") match other values than they did"
+		what := "lookups on it (WHERE, JOIN, the index " + schema.QuoteIdent(x.Name) + ") match other values than they did"
 		if x.Unique {
-			what = "unique key " + qi(x.Name) + " now treats other values as duplicates: the ALTER fails on rows that collide under the new collation, and the deployed application's writes that collide start failing with 1062, or duplicates it used to refuse are accepted"
+			what = "unique key " + schema.QuoteIdent(x.Name) + " now treats other values as duplicates: the ALTER fails on rows that collide under the new collation, and the deployed application's writes that collide start failing with 1062, or duplicates it used to refuse are accepted"
 		}
 		out = append(out, finding.Finding{
 			Rule:     finding.CollationChange,
 			Severity: finding.Warning,
 			Message: fmt.Sprintf("Column %s.%s changes collation from %s to %s: %s.",
-				qi(p.Table), qi(b.Name), b.Collation, a.Collation, what),
+				schema.QuoteIdent(p.Table), schema.QuoteIdent(b.Name), b.Collation, a.Collation, what),
 			Fix: fmt.Sprintf("Find the values the new collation treats as equal: SELECT CONVERT(%s USING %s) COLLATE %s AS v, COUNT(*) FROM %s GROUP BY v HAVING COUNT(*) > 1 LIMIT 100; then decide what the application means by equal and change the collation in a release of its own.",
-				qi(b.Name), charsetOf(a), a.Collation, qi(p.Table)),
+				schema.QuoteIdent(b.Name), charsetOf(a), a.Collation, schema.QuoteIdent(p.Table)),
 			Table:      p.Table,
 			ColumnName: b.Name,
 		})

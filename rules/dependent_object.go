@@ -48,9 +48,9 @@ type lost struct {
 
 func (l lost) String() string {
 	if l.column == "" {
-		return qi(l.table)
+		return schema.QuoteIdent(l.table)
 	}
-	return qi(l.table) + "." + qi(l.column)
+	return schema.QuoteIdent(l.table) + "." + schema.QuoteIdent(l.column)
 }
 
 func checkDependentObject(ctx *Context) []finding.Finding {
@@ -67,9 +67,9 @@ func checkDependentObject(ctx *Context) []finding.Finding {
 				Rule:     finding.DependentObject,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("This statement %s %s, which deployed %s %s still uses: %s.",
-					l.how, l, d.kind, qi(d.name), d.breaks),
+					l.how, l, d.kind, schema.QuoteIdent(d.name), d.breaks),
 				Fix: fmt.Sprintf("Before the statement, in the same migration, redefine %s %s without %s (or drop it if nothing uses it any more):\n%s",
-					d.kind, qi(d.name), l, d.redefine),
+					d.kind, schema.QuoteIdent(d.name), l, d.redefine),
 				Table:      d.table,
 				ColumnName: l.column,
 			})
@@ -118,15 +118,15 @@ func dependents(deployed *schema.Schema, l lost, called string) []dependent {
 		if viewUses(v.Definition, l) {
 			out = append(out, dependent{kind: "view", name: v.Name, table: v.Name,
 				breaks:   "every read of the view fails with error 1356 (references invalid table(s) or column(s))",
-				redefine: fmt.Sprintf("CREATE OR REPLACE VIEW %s AS <its SELECT without %s>;", qi(v.Name), l)})
+				redefine: fmt.Sprintf("CREATE OR REPLACE VIEW %s AS <its SELECT without %s>;", schema.QuoteIdent(v.Name), l)})
 		}
 	}
 	for _, tr := range deployed.Triggers {
 		own := strings.EqualFold(tr.Table, l.table)
 		if bodyUses(tr.Statement, l, own) {
 			out = append(out, dependent{kind: "trigger", name: tr.Name, table: tr.Table,
-				breaks:   fmt.Sprintf("every %s on %s fails once the trigger runs (1054, unknown column, or 1146)", strings.ToUpper(tr.Event), qi(tr.Table)),
-				redefine: fmt.Sprintf("DROP TRIGGER %s;\nCREATE TRIGGER %s %s %s ON %s FOR EACH ROW <its body without %s>;", qi(tr.Name), qi(tr.Name), tr.Timing, tr.Event, qi(tr.Table), l)})
+				breaks:   fmt.Sprintf("every %s on %s fails once the trigger runs (1054, unknown column, or 1146)", strings.ToUpper(tr.Event), schema.QuoteIdent(tr.Table)),
+				redefine: fmt.Sprintf("DROP TRIGGER %s;\nCREATE TRIGGER %s %s %s ON %s FOR EACH ROW <its body without %s>;", schema.QuoteIdent(tr.Name), schema.QuoteIdent(tr.Name), tr.Timing, tr.Event, schema.QuoteIdent(tr.Table), l)})
 		}
 	}
 	for _, r := range deployed.Routines {
@@ -134,7 +134,7 @@ func dependents(deployed *schema.Schema, l lost, called string) []dependent {
 			kind := strings.ToLower(r.Type)
 			out = append(out, dependent{kind: kind, name: r.Name,
 				breaks:   fmt.Sprintf("every call of the %s fails once it reaches that statement", kind),
-				redefine: fmt.Sprintf("DROP %s %s;\nCREATE %s %s(…) <its body without %s>;", r.Type, qi(r.Name), r.Type, qi(r.Name), l)})
+				redefine: fmt.Sprintf("DROP %s %s;\nCREATE %s %s(…) <its body without %s>;", r.Type, schema.QuoteIdent(r.Name), r.Type, schema.QuoteIdent(r.Name), l)})
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func dropColumnRule() *Rule {
@@ -52,7 +53,7 @@ func checkDropColumn(ctx *Context) []finding.Finding {
 				Rule:     finding.DropColumn,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Dropping column %s.%s breaks the deployed application, which still uses it (it is not listed under deprecated: at the base ref).",
-					qi(table), qi(bc.Name)),
+					schema.QuoteIdent(table), schema.QuoteIdent(bc.Name)),
 				Fix:        PlanDropColumn(ctx.planSchema(), tc.Before, bc).Text(ctx.Script),
 				Table:      table,
 				ColumnName: bc.Name,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func dropDefaultRule() *Rule {
@@ -42,7 +43,7 @@ func checkDropDefault(ctx *Context) []finding.Finding {
 			Rule:     finding.DropDefault,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Column %s.%s loses its DEFAULT %s while it stays NOT NULL, so the deployed application's INSERTs that omit it fail with error 1364.",
-				qi(p.Table), qi(b.Name), *b.Default),
+				schema.QuoteIdent(p.Table), schema.QuoteIdent(b.Name), *b.Default),
 			Fix:        PlanKeepDefault(ctx.planSchema(), p.BeforeTable, b, a).Text(ctx.Script),
 			Table:      p.Table,
 			ColumnName: b.Name,

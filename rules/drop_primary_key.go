@@ -42,15 +42,15 @@ func checkDropPrimaryKey(ctx *Context) []finding.Finding {
 		pk := tc.Before.PrimaryKey()
 		still := ""
 		if u := notNullUnique(tc.After); u != nil {
-			still = fmt.Sprintf(" (InnoDB now clusters on unique key %s, but replicas and the copiers still want a primary key)", qi(u.Name))
+			still = fmt.Sprintf(" (InnoDB now clusters on unique key %s, but replicas and the copiers still want a primary key)", schema.QuoteIdent(u.Name))
 		}
 		out = append(out, finding.Finding{
 			Rule:     finding.DropPrimaryKey,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Table %s is left without a primary key%s: replicas apply its updates and deletes with table scans, online schema change tools cannot copy it, and the deployed application's INSERT … ON DUPLICATE KEY UPDATE and REPLACE add rows where they used to update one.",
-				qi(tc.Name), still),
+				schema.QuoteIdent(tc.Name), still),
 			Fix: fmt.Sprintf("Replace the key in the same statement, so the table always has one: ALTER TABLE %s DROP PRIMARY KEY, ADD PRIMARY KEY (<the new key's columns>); the key was (%s).",
-				qi(tc.Name), qis(pk.Columns())),
+				schema.QuoteIdent(tc.Name), qis(pk.Columns())),
 			Table:      tc.Name,
 			ColumnName: strings.Join(pk.Columns(), ","),
 		})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func dropTableRule() *Rule {
@@ -46,7 +47,7 @@ func checkDropTable(ctx *Context) []finding.Finding {
 			Rule:     finding.DropTable,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Dropping table %s breaks the deployed application, which still queries it (it is not listed under deprecated: at the base ref).",
-				qi(tc.Deployed.Name)),
+				schema.QuoteIdent(tc.Deployed.Name)),
 			Fix:   PlanDropTable(ctx.Deployed, tc.Deployed).Text(ctx.Script),
 			Table: tc.Deployed.Name,
 		})

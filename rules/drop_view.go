@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func dropViewRule() *Rule {
@@ -48,13 +49,13 @@ func checkDropView(ctx *Context) []finding.Finding {
 			Rule:     finding.DropView,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Dropping view %s breaks the deployed application, which still reads it (it is not listed under deprecated: at the base ref).",
-				qi(v.Name)),
+				schema.QuoteIdent(v.Name)),
 			Fix: Plan{
-				Summary: fmt.Sprintf("Drop %s only after the application stopped reading it:", qi(v.Name)),
+				Summary: fmt.Sprintf("Drop %s only after the application stopped reading it:", schema.QuoteIdent(v.Name)),
 				Phases: []Phase{
 					{Title: "Release the application that no longer reads the view"},
 					deprecate(v.Name),
-					{Title: "Contract: a later migration, once the deprecation is deployed", SQL: []string{"DROP VIEW " + qi(v.Name)}},
+					{Title: "Contract: a later migration, once the deprecation is deployed", SQL: []string{"DROP VIEW " + schema.QuoteIdent(v.Name)}},
 				},
 			}.Text(ctx.Script),
 			Table: v.Name,

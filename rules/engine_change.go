@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func engineChangeRule() *Rule {
@@ -43,8 +44,8 @@ func checkEngineChange(ctx *Context) []finding.Finding {
 			Rule:     finding.EngineChange,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Table %s moves from InnoDB to %s: writes to it are no longer transactional or crash safe (a rollback does not undo them), %s, and foreign keys are not enforced.",
-				qi(tc.Name), tc.After.Options.Engine, lockingOf(tc.After.Options.Engine)),
-			Fix:   fmt.Sprintf("Keep %s on InnoDB (ALTER TABLE %s ENGINE=InnoDB). For archived or cached rows, use a new table of the other engine and move the rows in batches.", qi(tc.Name), qi(tc.Name)),
+				schema.QuoteIdent(tc.Name), tc.After.Options.Engine, lockingOf(tc.After.Options.Engine)),
+			Fix:   fmt.Sprintf("Keep %s on InnoDB (ALTER TABLE %s ENGINE=InnoDB). For archived or cached rows, use a new table of the other engine and move the rows in batches.", schema.QuoteIdent(tc.Name), schema.QuoteIdent(tc.Name)),
 			Table: tc.Name,
 		})
 	}

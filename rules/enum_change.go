@@ -55,13 +55,13 @@ func checkEnumChange(ctx *Context) []finding.Finding {
 		}
 		sev := finding.Error
 		msg := fmt.Sprintf("Column %s.%s %s (%s to %s): the deployed application's writes of the old members fail, and rows holding them make the ALTER fail or become ''.",
-			qi(p.Table), qi(p.Before.Name), what, from, to)
+			schema.QuoteIdent(p.Table), schema.QuoteIdent(p.Before.Name), what, from, to)
 		if what == renumbered {
 			// Every old member is still there: old writes work, and the server copies rows by
 			// their values. What changes is the numbers behind them.
 			sev = finding.Warning
 			msg = fmt.Sprintf("Column %s.%s %s (%s to %s): the deployed application's writes still work and rows keep their values, but the members are renumbered, so ORDER BY on the column and its numeric value change meaning, and the server copies the whole table.",
-				qi(p.Table), qi(p.Before.Name), what, from, to)
+				schema.QuoteIdent(p.Table), schema.QuoteIdent(p.Before.Name), what, from, to)
 		}
 		out = append(out, finding.Finding{
 			Rule:       finding.EnumChange,
@@ -99,9 +99,9 @@ func memberChange(old, new []string) string {
 			continue
 		}
 		if i < len(new) && !contains(old, new[i]) {
-			renamed = append(renamed, fmt.Sprintf("%s to %s", qs(m), qs(new[i])))
+			renamed = append(renamed, fmt.Sprintf("%s to %s", schema.QuoteString(m), schema.QuoteString(new[i])))
 		} else {
-			removed = append(removed, qs(m))
+			removed = append(removed, schema.QuoteString(m))
 		}
 	}
 	var parts []string

@@ -139,7 +139,7 @@ func testLivePlanRenameColumn(t *testing.T, _ testenv.Server) {
 			t.Logf("plan:\n%s", plan.Text(migrations.Script))
 
 			l.exec(plan.Phases[0].SQL...)
-			o, n := qi(tc.from), qi(tc.to)
+			o, n := schema.QuoteIdent(tc.from), schema.QuoteIdent(tc.to)
 			if got := l.int("SELECT COUNT(*) FROM users WHERE NOT (" + o + " <=> " + n + ")"); got != 0 {
 				t.Fatalf("after the backfill %d rows differ", got)
 			}
@@ -289,7 +289,7 @@ func testLivePlanNarrowColumn(t *testing.T, _ testenv.Server) {
 			if got := l.str("SELECT GROUP_CONCAT(" + tc.column + " ORDER BY id) FROM users"); got != oldSum {
 				t.Fatalf("the backfill changed the old column:\n%s\n%s", oldSum, got)
 			}
-			n := qi(fitName(tc.column, "v2"))
+			n := schema.QuoteIdent(fitName(tc.column, "v2"))
 			if got := l.int("SELECT COUNT(*) FROM users WHERE " + n + " IS NULL"); got != 0 {
 				t.Fatalf("backfill left %d rows", got)
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // TestLiveRules replays statements on the real server and judges them with the models the
@@ -202,7 +203,7 @@ func testLiveBackfillMisfits(t *testing.T, _ testenv.Server) {
 		t.Errorf("check counts %d misfits, want 1", got)
 	}
 	l.exec(plan.Phases[1].SQL...)
-	v2 := qi(fitName("code", "v2"))
+	v2 := schema.QuoteIdent(fitName("code", "v2"))
 	if got := l.int("SELECT COUNT(*) FROM users WHERE " + v2 + " IS NULL AND code IS NOT NULL"); got != 1 {
 		t.Errorf("%d rows left uncopied, want the 1 that does not fit", got)
 	}

@@ -46,7 +46,7 @@ func checkMissingPrimaryKey(ctx *Context) []finding.Finding {
 			Rule:     finding.MissingPrimaryKey,
 			Severity: finding.Warning,
 			Message: fmt.Sprintf("Table %s is created without a PRIMARY KEY: replicas apply its row changes with full table scans, and online schema change tools cannot copy it later.",
-				qi(tc.Name)),
+				schema.QuoteIdent(tc.Name)),
 			Fix:   primaryKeyFix(ctx.After, tc.After, tc.Name),
 			Table: tc.Name,
 		})
@@ -68,7 +68,7 @@ func primaryKeyFix(s *schema.Schema, t *schema.Table, name string) string {
 			pk := *x
 			pk.Name, pk.Primary = "PRIMARY", true
 			fixed.Indexes = append([]*schema.Index{&pk}, slices.Delete(fixed.Indexes, i, i+1)...)
-			return fmt.Sprintf("Promote unique key %s to the primary key:\n\n%s;", qi(x.Name), s.CreateTable(&fixed))
+			return fmt.Sprintf("Promote unique key %s to the primary key:\n\n%s;", schema.QuoteIdent(x.Name), s.CreateTable(&fixed))
 		}
 	}
 	id := "id"

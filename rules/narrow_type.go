@@ -56,7 +56,7 @@ func checkNarrowType(ctx *Context) []finding.Finding {
 			Rule:     finding.NarrowType,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Column %s.%s changes from %s to %s, which cannot hold every value the old type could (%s): rows may be truncated or make the ALTER fail, and the deployed application's writes of such values fail.",
-				qi(p.Table), qi(p.Before.Name), typeWithCharset(from), typeWithCharset(to), why),
+				schema.QuoteIdent(p.Table), schema.QuoteIdent(p.Before.Name), typeWithCharset(from), typeWithCharset(to), why),
 			Fix:        PlanNarrowColumn(ctx.planSchema(), p.BeforeTable, p.Before, p.After, "").Text(ctx.Script),
 			Table:      p.Table,
 			ColumnName: p.Before.Name,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func notNullWithoutDefaultRule() *Rule {
@@ -45,7 +46,7 @@ func checkNotNullWithoutDefault(ctx *Context) []finding.Finding {
 				Rule:     finding.NotNullWithoutDefault,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Column %s.%s is added NOT NULL without a DEFAULT, so the deployed application's INSERTs into %s, which do not name it, fail with error 1364.",
-					qi(tc.Name), qi(c.Name), qi(tc.Name)),
+					schema.QuoteIdent(tc.Name), schema.QuoteIdent(c.Name), schema.QuoteIdent(tc.Name)),
 				Fix:        PlanAddNotNull(ctx.planSchema(), tc.After, c).Text(ctx.Script),
 				Table:      tc.Name,
 				ColumnName: c.Name,

@@ -83,7 +83,7 @@ func (cc ColumnCopy) expandColumn() *schema.Column {
 // Expand is phase 1: the migration that adds the new column, the sync triggers and the backfill,
 // and the new column's copies of the old column's secondary indexes.
 func (cc ColumnCopy) Expand() Phase {
-	t, o, n := qi(cc.Table.Name), qi(cc.From.Name), qi(cc.To.Name)
+	t, o, n := schema.QuoteIdent(cc.Table.Name), schema.QuoteIdent(cc.From.Name), schema.QuoteIdent(cc.To.Name)
 	names := cc.Names()
 	ph := Phase{
 		Title: "Expand: a migration of its own, deployed while the current application runs",
@@ -115,7 +115,7 @@ BEGIN
   ELSE
     SET NEW.%s = NEW.%s;
   END IF;
-END`, qi(names.InsertTrigger), t, n, n, copyOld, o, n),
+END`, schema.QuoteIdent(names.InsertTrigger), t, n, n, copyOld, o, n),
 		fmt.Sprintf(`CREATE TRIGGER %s BEFORE UPDATE ON %s FOR EACH ROW
 BEGIN
   IF NOT (NEW.%s <=> OLD.%s) THEN
@@ -123,7 +123,7 @@ BEGIN
   ELSEIF NOT (NEW.%s <=> OLD.%s) AND %s IS NULL THEN
     SET NEW.%s = NEW.%s;
   END IF;
-END`, qi(names.UpdateTrigger), t, o, o, n, copyOld, n, n, BackfillFlag, o, n),
+END`, schema.QuoteIdent(names.UpdateTrigger), t, o, o, n, copyOld, n, n, BackfillFlag, o, n),
 	}
 	where := fmt.Sprintf("%s IS NULL AND %s IS NOT NULL", n, o)
 	if guard := cc.fits(o); guard != "" {
@@ -150,9 +150,9 @@ func backfill(proc, table, set, where string, batch int, flag bool) []string {
 			BackfillFlag, BackfillFlag, body, BackfillFlag)
 	}
 	return []string{
-		fmt.Sprintf("CREATE PROCEDURE %s()\nBEGIN\n%s\nEND", qi(proc), body),
-		fmt.Sprintf("CALL %s()", qi(proc)),
-		fmt.Sprintf("DROP PROCEDURE %s", qi(proc)),
+		fmt.Sprintf("CREATE PROCEDURE %s()\nBEGIN\n%s\nEND", schema.QuoteIdent(proc), body),
+		fmt.Sprintf("CALL %s()", schema.QuoteIdent(proc)),
+		fmt.Sprintf("DROP PROCEDURE %s", schema.QuoteIdent(proc)),
 	}
 }
 
@@ -162,7 +162,7 @@ func (cc ColumnCopy) Switch() Phase {
 		Title: "Switch: release the application, then deprecate the old column",
 		Notes: []string{
 			fmt.Sprintf("Release the application that reads and writes %s instead of %s. While old and new releases run side by side, the triggers keep both columns equal.",
-				qi(cc.To.Name), qi(cc.From.Name)),
+				schema.QuoteIdent(cc.To.Name), schema.QuoteIdent(cc.From.Name)),
 			fmt.Sprintf("Once no instance of the old release runs, list the old column in .schema-guard.yaml and merge that; the contract migration is allowed only once this is on the base branch:\n\ndeprecated:\n  - %s.%s",
 				cc.Table.Name, cc.From.Name),
 		},
@@ -172,11 +172,11 @@ func (cc ColumnCopy) Switch() Phase {
 // Contract is phase 3: the migration that drops the triggers and the old column, moves the old
 // column's keys to the new one and gives the new column its final definition.
 func (cc ColumnCopy) Contract() Phase {
-	t, o, n := qi(cc.Table.Name), qi(cc.From.Name), qi(cc.To.Name)
+	t, o, n := schema.QuoteIdent(cc.Table.Name), schema.QuoteIdent(cc.From.Name), schema.QuoteIdent(cc.To.Name)
 	names := cc.Names()
 	ph := Phase{Title: "Contract: a later migration, once the deprecation is deployed"}
 	if cc.From.Generated == nil {
-		ph.SQL = append(ph.SQL, "DROP TRIGGER "+qi(names.InsertTrigger), "DROP TRIGGER "+qi(names.UpdateTrigger))
+		ph.SQL = append(ph.SQL, "DROP TRIGGER "+schema.QuoteIdent(names.InsertTrigger), "DROP TRIGGER "+schema.QuoteIdent(names.UpdateTrigger))
 	}
 	var clauses, allow []string
 	for _, x := range cc.indexesWith() {
@@ -184,12 +184,12 @@ func (cc ColumnCopy) Contract() Phase {
 			clauses = append(clauses, "DROP PRIMARY KEY")
 			allow = append(allow, string(finding.AddUnique))
 		} else {
-			clauses = append(clauses, "DROP INDEX "+qi(x.Name))
+			clauses = append(clauses, "DROP INDEX "+schema.QuoteIdent(x.Name))
 		}
 	}
 	fks := cc.foreignKeysWith()
 	for _, fk := range fks {
-		clauses = append(clauses, "DROP FOREIGN KEY "+qi(fk.Name))
+		clauses = append(clauses, "DROP FOREIGN KEY "+schema.QuoteIdent(fk.Name))
 	}
 	clauses = append(clauses, "DROP COLUMN "+o)
 	final := cc.Schema.ColumnDefinition(cc.Table, cc.To)
@@ -212,7 +212,7 @@ func (cc ColumnCopy) Contract() Phase {
 	}
 	ph.SQL = append(ph.SQL, alter)
 	for _, ref := range cc.referencing() {
-		ph.Notes = append(ph.Notes, fmt.Sprintf("Foreign key %s of %s references %s: point it at %s before this migration.", qi(ref.fk.Name), qi(ref.table), o, n))
+		ph.Notes = append(ph.Notes, fmt.Sprintf("Foreign key %s of %s references %s: point it at %s before this migration.", schema.QuoteIdent(ref.fk.Name), schema.QuoteIdent(ref.table), o, n))
 	}
 	return ph
 }
@@ -236,7 +236,7 @@ func (cc ColumnCopy) Plan(summary string) Plan {
 		return Plan{Summary: summary, Phases: []Phase{{
 			Title: "Keep the column: an AUTO_INCREMENT column cannot be copied by triggers",
 			Notes: []string{fmt.Sprintf("A BEFORE INSERT trigger does not see the value AUTO_INCREMENT gives %s, so no trigger can keep a copy in step. Keep the column and alias it in the application (SELECT %s AS %s), or rebuild the table with gh-ost or pt-online-schema-change while the application is stopped.",
-				qi(cc.From.Name), qi(cc.From.Name), qi(cc.To.Name))},
+				schema.QuoteIdent(cc.From.Name), schema.QuoteIdent(cc.From.Name), schema.QuoteIdent(cc.To.Name))},
 		}}}
 	}
 	return Plan{Summary: summary, Phases: []Phase{cc.Expand(), cc.Switch(), cc.Contract()}}
@@ -250,7 +250,7 @@ func PlanRenameColumn(s *schema.Schema, t *schema.Table, from, to *schema.Column
 		return Plan{}
 	}
 	return cc.Plan(fmt.Sprintf("Rename %s.%s to %s in three releases, so that every running release finds the column it uses:",
-		qi(t.Name), qi(from.Name), qi(to.Name)))
+		schema.QuoteIdent(t.Name), schema.QuoteIdent(from.Name), schema.QuoteIdent(to.Name)))
 }
 
 // indexesWith returns the table's indexes that have the old column as a key part.
@@ -288,7 +288,7 @@ func (cc ColumnCopy) indexCopies(contract bool) []string {
 			case strings.EqualFold(p.Column, cc.From.Name):
 				p.Column = cc.To.Name
 			}
-			s := qi(p.Column)
+			s := schema.QuoteIdent(p.Column)
 			if p.SubPart > 0 {
 				s += fmt.Sprintf("(%d)", p.SubPart)
 			}
@@ -297,7 +297,7 @@ func (cc ColumnCopy) indexCopies(contract bool) []string {
 			}
 			parts = append(parts, s)
 		}
-		kind := "INDEX " + qi(cc.renamed(x.Name))
+		kind := "INDEX " + schema.QuoteIdent(cc.renamed(x.Name))
 		switch {
 		case x.Primary:
 			kind = "PRIMARY KEY"
@@ -349,11 +349,11 @@ func (cc ColumnCopy) foreignKeyCopy(fk *schema.ForeignKey) string {
 // fkConstraint writes a foreign key constraint named name over cols, referencing what fk
 // references, with fk's actions. RESTRICT and NO ACTION, InnoDB's default, are left out.
 func fkConstraint(name string, cols []string, fk *schema.ForeignKey) string {
-	ref := qi(fk.RefTable)
+	ref := schema.QuoteIdent(fk.RefTable)
 	if fk.RefSchema != "" {
-		ref = qi(fk.RefSchema) + "." + ref
+		ref = schema.QuoteIdent(fk.RefSchema) + "." + ref
 	}
-	s := fmt.Sprintf("CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)", qi(name), qis(cols), ref, qis(fk.RefColumns))
+	s := fmt.Sprintf("CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)", schema.QuoteIdent(name), qis(cols), ref, qis(fk.RefColumns))
 	for _, a := range []struct{ on, action string }{{"DELETE", fk.OnDelete}, {"UPDATE", fk.OnUpdate}} {
 		if act := strings.ToUpper(strings.TrimSpace(a.action)); act != "" && act != "RESTRICT" && act != "NO ACTION" {
 			s += " ON " + a.on + " " + act

@@ -18,7 +18,7 @@ func PlanRenameTable(t *schema.Table, newName string) Plan {
 	if t == nil || newName == "" {
 		return Plan{}
 	}
-	old, nw := qi(t.Name), qi(newName)
+	old, nw := schema.QuoteIdent(t.Name), schema.QuoteIdent(newName)
 	tmp := fitName(newName, "sg_view")
 	return Plan{
 		Summary: fmt.Sprintf("Rename %s to %s in three releases, so that every running release finds the name it uses:", old, nw),
@@ -43,8 +43,8 @@ func PlanRenameTable(t *schema.Table, newName string) Plan {
 					fmt.Sprintf("One RENAME TABLE swaps both names atomically: no query ever finds %s missing. Triggers and foreign keys follow the table.", nw),
 				},
 				SQL: []string{
-					fmt.Sprintf("RENAME TABLE %s TO %s, %s TO %s", nw, qi(tmp), old, nw),
-					"DROP VIEW " + qi(tmp),
+					fmt.Sprintf("RENAME TABLE %s TO %s, %s TO %s", nw, schema.QuoteIdent(tmp), old, nw),
+					"DROP VIEW " + schema.QuoteIdent(tmp),
 				},
 			},
 		},
@@ -56,7 +56,7 @@ func PlanDropColumn(s *schema.Schema, t *schema.Table, c *schema.Column) Plan {
 	if t == nil || c == nil {
 		return Plan{}
 	}
-	tn, cn := qi(t.Name), qi(c.Name)
+	tn, cn := schema.QuoteIdent(t.Name), schema.QuoteIdent(c.Name)
 	release := Phase{
 		Title: "Release the application that no longer reads or writes the column",
 		Notes: []string{fmt.Sprintf("Remove every use of %s.%s from the application (queries, ORM mappings, SELECT *) and release it.", tn, cn)},
@@ -80,7 +80,7 @@ func PlanDropColumn(s *schema.Schema, t *schema.Table, c *schema.Column) Plan {
 		}
 		// MySQL shrinks such a key to its other columns, which may then hold duplicates;
 		// MariaDB refuses the drop (1072).
-		drop.Notes = append(drop.Notes, fmt.Sprintf("Unique key %s also covers other columns: MariaDB refuses the drop (error 1072) and MySQL shrinks the key to the other columns, which may then hold duplicates. Drop or redefine the key in the same ALTER (DROP INDEX %s, …).", qi(x.Name), qi(x.Name)))
+		drop.Notes = append(drop.Notes, fmt.Sprintf("Unique key %s also covers other columns: MariaDB refuses the drop (error 1072) and MySQL shrinks the key to the other columns, which may then hold duplicates. Drop or redefine the key in the same ALTER (DROP INDEX %s, …).", schema.QuoteIdent(x.Name), schema.QuoteIdent(x.Name)))
 	}
 	return Plan{
 		Summary: fmt.Sprintf("Drop %s.%s only after the application stopped using it:", tn, cn),
@@ -94,7 +94,7 @@ func PlanDropTable(s *schema.Schema, t *schema.Table) Plan {
 	if t == nil {
 		return Plan{}
 	}
-	tn := qi(t.Name)
+	tn := schema.QuoteIdent(t.Name)
 	release := Phase{
 		Title: "Release the application that no longer uses the table",
 		Notes: []string{fmt.Sprintf("Remove every query of %s from the application and release it.", tn)},
@@ -106,7 +106,7 @@ func PlanDropTable(s *schema.Schema, t *schema.Table) Plan {
 			}
 			for _, fk := range other.ForeignKeys {
 				if fk != nil && fk.RefSchema == "" && strings.EqualFold(fk.RefTable, t.Name) {
-					release.SQL = append(release.SQL, fmt.Sprintf("ALTER TABLE %s DROP FOREIGN KEY %s", qi(other.Name), qi(fk.Name)))
+					release.SQL = append(release.SQL, fmt.Sprintf("ALTER TABLE %s DROP FOREIGN KEY %s", schema.QuoteIdent(other.Name), schema.QuoteIdent(fk.Name)))
 				}
 			}
 		}
@@ -118,7 +118,7 @@ func PlanDropTable(s *schema.Schema, t *schema.Table) Plan {
 		Summary: fmt.Sprintf("Drop %s only after the application stopped using it:", tn),
 		Phases: []Phase{release, deprecate(t.Name), {
 			Title: "Contract: a later migration, once the deprecation is deployed",
-			Notes: []string{fmt.Sprintf("To keep a way back for a while, rename it first (RENAME TABLE %s TO %s) and drop that in a later release.", tn, qi(fitName(t.Name, "retired")))},
+			Notes: []string{fmt.Sprintf("To keep a way back for a while, rename it first (RENAME TABLE %s TO %s) and drop that in a later release.", tn, schema.QuoteIdent(fitName(t.Name, "retired")))},
 			SQL:   []string{"DROP TABLE " + tn},
 		}},
 	}

@@ -29,22 +29,22 @@ func PlanNarrowColumn(s *schema.Schema, t *schema.Table, from, to *schema.Column
 		cc.Misfit = func(expr string) string { return failingWrites(expr, ft, tt) }
 	}
 	p := cc.Plan(fmt.Sprintf("Change %s.%s to %s without losing values or failing the deployed application's writes:",
-		qi(t.Name), qi(from.Name), to.Type))
+		schema.QuoteIdent(t.Name), schema.QuoteIdent(from.Name), to.Type))
 	check := Phase{
 		Title: "Check: find the rows the narrower type cannot hold",
 		Notes: []string{fmt.Sprintf("Fix or delete those rows, and make the application stop writing such values, first. When the query returns 0 and the deployed application cannot write a value beyond %s, the change is safe as written: keep it, with -- %s %s <why the application cannot write wider values>. Otherwise replace the column (%s is a suggested name):",
-			to.Type, AllowPrefix, finding.NarrowType, qi(newName))},
+			to.Type, AllowPrefix, finding.NarrowType, schema.QuoteIdent(newName))},
 	}
-	if cond := misfits(qi(from.Name), ft, tt); err1 == nil && err2 == nil && cond != "" {
-		check.SQL = []string{fmt.Sprintf("SELECT COUNT(*) AS misfits FROM %s WHERE %s", qi(t.Name), cond)}
+	if cond := misfits(schema.QuoteIdent(from.Name), ft, tt); err1 == nil && err2 == nil && cond != "" {
+		check.SQL = []string{fmt.Sprintf("SELECT COUNT(*) AS misfits FROM %s WHERE %s", schema.QuoteIdent(t.Name), cond)}
 	} else {
-		check.Notes = append([]string{fmt.Sprintf("Compare every value of %s with its conversion to %s (no exact query is known for this pair of types).", qi(from.Name), to.Type)}, check.Notes...)
+		check.Notes = append([]string{fmt.Sprintf("Compare every value of %s with its conversion to %s (no exact query is known for this pair of types).", schema.QuoteIdent(from.Name), to.Type)}, check.Notes...)
 	}
 	for i := range p.Phases {
-		if strings.HasPrefix(p.Phases[i].Title, "Switch") && cc.fits(qi(from.Name)) != "" {
+		if strings.HasPrefix(p.Phases[i].Title, "Switch") && cc.fits(schema.QuoteIdent(from.Name)) != "" {
 			// Rows the deployed application wrote with values the new column cannot hold.
 			p.Phases[i].Notes = append([]string{fmt.Sprintf("Before the switch, this must return 0 (rows whose value did not fit, written while the old release ran):\n\nSELECT COUNT(*) FROM %s WHERE %s IS NULL AND %s IS NOT NULL;",
-				qi(t.Name), qi(newName), qi(from.Name))}, p.Phases[i].Notes...)
+				schema.QuoteIdent(t.Name), schema.QuoteIdent(newName), schema.QuoteIdent(from.Name))}, p.Phases[i].Notes...)
 		}
 	}
 	p.Phases = append([]Phase{check}, p.Phases...)

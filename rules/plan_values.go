@@ -31,7 +31,7 @@ func zeroDefault(t *schema.Table, c *schema.Column) (string, bool) {
 		return "b'0'", true
 	case schema.FamilyEnum:
 		if len(ct.Members) > 0 {
-			return qs(ct.Members[0]), true
+			return schema.QuoteString(ct.Members[0]), true
 		}
 	case schema.FamilySet, schema.FamilyBinary:
 		return "''", true
@@ -86,7 +86,7 @@ func PlanAddNotNull(s *schema.Schema, t *schema.Table, c *schema.Column) Plan {
 	if t == nil || c == nil {
 		return Plan{}
 	}
-	tn, cn := qi(t.Name), qi(c.Name)
+	tn, cn := schema.QuoteIdent(t.Name), schema.QuoteIdent(c.Name)
 	p := Plan{Summary: fmt.Sprintf("Add %s.%s so that the deployed application's INSERTs, which do not name it, keep working:", tn, cn)}
 	v, ok := zeroDefault(t, c)
 	if ok {
@@ -126,7 +126,7 @@ func PlanTightenNotNull(s *schema.Schema, t *schema.Table, before, after *schema
 	if t == nil || before == nil || after == nil {
 		return Plan{}
 	}
-	tn, cn := qi(t.Name), qi(before.Name)
+	tn, cn := schema.QuoteIdent(t.Name), schema.QuoteIdent(before.Name)
 	v := ""
 	switch {
 	case after.Default != nil:
@@ -150,7 +150,7 @@ func PlanTightenNotNull(s *schema.Schema, t *schema.Table, before, after *schema
 	for _, x := range t.Indexes {
 		if x != nil && x.Unique && containsFold(x.Columns(), before.Name) {
 			// Rows with a NULL never collide in a unique key; rows with the same default do.
-			expand.Notes = append(expand.Notes, fmt.Sprintf("%s is part of unique key %s: rows that share the other key columns collide once their NULLs become %s; give them distinct values instead.", cn, qi(x.Name), v))
+			expand.Notes = append(expand.Notes, fmt.Sprintf("%s is part of unique key %s: rows that share the other key columns collide once their NULLs become %s; give them distinct values instead.", cn, schema.QuoteIdent(x.Name), v))
 		}
 	}
 	set := fmt.Sprintf("%s = %s", cn, v)
@@ -181,7 +181,7 @@ func PlanKeepDefault(s *schema.Schema, t *schema.Table, before, after *schema.Co
 	if t == nil || before == nil || after == nil || before.Default == nil {
 		return Plan{}
 	}
-	tn, cn := qi(t.Name), qi(before.Name)
+	tn, cn := schema.QuoteIdent(t.Name), schema.QuoteIdent(before.Name)
 	kept := withDefault(after, *before.Default)
 	return Plan{
 		Summary: fmt.Sprintf("Remove the DEFAULT of %s.%s only once nothing relies on it:", tn, cn),
@@ -209,7 +209,7 @@ func PlanEnumChange(s *schema.Schema, t *schema.Table, before, after *schema.Col
 	if t == nil || err1 != nil || err2 != nil {
 		return Plan{}
 	}
-	tn, cn := qi(t.Name), qi(before.Name)
+	tn, cn := schema.QuoteIdent(t.Name), schema.QuoteIdent(before.Name)
 	appended := bt
 	appended.Members = append([]string(nil), bt.Members...)
 	for _, m := range at.Members {
@@ -241,10 +241,10 @@ func PlanEnumChange(s *schema.Schema, t *schema.Table, before, after *schema.Col
 		for _, m := range removed {
 			to := placeholder
 			if i := indexOf(bt.Members, m); i < len(at.Members) && !contains(bt.Members, at.Members[i]) {
-				to = qs(at.Members[i]) // the member at the same place is new: a rename
+				to = schema.QuoteString(at.Members[i]) // the member at the same place is new: a rename
 			}
 			migrate.SQL = append(migrate.SQL, backfill(fitName("sg_migrate", t.Name, before.Name), tn,
-				fmt.Sprintf("%s = %s", cn, to), fmt.Sprintf("%s = %s", cn, qs(m)), 1000, false)...)
+				fmt.Sprintf("%s = %s", cn, to), fmt.Sprintf("%s = %s", cn, schema.QuoteString(m)), 1000, false)...)
 		}
 		p.Phases = append(p.Phases, migrate)
 	}
@@ -271,7 +271,7 @@ func indexOf(list []string, s string) int {
 func quotedList(values []string) string {
 	q := make([]string, len(values))
 	for i, v := range values {
-		q[i] = qs(v)
+		q[i] = schema.QuoteString(v)
 	}
 	return strings.Join(q, ", ")
 }

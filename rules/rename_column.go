@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func renameColumnRule() *Rule {
@@ -57,7 +58,7 @@ func checkRenameColumn(ctx *Context) []finding.Finding {
 				Rule:     finding.RenameColumn,
 				Severity: finding.Error,
 				Message: fmt.Sprintf("Renaming column %s.%s to %s breaks the deployed application, which still reads and writes %s (error 1054, unknown column).",
-					qi(table), qi(from), qi(to), qi(from)),
+					schema.QuoteIdent(table), schema.QuoteIdent(from), schema.QuoteIdent(to), schema.QuoteIdent(from)),
 				Fix:        PlanRenameColumn(ctx.planSchema(), tc.Before, fromCol, toCol).Text(ctx.Script),
 				Table:      table,
 				ColumnName: from,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func renameTableRule() *Rule {
@@ -48,7 +49,7 @@ func checkRenameTable(ctx *Context) []finding.Finding {
 			Rule:     finding.RenameTable,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("Renaming table %s to %s breaks the deployed application, whose queries still name %s (error 1146, table doesn't exist).",
-				qi(tc.Name), qi(tc.NewName), qi(tc.Name)),
+				schema.QuoteIdent(tc.Name), schema.QuoteIdent(tc.NewName), schema.QuoteIdent(tc.Name)),
 			Fix:   PlanRenameTable(tc.Deployed, tc.NewName).Text(ctx.Script),
 			Table: tc.Name,
 		})

@@ -61,7 +61,7 @@ type Context struct {
 // DryRunVerdict is the outcome of the online copier's dry run.
 type DryRunVerdict int
 
-// The verdicts of a dry run (copier.Lossless, Lossy, Refused, Failed).
+// The verdicts of a dry run (dryrun.Lossless, Lossy, Refused, Failed).
 const (
 	Lossless DryRunVerdict = iota // the copy gives exactly what the plain ALTER gives
 	Lossy                         // rows lost, added or changed compared with the plain ALTER

@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file writes the small pieces of SQL the fixes are made of. Identifiers and strings are
@@ -13,25 +15,13 @@ import (
 // procedure, an index, a column), in characters.
 const maxIdent = 64
 
-// qi quotes an identifier with backquotes.
-func qi(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-}
-
 // qis quotes and joins identifiers: "`a`, `b`".
 func qis(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
-		q[i] = qi(n)
+		q[i] = schema.QuoteIdent(n)
 	}
 	return strings.Join(q, ", ")
-}
-
-// qs quotes a string literal the way SHOW CREATE TABLE does: a quote doubled, backslash escapes
-// for a backslash, NUL, newline and carriage return.
-func qs(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `''`, "\x00", `\0`, "\n", `\n`, "\r", `\r`)
-	return "'" + r.Replace(s) + "'"
 }
 
 // fitName joins parts with "_" into an identifier of at most 64 characters. A name that would be

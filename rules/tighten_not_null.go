@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func tightenNotNullRule() *Rule {
@@ -51,11 +52,11 @@ func checkTightenNotNull(ctx *Context) []finding.Finding {
 		if p.After.Default == nil {
 			f.Severity = finding.Error
 			f.Message = fmt.Sprintf("Column %s.%s becomes NOT NULL without a DEFAULT: the deployed application's INSERTs that omit it fail (1364), its writes of NULL fail (1048), and rows holding NULL make the ALTER fail.",
-				qi(p.Table), qi(p.Before.Name))
+				schema.QuoteIdent(p.Table), schema.QuoteIdent(p.Before.Name))
 		} else {
 			f.Severity = finding.Warning
 			f.Message = fmt.Sprintf("Column %s.%s becomes NOT NULL (DEFAULT %s): the deployed application's writes of NULL to it fail with error 1048, and rows holding NULL make the ALTER fail.",
-				qi(p.Table), qi(p.Before.Name), *p.After.Default)
+				schema.QuoteIdent(p.Table), schema.QuoteIdent(p.Before.Name), *p.After.Default)
 		}
 		out = append(out, f)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/schema-guard/schema-guard/finding"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 func truncateTableRule() *Rule {
@@ -50,9 +51,9 @@ func checkTruncateTable(ctx *Context) []finding.Finding {
 		Rule:     finding.TruncateTable,
 		Severity: finding.Error,
 		Message: fmt.Sprintf("TRUNCATE empties %s, which the deployed application reads: every row is gone for good (it commits at once, cannot be rolled back and fires no DELETE trigger).",
-			qi(t.Name)),
+			schema.QuoteIdent(t.Name)),
 		Fix: fmt.Sprintf("Keep a copy first (CREATE TABLE %s AS SELECT * FROM %s), delete what must go in batches (DELETE FROM %s WHERE … LIMIT 1000, repeated), or, if the rows are disposable, say why: -- schema-guard:allow truncate-table <why>.",
-			qi(fitName(t.Name, "backup")), qi(t.Name), qi(t.Name)),
+			schema.QuoteIdent(fitName(t.Name, "backup")), schema.QuoteIdent(t.Name), schema.QuoteIdent(t.Name)),
 		Table: t.Name,
 	}}
 }

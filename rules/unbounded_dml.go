@@ -59,9 +59,9 @@ func checkUnboundedDML(ctx *Context) []finding.Finding {
 			Rule:     finding.UnboundedDML,
 			Severity: finding.Error,
 			Message: fmt.Sprintf("This %s goes through %s (%d rows in production) in one statement, with no LIMIT and no WHERE an index can bound: one transaction that locks the rows it scans while the application writes to them, and that replicas apply only after it finished.",
-				verb, qi(t.Name), rows),
+				verb, schema.QuoteIdent(t.Name), rows),
 			Fix: fmt.Sprintf("Change the rows in batches, each its own transaction: add a range of the primary key (WHERE %s BETWEEN <from> AND <from + 4999> AND …) and repeat it over the table, or add LIMIT 5000 and repeat until no row changes — from a script or job rather than one migration statement.",
-				qi(pk)),
+				schema.QuoteIdent(pk)),
 			Table: t.Name,
 		})
 	}

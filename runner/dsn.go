@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // startDSN connects to an existing server. schema-guard only ever creates, uses and drops its own
@@ -102,7 +103,7 @@ func (s *Server) dropRunDatabases(ctx context.Context) error {
 	var errs []error
 	errs = append(errs, err)
 	for _, n := range names {
-		if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(n)); err != nil {
+		if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)); err != nil {
 			errs = append(errs, fmt.Errorf("drop database %s: %w", n, err))
 		}
 	}

@@ -219,7 +219,7 @@ func (s *Server) CreateDatabase(ctx context.Context) (*Database, error) {
 	s.mu.Lock()
 	s.databases = append(s.databases, d)
 	s.mu.Unlock()
-	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+schema.QuoteIdent(name)); err != nil {
 		return nil, fmt.Errorf("create database %s: %w", name, err)
 	}
 	return d, nil
@@ -258,7 +258,7 @@ func (d *Database) drop(ctx context.Context) error {
 	for _, id := range threads {
 		d.server.kill(ctx, id)
 	}
-	if _, err := d.server.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(d.Name)); err != nil {
+	if _, err := d.server.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+schema.QuoteIdent(d.Name)); err != nil {
 		return fmt.Errorf("drop database %s: %w", d.Name, err)
 	}
 	return nil
@@ -312,10 +312,6 @@ func (s *Server) Describe() string {
 	default:
 		return fmt.Sprintf("%s (dsn %s)", s.Flavor, s.cfg.Addr)
 	}
-}
-
-func quoteIdent(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }
 
 func isMySQLError(err error, number uint16) bool {

@@ -17,7 +17,7 @@ import (
 
 // ShowCreateTable returns the server's CREATE TABLE statement for a table of the database.
 func (d *Database) ShowCreateTable(ctx context.Context, table string) (string, error) {
-	rows, err := d.DB.QueryContext(ctx, "SHOW CREATE TABLE "+quoteIdent(table))
+	rows, err := d.DB.QueryContext(ctx, "SHOW CREATE TABLE "+schema.QuoteIdent(table))
 	if err != nil {
 		return "", fmt.Errorf("show create table %s: %w", table, err)
 	}
@@ -42,7 +42,7 @@ func (d *Database) ShowCreateTable(ctx context.Context, table string) (string, e
 
 // HasPrimaryKey asks the server whether a table of the database has a primary key.
 func (d *Database) HasPrimaryKey(ctx context.Context, table string) (bool, error) {
-	rows, err := d.DB.QueryContext(ctx, "SHOW INDEX FROM "+quoteIdent(table)+" WHERE Key_name = 'PRIMARY'")
+	rows, err := d.DB.QueryContext(ctx, "SHOW INDEX FROM "+schema.QuoteIdent(table)+" WHERE Key_name = 'PRIMARY'")
 	if err != nil {
 		return false, fmt.Errorf("show index from %s: %w", table, err)
 	}
@@ -220,7 +220,7 @@ func clearDatabase(ctx context.Context, conn *sql.Conn, database string) error {
 		if typ == "VIEW" {
 			kind = "VIEW"
 		}
-		drops = append(drops, "DROP "+kind+" IF EXISTS "+quoteIdent(name))
+		drops = append(drops, "DROP "+kind+" IF EXISTS "+schema.QuoteIdent(name))
 		return nil
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schema-guard/schema-guard/internal/sqllex"
 	"github.com/schema-guard/schema-guard/migrations"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file writes a DDL statement with a given ALGORITHM and LOCK, for MeasureOnline. The AST
@@ -90,12 +91,12 @@ func readOnlineForm(st *migrations.Statement) (*onlineForm, error) {
 		if n.LockAlg != nil {
 			f.algorithm, f.lock = algorithmName(n.LockAlg.AlgorithmTp), lockName(n.LockAlg.LockTp)
 		}
-		base := "ALTER TABLE " + quoteIdent(n.Table.Name.O)
+		base := "ALTER TABLE " + schema.QuoteIdent(n.Table.Name.O)
 		spec := "DROP INDEX "
 		if n.IfExists {
 			spec += "IF EXISTS "
 		}
-		spec += quoteIdent(n.IndexName)
+		spec += schema.QuoteIdent(n.IndexName)
 		f.write = func(algorithm, lock string) string { return prefixClauses(base, spec, algorithm, lock) }
 		// As written, MariaDB's DROP INDEX takes no clause: the ALTER stands in for it.
 		f.text = base + " " + spec

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // Value is a column value as the server sends it in the text protocol; nil is SQL NULL.
@@ -15,13 +17,13 @@ type Value *string
 func (d *Database) Rows(ctx context.Context, table string, columns, key []string) ([][]Value, error) {
 	quoted := make([]string, len(columns))
 	for i, c := range columns {
-		quoted[i] = quoteIdent(c)
+		quoted[i] = schema.QuoteIdent(c)
 	}
 	order := make([]string, len(key))
 	for i, c := range key {
-		order[i] = quoteIdent(c)
+		order[i] = schema.QuoteIdent(c)
 	}
-	query := fmt.Sprintf("SELECT %s FROM %s ORDER BY %s", strings.Join(quoted, ", "), quoteIdent(table), strings.Join(order, ", "))
+	query := fmt.Sprintf("SELECT %s FROM %s ORDER BY %s", strings.Join(quoted, ", "), schema.QuoteIdent(table), strings.Join(order, ", "))
 	rows, err := d.DB.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("read rows of %s: %w", table, err)

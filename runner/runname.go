@@ -177,7 +177,7 @@ func (s *Server) RemoveLeftovers(ctx context.Context, leftovers []Leftover) erro
 		var stmt string
 		switch {
 		case l.Kind == "database" && runDatabase.MatchString(l.Name):
-			stmt = "DROP DATABASE IF EXISTS " + quoteIdent(l.Name)
+			stmt = "DROP DATABASE IF EXISTS " + schema.QuoteIdent(l.Name)
 		case l.Kind == "account" && runAccount.MatchString(l.Name):
 			stmt = "DROP USER IF EXISTS " + schema.QuoteString(l.Name) + "@" + schema.QuoteString(l.Host)
 		default:

@@ -70,7 +70,7 @@ func (s *Server) openSandbox(ctx context.Context) error {
 	}
 	// From here on the account exists, and Close drops it.
 	s.sandbox = a
-	grant := "GRANT ALL ON " + quoteIdent(s.run.databasePattern()) + ".* TO " + a.quoted()
+	grant := "GRANT ALL ON " + schema.QuoteIdent(s.run.databasePattern()) + ".* TO " + a.quoted()
 	if _, err := s.admin.ExecContext(ctx, grant); err != nil {
 		return fmt.Errorf("the DSN's account %s may create users but not grant its schema_guard_ databases to the run's account (%v); grant it ALL ON `schema\\_guard\\_%%`.* WITH GRANT OPTION", current, err)
 	}

@@ -208,48 +208,13 @@ func parseMembers(s string) ([]string, string, error) {
 		if s[i] != '\'' && s[i] != '"' {
 			return members, "", fmt.Errorf("value list: unexpected %q", s[i])
 		}
-		v, n, err := unquote(s[i:])
+		v, n, err := UnquoteString(s[i:])
 		if err != nil {
 			return members, "", err
 		}
 		members = append(members, v)
 		i += n
 	}
-}
-
-// unquote reads the quoted literal at the start of s, returning its value and its length.
-func unquote(s string) (string, int, error) {
-	q := s[0]
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == q && i+1 < len(s) && s[i+1] == q:
-			b.WriteByte(q)
-			i++
-		case c == q:
-			return b.String(), i + 1, nil
-		case c == '\\' && i+1 < len(s):
-			i++
-			switch s[i] {
-			case '0':
-				b.WriteByte(0)
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			case 'Z':
-				b.WriteByte(0x1a)
-			default:
-				b.WriteByte(s[i])
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return "", 0, errors.New("unterminated quoted value")
 }
 
 // normalize fills in the servers' implied lengths and checks the arguments fit the type.

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/schema-guard/schema-guard/internal/sqllex"
@@ -52,6 +53,54 @@ func QuoteString(s string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+// UnquoteString reads the string literal quoted with ' or " at the start of s, in MySQL's and
+// MariaDB's syntax, and returns its value and its length in s. A doubled quote is one quote;
+// \0, \b, \n, \r, \t and \Z are NUL, backspace, newline, carriage return, tab and Ctrl-Z;
+// \% and \_ keep their backslash (the servers keep it, for LIKE patterns); any other escaped
+// character is itself. It reads the values of ENUM and SET types and the string defaults the
+// introspection finds in expressions; it is the only string-literal decoder of the model.
+func UnquoteString(s string) (string, int, error) {
+	if s == "" || (s[0] != '\'' && s[0] != '"') {
+		return "", 0, errors.New("not a quoted value")
+	}
+	q := s[0]
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == q && i+1 < len(s) && s[i+1] == q:
+			b.WriteByte(q)
+			i++
+		case c == q:
+			return b.String(), i + 1, nil
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch e := s[i]; e {
+			case '0':
+				b.WriteByte(0)
+			case 'b':
+				b.WriteByte('\b')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'Z':
+				b.WriteByte(0x1a)
+			case '%', '_':
+				b.WriteByte('\\')
+				b.WriteByte(e)
+			default:
+				b.WriteByte(e)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, errors.New("unterminated quoted value")
 }
 
 // quotedEnd returns the index just past the quoted token (', " or `) that starts at s[i], or

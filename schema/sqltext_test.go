@@ -116,3 +116,23 @@ func TestNormalizeIntWidths(t *testing.T) {
 		}
 	}
 }
+
+func TestUnquoteString(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		n        int
+		err      bool
+	}{
+		{in: `'it''s' rest`, want: "it's", n: 7},
+		{in: `"a""b"`, want: `a"b`, n: 6},
+		{in: `'a\0\b\n\r\t\Z\%\_\q\\\''`, want: "a\x00\b\n\r\t\x1a\\%\\_q\\'", n: 25},
+		{in: `'open`, err: true},
+		{in: `'a\'`, err: true},
+		{in: `x`, err: true},
+	} {
+		got, n, err := UnquoteString(tc.in)
+		if (err != nil) != tc.err || got != tc.want || n != tc.n {
+			t.Errorf("UnquoteString(%q) = %q, %d, %v; want %q, %d, error %v", tc.in, got, n, err, tc.want, tc.n, tc.err)
+		}
+	}
+}

@@ -41,6 +41,14 @@ func (t Token) Name(name string) bool {
 // Tokens splits sql into tokens. An unterminated quote or comment ends the text: what comes
 // before it is returned, and complete reports false.
 func Tokens(sql string) (toks []Token, complete bool) {
+	toks, unclosed := Scan(sql)
+	return toks, unclosed < 0
+}
+
+// Scan is Tokens that also says where it stopped: unclosed is the offset of the quote or
+// comment that is not closed (sql[unclosed] is its quote, or the / of its /*), -1 when the
+// text is complete.
+func Scan(sql string) (toks []Token, unclosed int) {
 	for i := 0; i < len(sql); {
 		c := sql[i]
 		switch {
@@ -49,7 +57,7 @@ func Tokens(sql string) (toks []Token, complete bool) {
 		case c == '#' || (c == '-' && strings.HasPrefix(sql[i:], "--") && (i+2 == len(sql) || sql[i+2] <= ' ')):
 			end := strings.IndexByte(sql[i:], '\n')
 			if end < 0 {
-				return toks, true
+				return toks, -1
 			}
 			i += end + 1
 		case c == '/' && strings.HasPrefix(sql[i:], "/*!"), c == '/' && strings.HasPrefix(sql[i:], "/*M!"):
@@ -66,13 +74,13 @@ func Tokens(sql string) (toks []Token, complete bool) {
 		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
 			end := strings.Index(sql[i+2:], "*/")
 			if end < 0 {
-				return toks, false
+				return toks, i
 			}
 			i += end + 4
 		case c == '`' || c == '\'' || c == '"':
 			text, end, ok := quoted(sql, i)
 			if !ok {
-				return toks, false
+				return toks, i
 			}
 			kind := String
 			if c == '`' {
@@ -92,7 +100,7 @@ func Tokens(sql string) (toks []Token, complete bool) {
 			i++
 		}
 	}
-	return toks, true
+	return toks, -1
 }
 
 // quoted reads the quoted token starting at sql[i]: its value and the offset past it.

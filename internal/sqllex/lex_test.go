@@ -34,6 +34,19 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+func TestScanUnclosed(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+	}{
+		{"a 'b' -- c", -1}, {"a /* ok */ 'open", 11}, {"a `open", 2}, {"a 'it''s' /* open", 10}, {"a # c", -1},
+	} {
+		if _, got := Scan(c.in); got != c.want {
+			t.Errorf("Scan(%q): unclosed at %d, want %d", c.in, got, c.want)
+		}
+	}
+}
+
 func TestWords(t *testing.T) {
 	got := Words("PREPARE s FROM 'ALTER TABLE users DROP COLUMN fax'; EXECUTE s")
 	if strings.Join(got, " ") != "PREPARE s FROM ALTER TABLE users DROP COLUMN fax EXECUTE s" {

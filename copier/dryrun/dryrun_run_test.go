@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schema-guard/schema-guard/copier"
 	"github.com/schema-guard/schema-guard/internal/testenv"
 	"github.com/schema-guard/schema-guard/schema"
 )
@@ -51,7 +52,7 @@ const dryRunTable = `CREATE TABLE t (
   KEY k_email (email)
 ) DEFAULT CHARSET=utf8mb4`
 
-// runDry runs DryRun for alter on dryRunTable (or ddl) with a small sample.
+// runDry runs Run for alter on dryRunTable (or ddl) with a small sample.
 func runDry(t *testing.T, ddl, alter, csv string) *Verdict {
 	t.Helper()
 	if ddl == "" {
@@ -60,7 +61,7 @@ func runDry(t *testing.T, ddl, alter, csv string) *Verdict {
 	m := modelOf(t, ddl, alter)
 	copyDB, _ := testenv.ScratchDB(t)
 	refDB, _ := testenv.ScratchDB(t)
-	v, err := DryRun(testCtx(t), copyDB, refDB, DryRunOptions{Before: m.before, After: m.after, CreateTable: m.create,
+	v, err := Run(testCtx(t), copyDB, refDB, Options{Before: m.before, After: m.after, CreateTable: m.create,
 		Alter: alter, Rows: 2000, Seed: 1, Flavor: m.flavor, SampleCSV: csv})
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
@@ -106,7 +107,7 @@ func testDryRunLosslessRepeated(t *testing.T, _ testenv.Server) {
 			for run := range 20 {
 				copyDB, _ := testenv.ScratchDB(t)
 				refDB, _ := testenv.ScratchDB(t)
-				v, err := DryRun(testCtx(t), copyDB, refDB, DryRunOptions{Before: m.before, After: m.after, CreateTable: m.create,
+				v, err := Run(testCtx(t), copyDB, refDB, Options{Before: m.before, After: m.after, CreateTable: m.create,
 					Alter: alter, Rows: 600, Seed: int64(run + 1), Flavor: m.flavor})
 				if err != nil {
 					t.Fatalf("run %d: %v", run+1, err)
@@ -169,7 +170,7 @@ func testDryRunCSV(t *testing.T, _ testenv.Server) {
 	m := modelOf(t, dryRunTable, "")
 	copyDB, _ := testenv.ScratchDB(t)
 	refDB, _ := testenv.ScratchDB(t)
-	_, err := DryRun(testCtx(t), copyDB, refDB, DryRunOptions{Before: m.before, After: m.after, CreateTable: m.create,
+	_, err := Run(testCtx(t), copyDB, refDB, Options{Before: m.before, After: m.after, CreateTable: m.create,
 		Alter: "ALTER TABLE t ADD COLUMN c INT", SampleCSV: bad, Flavor: m.flavor})
 	if err == nil || !strings.Contains(err.Error(), bad+":3:") {
 		t.Fatalf("err = %v, want one naming %s:3", err, bad)
@@ -190,7 +191,7 @@ func FuzzReadStatement(f *testing.F) {
 }
 
 func TestJudge(t *testing.T) {
-	refused := &Refusal{Reason: "a row does not fit", Key: "id=7"}
+	refused := &copier.Refusal{Reason: "a row does not fit", Key: "id=7"}
 	refErr := errors.New("Error 1062: Duplicate entry")
 	g, err := newGenerator(writerTable(), schema.Flavor{}, 1)
 	if err != nil {
@@ -202,17 +203,17 @@ func TestJudge(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		runErr  error
-		res     *Result
+		res     *copier.Result
 		refErr  error
 		verdict string
 		detail  []string
 	}{
-		{"both refuse", refused, &Result{}, refErr, Refused, []string{"plain ALTER fails too", "(row id=7)", "no two rows share (email)"}},
-		{"only the ALTER refuses", nil, &Result{CutOver: true}, refErr, Lossy, []string{"the copier completed a change the plain ALTER refuses"}},
-		{"only the ALTER refuses, no cut-over", nil, &Result{}, refErr, Failed, []string{"without cutting over"}},
-		{"only the copier refuses", fmt.Errorf("wrapped: %w", refused), &Result{}, nil, Refused, []string{"the plain ALTER succeeds", "stricter"}},
-		{"copier fails", errors.New("lost connection"), &Result{}, nil, Failed, []string{"the copier failed: lost connection"}},
-		{"no cut-over", nil, &Result{}, nil, Failed, []string{"without cutting over"}},
+		{"both refuse", refused, &copier.Result{}, refErr, Refused, []string{"plain ALTER fails too", "(row id=7)", "no two rows share (email)"}},
+		{"only the ALTER refuses", nil, &copier.Result{CutOver: true}, refErr, Lossy, []string{"the copier completed a change the plain ALTER refuses"}},
+		{"only the ALTER refuses, no cut-over", nil, &copier.Result{}, refErr, Failed, []string{"without cutting over"}},
+		{"only the copier refuses", fmt.Errorf("wrapped: %w", refused), &copier.Result{}, nil, Refused, []string{"the plain ALTER succeeds", "stricter"}},
+		{"copier fails", errors.New("lost connection"), &copier.Result{}, nil, Failed, []string{"the copier failed: lost connection"}},
+		{"no cut-over", nil, &copier.Result{}, nil, Failed, []string{"without cutting over"}},
 	} {
 		v := &Verdict{}
 		if err := d.judge(context.Background(), v, tc.runErr, tc.res, tc.refErr, nil, nil, "t"); err != nil {

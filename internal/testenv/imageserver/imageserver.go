@@ -1,4 +1,7 @@
-package copier
+// Package imageserver starts a private server from a test image, with global settings the
+// shared test servers must not be given. It is its own package so that only the tests that
+// start such a server link testcontainers.
+package imageserver
 
 import (
 	"context"
@@ -15,21 +18,22 @@ import (
 	"github.com/schema-guard/schema-guard/internal/testenv"
 )
 
-// zoneServerArgs are the global settings of the private server the value tests need, which
-// the shared test servers must not be given: a time zone two hours east of UTC, and a strict
-// sql_mode that refuses zero dates and zero parts in dates (MySQL's default, not MariaDB's).
-var zoneServerArgs = []string{
+// ZoneArgs are the global settings of the private server (Start) that the copier's value
+// tests and the dry run's need, which the shared test servers must not be given: a time zone
+// two hours east of UTC, and a strict sql_mode that refuses zero dates and zero parts in dates
+// (MySQL's default, not MariaDB's).
+var ZoneArgs = []string{
 	"--default-time-zone=+02:00",
 	"--sql-mode=STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
 	"--innodb_flush_log_at_trx_commit=0",
 	"--performance_schema=OFF",
 }
 
-// privateServer starts a server from the image with the given server options (the images'
+// Start starts a server from the image with the given server options (the images'
 // entrypoint passes its arguments to the server) and returns a function that creates a
 // database on it and a pool of root sessions bound to it. The container is removed when the
 // test ends.
-func containerServer(t *testing.T, image string, args []string) func(t *testing.T) (*sql.DB, string) {
+func Start(t *testing.T, image string, args []string) func(t *testing.T) (*sql.DB, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file loads sample rows into a table: a session with the server's sql_mode made strict,
@@ -121,11 +123,11 @@ func (g *generator) batch(rows []sampleRow, start int) (int, string) {
 	var cols []string
 	for i, v := range rows[start].vals {
 		if !v.omit {
-			cols = append(cols, identLit(g.cols[i].col.Name))
+			cols = append(cols, schema.QuoteIdent(g.cols[i].col.Name))
 		}
 	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + identLit(g.table.Name) + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	b.WriteString("INSERT INTO " + schema.QuoteIdent(g.table.Name) + " (" + strings.Join(cols, ", ") + ") VALUES ")
 	end := start
 	for ; end < len(rows) && end-start < loadBatchRows && (end == start || b.Len() < loadBatchBytes); end++ {
 		if !sameOmits(rows[start], rows[end]) {
@@ -175,11 +177,11 @@ func serverErrNum(err error) uint16 {
 	return 0
 }
 
-func identLit(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
-
 // stringLit writes s as a string literal in the connection's character set (utf8mb4). A
 // value holding a backslash or a control character is written in hex with an introducer, which
-// means the same whether or not NO_BACKSLASH_ESCAPES is set.
+// means the same whether or not NO_BACKSLASH_ESCAPES is set. schema.QuoteString does not do
+// here: its backslash escapes read differently under NO_BACKSLASH_ESCAPES, which the server's
+// sql_mode (kept by sampleSession) may hold, and it passes invalid UTF-8 through.
 func stringLit(s string) string {
 	plain := utf8.ValidString(s)
 	for i := 0; plain && i < len(s); i++ {

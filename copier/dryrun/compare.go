@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/schema-guard/schema-guard/introspect"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
 // This file compares the copier's table with the reference (the plain ALTER's) after a dry
@@ -31,13 +34,6 @@ type difference struct {
 // same reports whether the copy is the reference.
 func (d *difference) same() bool {
 	return d.lost == 0 && d.added == 0 && d.changed == 0 && len(d.schema) == 0
-}
-
-// tableColumn is a column as information_schema describes it.
-type tableColumn struct {
-	name, dataType string
-	def            string // the rest of its definition, for comparing
-	nullable       bool
 }
 
 // compareTables compares table in the database of ref (the reference) with table in the
@@ -63,9 +59,9 @@ func compareTables(ctx context.Context, ref, cp *sql.DB, table string) (*differe
 		return nil, fmt.Errorf("compare: copy: %w", err)
 	}
 	d.schema = diffDefinitions(refDef, copyDef)
-	var cols []tableColumn
+	var cols []schema.Column
 	for _, c := range refCols {
-		if slices.ContainsFunc(copyCols, func(o tableColumn) bool { return strings.EqualFold(o.name, c.name) }) {
+		if slices.ContainsFunc(copyCols, func(o schema.Column) bool { return strings.EqualFold(o.Name, c.Name) }) {
 			cols = append(cols, c)
 		}
 	}
@@ -97,24 +93,23 @@ func compareSession(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// queryEach runs a query whose columns are all read as text (NULL as "").
+// queryEach runs a query whose columns are all read as text (NULL as ""). It reads the rows
+// with introspect.QueryRows, the row iterator the copier and the introspection use too.
 func queryEach(ctx context.Context, conn *sql.Conn, query string, args []any, each func([]string)) error {
-	rows, err := conn.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	n, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]sql.NullString, len(n))
-	dest := make([]any, len(n))
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+	var vals []sql.NullString
+	var dest []any
+	return introspect.QueryRows(ctx, conn, query, args, func(r *sql.Rows) error {
+		if dest == nil {
+			n, err := r.Columns()
+			if err != nil {
+				return err
+			}
+			vals, dest = make([]sql.NullString, len(n)), make([]any, len(n))
+			for i := range vals {
+				dest[i] = &vals[i]
+			}
+		}
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		s := make([]string, len(vals))
@@ -122,8 +117,8 @@ func queryEach(ctx context.Context, conn *sql.Conn, query string, args []any, ea
 			s[i] = v.String
 		}
 		each(s)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // diffDefinitions says, sorted, where the copy's definition differs from the reference's.
@@ -148,7 +143,7 @@ func diffDefinitions(ref, cp map[string]string) []string {
 
 // rowKey chooses the columns that identify a row (indices into cols): the reference's primary
 // key, else its first unique key of whole NOT NULL columns; nil compares whole rows.
-func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []tableColumn) ([]int, error) {
+func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []schema.Column) ([]int, error) {
 	type index struct {
 		cols []int
 		ok   bool
@@ -164,8 +159,8 @@ func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []tableColum
 			idx[s[0]] = x
 			order = append(order, s[0])
 		}
-		i := slices.IndexFunc(cols, func(c tableColumn) bool { return strings.EqualFold(c.name, s[1]) })
-		x.ok = x.ok && i >= 0 && s[2] == "0" && !cols[i].nullable
+		i := slices.IndexFunc(cols, func(c schema.Column) bool { return strings.EqualFold(c.Name, s[1]) })
+		x.ok = x.ok && i >= 0 && s[2] == "0" && !cols[i].Nullable
 		if i >= 0 {
 			x.cols = append(x.cols, i)
 		}
@@ -183,12 +178,12 @@ func rowKey(ctx context.Context, conn *sql.Conn, table string, cols []tableColum
 
 // rows compares the tables' rows by key. Without a key, rows are compared whole, as a
 // multiset: a changed row then shows as one lost and one added.
-func (d *difference) rows(ctx context.Context, rc, cc *sql.Conn, table string, cols []tableColumn, key []int) error {
+func (d *difference) rows(ctx context.Context, rc, cc *sql.Conn, table string, cols []schema.Column, key []int) error {
 	names := make([]string, len(cols))
 	for i, c := range cols {
-		names[i] = identLit(c.name)
+		names[i] = schema.QuoteIdent(c.Name)
 	}
-	query := "SELECT " + strings.Join(names, ", ") + " FROM " + identLit(table)
+	query := "SELECT " + strings.Join(names, ", ") + " FROM " + schema.QuoteIdent(table)
 	ref := map[string][]rowDigest{}
 	err := scanRows(ctx, rc, query, len(cols), func(vals []sql.RawBytes) {
 		d.refRows++
@@ -244,7 +239,7 @@ type rowDigest struct {
 }
 
 // digest returns a row's key (its key columns' values, or its hash without a key) and digest.
-func digest(vals []sql.RawBytes, key []int, cols []tableColumn) (string, rowDigest) {
+func digest(vals []sql.RawBytes, key []int, cols []schema.Column) (string, rowDigest) {
 	h := sha256.New()
 	var n [8]byte
 	for _, v := range vals {
@@ -269,7 +264,7 @@ func digest(vals []sql.RawBytes, key []int, cols []tableColumn) (string, rowDige
 	var k strings.Builder
 	parts := make([]string, len(labelCols))
 	for j, i := range labelCols {
-		parts[j] = cols[i].name + "=" + labelValue(vals[i], cols[i].dataType)
+		parts[j] = cols[i].Name + "=" + labelValue(vals[i], cols[i].DataType)
 		binary.BigEndian.PutUint64(n[:], uint64(len(vals[i])))
 		k.Write(n[:])
 		k.Write(vals[i])
@@ -298,22 +293,19 @@ func labelValue(v sql.RawBytes, dataType string) string {
 var numericTypes = map[string]bool{"tinyint": true, "smallint": true, "mediumint": true, "int": true,
 	"bigint": true, "decimal": true, "float": true, "double": true, "year": true, "bit": true}
 
+// scanRows runs query, whose rows have n columns, and calls each with every row's raw values,
+// which are valid only during the call.
 func scanRows(ctx context.Context, conn *sql.Conn, query string, n int, each func([]sql.RawBytes)) error {
-	rows, err := conn.QueryContext(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	vals := make([]sql.RawBytes, n)
 	dest := make([]any, n)
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+	return introspect.QueryRows(ctx, conn, query, nil, func(r *sql.Rows) error {
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		each(vals)
-	}
-	return rows.Err()
+		return nil
+	})
 }

@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -9,15 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pingcap/tidb/pkg/parser"
-	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/pingcap/tidb/pkg/parser/format"
-	// The parser needs a value-expression driver registered before parser.New, or it panics.
-	_ "github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/schema-guard/schema-guard/copier"
+	"github.com/schema-guard/schema-guard/schema"
 )
 
-// DryRun runs the online copier on sampled data against the plain ALTER. copyDB and refDB are
-// two empty scratch databases of one server; DryRun creates the table in both from
+// Run runs the online copier on sampled data against the plain ALTER. copyDB and refDB are
+// two empty scratch databases of one server; Run creates the table in both from
 // opts.CreateTable, loads the same sample and edge rows into both, runs the copier (Execute,
 // through the cut-over) on copyDB while a synthetic writer writes to the table, stops the
 // writer before the cut-over, applies the same writes and then the plain ALTER to refDB, and
@@ -25,7 +22,7 @@ import (
 // drops. The error is for trouble with the servers or the inputs (an unreadable CSV file, a
 // statement that is not an ALTER TABLE or CREATE INDEX on the table); the copier failing is a
 // verdict.
-func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Verdict, error) {
+func Run(ctx context.Context, copyDB, refDB *sql.DB, opts Options) (*Verdict, error) {
 	if opts.Before == nil || opts.CreateTable == "" || strings.TrimSpace(opts.Alter) == "" {
 		return nil, errors.New("dry run: Before, CreateTable and Alter are required")
 	}
@@ -34,7 +31,7 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	if err != nil {
 		return nil, fmt.Errorf("dry run: %w", err)
 	}
-	ref, refNote := referencedDryRun(opts.Flavor, table, opts.ReferencedBy)
+	ref, refNote := copier.ReferencedTable(opts.Flavor, table, opts.ReferencedBy)
 	if ref != nil {
 		return &Verdict{Verdict: Refused, BeforeCopy: true, Detail: "the copier refuses: " + ref.Reason}, nil
 	}
@@ -55,7 +52,7 @@ func DryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (*Ve
 	}
 	go w.run(ctx, d.copyConn)
 	// The scratch databases hold the table alone, without the parents of its foreign keys.
-	res, runErr := Run(ctx, copyDB, Options{Table: table, Alter: stmt.clause, Execute: true, ChunkTime: dryRunChunkTime, NoForeignKeyChecks: true,
+	res, runErr := copier.Run(ctx, copyDB, copier.Options{Table: table, Alter: stmt.clause, Execute: true, ChunkTime: dryRunChunkTime, NoForeignKeyChecks: true,
 		BeforeCutover: func(ctx context.Context) error {
 			// Let some writes happen even when the copy was quick, then stop them all.
 			w.waitFor(ctx, 50, 5*time.Second)
@@ -114,7 +111,7 @@ func (d *dryRun) close() {
 
 // prepareDryRun creates the table in both databases and loads the sample into both: the rows
 // the copier's table takes, then exactly those into the reference.
-func prepareDryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOptions) (_ *dryRun, err error) {
+func prepareDryRun(ctx context.Context, copyDB, refDB *sql.DB, opts Options) (_ *dryRun, err error) {
 	d := &dryRun{rows: opts.Rows, csv: opts.SampleCSV}
 	if d.rows <= 0 {
 		d.rows = defaultSampleRows
@@ -187,102 +184,6 @@ func prepareDryRun(ctx context.Context, copyDB, refDB *sql.DB, opts DryRunOption
 	return d, nil
 }
 
-// statement is the pending statement in the two forms the dry run needs.
-type statement struct {
-	clause string // what Run takes: an ALTER TABLE
-	ref    string // what the reference runs: the statement itself, unqualified
-}
-
-// readStatement reads an ALTER TABLE or CREATE INDEX on table. A CREATE INDEX becomes the
-// equivalent ALTER TABLE … ADD INDEX for the copier. A statement the parser does not know
-// (MariaDB-only syntax) is passed on as it is: the copier and the server judge it.
-func readStatement(text, table string) (st *statement, err error) {
-	text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";"))
-	defer func() {
-		if r := recover(); r != nil { // the parser is generated code fed untrusted text
-			st, err = &statement{clause: text, ref: text}, nil
-		}
-	}()
-	p := parser.New()
-	p.SetMariaDB(true)
-	node, perr := p.ParseOneStmt(text, "", "")
-	if perr != nil {
-		return &statement{clause: text, ref: text}, nil
-	}
-	var tn *ast.TableName
-	switch n := node.(type) {
-	case *ast.AlterTableStmt:
-		tn = n.Table
-	case *ast.CreateIndexStmt:
-		tn = n.Table
-	default:
-		return nil, errors.New("not an ALTER TABLE or CREATE INDEX statement")
-	}
-	if tn == nil || !strings.EqualFold(tn.Name.O, table) {
-		return nil, fmt.Errorf("the statement does not change table %s", table)
-	}
-	st = &statement{clause: text, ref: text}
-	if tn.Schema.O != "" { // the dry run's databases are not the one the statement names
-		if st.ref, err = restoreNode(node); err != nil {
-			return nil, err
-		}
-		st.clause = st.ref
-	}
-	if ci, ok := node.(*ast.CreateIndexStmt); ok {
-		if st.clause, err = indexClause(ci); err != nil {
-			return nil, err
-		}
-	}
-	return st, nil
-}
-
-func restoreNode(n ast.Node) (string, error) {
-	var b strings.Builder
-	flags := format.DefaultRestoreFlags | format.RestoreWithoutSchemaName
-	if err := n.Restore(format.NewRestoreCtx(flags, &b)); err != nil {
-		return "", fmt.Errorf("rewrite the statement: %w", err)
-	}
-	return b.String(), nil
-}
-
-// indexClause writes CREATE INDEX as ALTER TABLE … ADD INDEX. LOCK and ALGORITHM are left
-// out: they choose how the server would run it, and the copier runs it its own way.
-func indexClause(ci *ast.CreateIndexStmt) (string, error) {
-	var b strings.Builder
-	b.WriteString("ALTER TABLE " + identLit(ci.Table.Name.O) + " ADD ")
-	switch ci.KeyType {
-	case ast.IndexKeyTypeUnique:
-		b.WriteString("UNIQUE ")
-	case ast.IndexKeyTypeFulltext:
-		b.WriteString("FULLTEXT ")
-	case ast.IndexKeyTypeSpatial:
-		b.WriteString("SPATIAL ")
-	case ast.IndexKeyTypeNone:
-	default:
-		return "", errors.New("an index kind MySQL and MariaDB do not have")
-	}
-	b.WriteString("INDEX " + identLit(ci.IndexName) + " (")
-	for i, part := range ci.IndexPartSpecifications {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		s, err := restoreNode(part)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(s)
-	}
-	b.WriteString(")")
-	if ci.IndexOption != nil && !ci.IndexOption.IsEmpty() {
-		s, err := restoreNode(ci.IndexOption)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(" " + s)
-	}
-	return b.String(), nil
-}
-
 // plainAlter runs the statement on the reference in a session with the server's defaults
 // (its sql_mode and time zone, as the ALTER would run in production) but no foreign key
 // checks. The first result is the server refusing it; the second, trouble reaching it.
@@ -304,18 +205,18 @@ func plainAlter(ctx context.Context, db *sql.DB, stmt string) (refused, err erro
 	return nil, nil
 }
 
-// describe reads the table's columns and its definition as lines to compare: one per column,
+// describe reads the table's columns (the fields of the model the comparison needs: Name,
+// Type, DataType, Nullable, Collation) and its definition as lines to compare: one per column,
 // per index and for the table's options.
-func describe(ctx context.Context, conn *sql.Conn, table string) ([]tableColumn, map[string]string, error) {
+func describe(ctx context.Context, conn *sql.Conn, table string) ([]schema.Column, map[string]string, error) {
 	def := map[string]string{}
-	var cols []tableColumn
+	var cols []schema.Column
 	err := queryEach(ctx, conn, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COALESCE(COLUMN_DEFAULT, 'NULL'),
 		COALESCE(COLLATION_NAME, ''), EXTRA, COALESCE(GENERATION_EXPRESSION, ''), ORDINAL_POSITION
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
 		[]any{table}, func(s []string) {
-			c := tableColumn{name: s[0], dataType: strings.ToLower(s[1]), nullable: s[3] == "YES"}
-			c.def = fmt.Sprintf("%s null=%s default=%s collate=%s %s %s position %s", s[2], s[3], s[4], s[5], s[6], s[7], s[8])
-			def["column "+strings.ToLower(c.name)] = c.def
+			c := schema.Column{Name: s[0], DataType: strings.ToLower(s[1]), Type: s[2], Nullable: s[3] == "YES", Collation: s[5]}
+			def["column "+strings.ToLower(c.Name)] = fmt.Sprintf("%s null=%s default=%s collate=%s %s %s position %s", s[2], s[3], s[4], s[5], s[6], s[7], s[8])
 			cols = append(cols, c)
 		})
 	if err != nil {
@@ -347,8 +248,8 @@ func describe(ctx context.Context, conn *sql.Conn, table string) ([]tableColumn,
 
 // judge gives the verdict from the copier's outcome and the plain ALTER's, comparing the
 // tables when both succeeded.
-func (d *dryRun) judge(ctx context.Context, v *Verdict, runErr error, res *Result, refErr error, copyDB, refDB *sql.DB, table string) error {
-	var refusal *Refusal
+func (d *dryRun) judge(ctx context.Context, v *Verdict, runErr error, res *copier.Result, refErr error, copyDB, refDB *sql.DB, table string) error {
+	var refusal *copier.Refusal
 	refused := errors.As(runErr, &refusal)
 	if refused && refusal.Key != "" {
 		v.Examples = []string{refusal.Key}

@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"encoding/binary"
@@ -21,7 +21,7 @@ import (
 // still remembers every key it handed out, for keys built from narrow columns and for the
 // values of edge rows and CSV files; the server, loading the rows, has the last word.
 
-// defaultSampleRows is the sample size when DryRunOptions.Rows is 0.
+// defaultSampleRows is the sample size when Options.Rows is 0.
 const defaultSampleRows = 10000
 
 // sampleRow is one row to insert: a value for each of the generator's columns.

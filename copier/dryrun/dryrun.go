@@ -1,4 +1,10 @@
-package copier
+// Package dryrun is the online copier's dry run in CI: for a pending ALTER of a deployed table
+// it loads sampled rows and edge rows (the values the change's constraints are about) into two
+// scratch databases, runs copier.Run on one while a synthetic writer writes to the table, runs
+// the plain ALTER on the other after the same writes, and compares the two tables. The verdict
+// says whether the copier loses, adds or changes rows compared with the ALTER, refuses, or
+// fails. It drives the copier only through its exported API.
+package dryrun
 
 import "github.com/schema-guard/schema-guard/schema"
 
@@ -10,8 +16,8 @@ const (
 	Failed   = "failed"   // the copier failed for another reason
 )
 
-// DryRunOptions configure a dry run.
-type DryRunOptions struct {
+// Options configure a dry run.
+type Options struct {
 	// Before is the table as deployed; After is the same table after the ALTER (from the replay),
 	// which tells the sample which edge rows to hold.
 	Before, After *schema.Table

@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func testDryRunLosslessRepeatedInContainer(t *testing.T, img testenv.ServerImage
 				if err != nil {
 					t.Fatal(err)
 				}
-				v, err := DryRun(testCtx(t), copyDB.DB, refDB.DB, DryRunOptions{Before: m.before, After: m.after, CreateTable: m.create,
+				v, err := Run(testCtx(t), copyDB.DB, refDB.DB, Options{Before: m.before, After: m.after, CreateTable: m.create,
 					Alter: alter, Rows: 400, Seed: int64(100 + run), Flavor: srv.Flavor})
 				copyDB.Drop(ctx)
 				refDB.Drop(ctx)

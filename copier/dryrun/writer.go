@@ -1,4 +1,4 @@
-package copier
+package dryrun
 
 import (
 	"context"
@@ -92,7 +92,7 @@ func (w *writer) readLive(ctx context.Context, conn *sql.Conn) error {
 	order := make([]string, len(w.ident))
 	for j, i := range w.ident {
 		cg := w.g.cols[i]
-		name := identLit(cg.col.Name)
+		name := schema.QuoteIdent(cg.col.Name)
 		order[j], exprs[j] = name, name
 		switch cg.typ.Family {
 		case schema.FamilyBinary:
@@ -101,7 +101,7 @@ func (w *writer) readLive(ctx context.Context, conn *sql.Conn) error {
 			exprs[j] = "CAST(" + name + " AS UNSIGNED)"
 		}
 	}
-	rows, err := conn.QueryContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+identLit(w.g.table.Name)+
+	rows, err := conn.QueryContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+schema.QuoteIdent(w.g.table.Name)+
 		" ORDER BY "+strings.Join(order, ", "))
 	if err != nil {
 		return fmt.Errorf("read keys: %w", err)
@@ -169,7 +169,7 @@ func (w *writer) next() (writeOp, bool) {
 		p = 35 // no room for another row: update one instead
 	}
 	slot := w.rng.IntN(len(w.live))
-	table := identLit(w.g.table.Name)
+	table := schema.QuoteIdent(w.g.table.Name)
 	switch {
 	case p >= 80:
 		return writeOp{sql: "DELETE FROM " + table + " WHERE " + w.where(w.live[slot]), kind: "delete", slot: slot}, true
@@ -196,7 +196,7 @@ func (w *writer) next() (writeOp, bool) {
 	var assigns []string
 	for i, cg := range w.g.cols {
 		if set[i] {
-			assigns = append(assigns, identLit(cg.col.Name)+" = "+r.vals[i].lit)
+			assigns = append(assigns, schema.QuoteIdent(cg.col.Name)+" = "+r.vals[i].lit)
 		}
 	}
 	op.sql = "UPDATE " + table + " SET " + strings.Join(assigns, ", ") + " WHERE " + w.where(w.live[slot])
@@ -256,10 +256,10 @@ func (w *writer) rangeUpdate(slot int) (writeOp, bool) {
 	cols := make([]string, len(w.ident))
 	vals := make([]string, len(w.ident))
 	for j, k := range w.ident {
-		cols[j], vals[j] = identLit(w.g.cols[k].col.Name), w.live[slot][j].lit
+		cols[j], vals[j] = schema.QuoteIdent(w.g.cols[k].col.Name), w.live[slot][j].lit
 	}
-	sql := fmt.Sprintf("UPDATE %s SET %s = %s WHERE (%s) >= (%s) ORDER BY %s LIMIT 20", identLit(w.g.table.Name),
-		identLit(w.g.cols[i].col.Name), v.lit, strings.Join(cols, ", "), strings.Join(vals, ", "), strings.Join(cols, ", "))
+	sql := fmt.Sprintf("UPDATE %s SET %s = %s WHERE (%s) >= (%s) ORDER BY %s LIMIT 20", schema.QuoteIdent(w.g.table.Name),
+		schema.QuoteIdent(w.g.cols[i].col.Name), v.lit, strings.Join(cols, ", "), strings.Join(vals, ", "), strings.Join(cols, ", "))
 	return writeOp{sql: sql, kind: "update"}, true
 }
 
@@ -282,7 +282,7 @@ func (w *writer) keyOf(r sampleRow) []cell {
 func (w *writer) where(key []cell) string {
 	conds := make([]string, len(w.ident))
 	for j, i := range w.ident {
-		conds[j] = identLit(w.g.cols[i].col.Name) + " = " + key[j].lit
+		conds[j] = schema.QuoteIdent(w.g.cols[i].col.Name) + " = " + key[j].lit
 	}
 	return strings.Join(conds, " AND ")
 }
