@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
-	tmysql "github.com/pingcap/tidb/pkg/parser/mysql"
 
 	"github.com/schema-guard/schema-guard/migrations"
 	"github.com/schema-guard/schema-guard/schema"
@@ -173,14 +172,6 @@ func mapValues(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
-}
-
-func isIntegerFieldType(tp byte) bool {
-	switch tp {
-	case tmysql.TypeTiny, tmysql.TypeShort, tmysql.TypeInt24, tmysql.TypeLong, tmysql.TypeLonglong:
-		return true
-	}
-	return false
 }
 
 // specName names a refused specification for the message.

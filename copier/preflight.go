@@ -114,64 +114,6 @@ var keyTypes = map[string]bool{
 	"date": true, "datetime": true, "timestamp": true, "time": true, "year": true,
 }
 
-// findKey chooses the chunk key: the primary key, else the NOT NULL unique key with the fewest
-// columns. Keys with prefix or expression parts, over unsuitable types, or that the optimizer
-// must ignore (MySQL's invisible, MariaDB's ignored indexes) are passed over.
-func findKey(ctx context.Context, q querier, f schema.Flavor, t *tableInfo, table string) (*chunkKey, error) {
-	hidden := "0"
-	switch {
-	case f.MinMySQL(8, 0, 0):
-		hidden = "IS_VISIBLE = 'NO'"
-	case f.MinMariaDB(10, 6, 0):
-		hidden = "IGNORED = 'YES'"
-	}
-	query := `SELECT INDEX_NAME, COLUMN_NAME, SUB_PART, ` + hidden + ` FROM information_schema.STATISTICS
-		WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX`
-	type index struct {
-		name   string
-		cols   []column
-		usable bool
-	}
-	var indexes []*index
-	err := introspect.QueryRows(ctx, q, query, []any{table}, func(r *sql.Rows) error {
-		var name string
-		var col sql.NullString
-		var sub sql.NullInt64
-		var hiddenIdx bool
-		if err := r.Scan(&name, &col, &sub, &hiddenIdx); err != nil {
-			return err
-		}
-		if len(indexes) == 0 || indexes[len(indexes)-1].name != name {
-			indexes = append(indexes, &index{name: name, usable: true})
-		}
-		x := indexes[len(indexes)-1]
-		c := t.column(col.String)
-		if !col.Valid || sub.Valid || hiddenIdx || c == nil || c.Nullable || !keyTypes[c.DataType] {
-			x.usable = false
-			return nil
-		}
-		x.cols = append(x.cols, *c)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read the keys of %s: %w", table, err)
-	}
-	var best *index
-	for _, x := range indexes {
-		switch {
-		case !x.usable:
-		case x.name == "PRIMARY":
-			return &chunkKey{index: x.name, columns: x.cols}, nil
-		case best == nil || len(x.cols) < len(best.cols):
-			best = x
-		}
-	}
-	if best == nil {
-		return nil, nil
-	}
-	return &chunkKey{index: best.name, columns: best.cols}, nil
-}
-
 // foreignKeys returns the foreign keys of other tables that reference table, and the table's own.
 func foreignKeys(ctx context.Context, q querier, table string) (incoming, own []string, err error) {
 	const query = `SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA

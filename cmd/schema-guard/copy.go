@@ -68,7 +68,7 @@ func parseCopyArgs(args []string, stdout, stderr io.Writer) (*copyArgs, int) {
 	fs.BoolVar(&opts.Execute, "execute", false, "")
 	fs.DurationVar(&opts.ChunkTime, "chunk-time", 500*time.Millisecond, "")
 	fs.BoolVar(&opts.KeepOld, "keep-old", false, "")
-	fs.BoolVar(&opts.AllowTriggers, "allow-triggers", false, "")
+	fs.Bool("allow-triggers", false, "") // accepted and ignored: triggers are always carried over
 	fs.StringVar(&a.renames, "rename", "", "")
 	fs.DurationVar(&opts.LockWaitTimeout, "lock-wait-timeout", 2*time.Second, "")
 	fs.IntVar(&opts.CutoverAttempts, "cutover-attempts", 5, "")
