@@ -28,10 +28,10 @@ type Options struct {
 	ChunkTime time.Duration
 	// KeepOld keeps the original table, renamed _<table>_sg_old, after the cut-over.
 	KeepOld bool
-	// AllowTriggers is ignored: a table's own triggers are always kept working during the copy
-	// and carried over to the new table at the cut-over (apptriggers.go).
-	//
-	// Deprecated: kept so that existing callers compile.
+	// AllowTriggers lets the copier change a table that has triggers of its own on MariaDB, whose
+	// statements cached by stored routines can fail once with 1146 on the copier's error table
+	// around the cut-over (MDEV-26048). On MySQL such a table's triggers are always carried
+	// over to the new table (apptriggers.go).
 	AllowTriggers bool
 	// Renames maps new column names to old ones, for an ALTER that renames columns: without it
 	// such an ALTER is refused, since the copy cannot know which values go where.

@@ -22,7 +22,14 @@ import (
 func TestRunCaptureStoredAndPrepared(t *testing.T) {
 	testenv.EachServer(t, func(t *testing.T, s testenv.Server) {
 		t.Run("plain", func(t *testing.T) { testRunCaptureStoredAndPrepared(t, false) })
-		t.Run("own triggers", func(t *testing.T) { testRunCaptureStoredAndPrepared(t, true) })
+		t.Run("own triggers", func(t *testing.T) {
+			if !s.MySQL() {
+				// MariaDB fails such a write once (MDEV-26048): the copier refuses the table
+				// unless AllowTriggers (TestRunPreflightRefusals).
+				t.Skip("MariaDB: MDEV-26048")
+			}
+			testRunCaptureStoredAndPrepared(t, true)
+		})
 	})
 }
 
