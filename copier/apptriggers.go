@@ -191,13 +191,13 @@ func (r *run) carryTriggers(ctx context.Context, h *hold, frozen bool) error {
 		}
 	}
 	var left []string
-	for i, a := range r.appTriggers {
+	for _, a := range r.appTriggers {
 		if len(errs) > 0 {
 			left = append(left, a.settings()+"; "+a.statement(a.name, r.n.table))
 			continue
 		}
 		if err := createAppTrigger(ctx, conn, a, a.name, r.n.table); err != nil {
-			errs = append(errs, fmt.Errorf("create trigger %s on the new table: %w", r.appTriggers[i].name, err))
+			errs = append(errs, fmt.Errorf("create trigger %s on the new table: %w", a.name, err))
 			left = append(left, a.settings()+"; "+a.statement(a.name, r.n.table))
 		}
 	}

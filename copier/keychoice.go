@@ -233,7 +233,7 @@ func findRangeIndex(kc *keyChoice, indexes []*indexInfo, shadow *tableInfo, reas
 	names := kc.key.names()
 	var best *indexInfo
 	for _, x := range indexes {
-		if !x.usable || len(x.cols) < len(names) || !equalFoldAll(x.cols[:len(names)], names) {
+		if !x.usable || len(x.cols) < len(names) || !slices.EqualFunc(x.cols[:len(names)], names, strings.EqualFold) {
 			continue
 		}
 		if x.unique && len(x.cols) == len(names) {
@@ -278,7 +278,7 @@ func findRowKey(kc *keyChoice, indexes []*indexInfo, orig, shadow *tableInfo, cc
 		switch {
 		case !kept:
 			continue
-		case len(cols) == len(names) && equalFoldAll(x.cols, names):
+		case len(cols) == len(names) && slices.EqualFunc(x.cols, names, strings.EqualFold):
 			kc.rkey = &chunkKey{index: x.name, columns: cols}
 			return true
 		case best == nil || (x.name == "PRIMARY" && best.name != "PRIMARY") || (best.name != "PRIMARY" && len(cols) < len(bestCols)):
@@ -290,18 +290,6 @@ func findRowKey(kc *keyChoice, indexes []*indexInfo, orig, shadow *tableInfo, cc
 		return false
 	}
 	kc.rkey = &chunkKey{index: best.name, columns: bestCols}
-	return true
-}
-
-func equalFoldAll(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !strings.EqualFold(a[i], b[i]) {
-			return false
-		}
-	}
 	return true
 }
 
