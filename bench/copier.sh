@@ -8,20 +8,44 @@
 #
 #   bench/copier.sh [R] [ROWS]      defaults: 3 rounds, 1000000 rows
 #   SG_BENCH_PORT=3307 bench/copier.sh   another server on 127.0.0.1 (same account)
+#   SG_BENCH_AUTOINC=2 bench/copier.sh   a private MariaDB started for the run (Debian's
+#       mariadbd, a scratch datadir, 127.0.0.1:3399) with innodb_autoinc_lock_mode=2 (or 0, 1),
+#       the setting a running server cannot change; stopped by its PID at the end
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
 rows=${2:-1000000}
 user=schema_guard pass=schema_guard host=127.0.0.1 port=${SG_BENCH_PORT:-3306}
+private=
+work=$(mktemp -d)
+cleanup() {
+  [ -z "${client:-}" ] || "${client[@]}" -e "DROP DATABASE IF EXISTS $db" || true
+  rm -rf "$work"
+  if [ -n "$private" ]; then
+    kill "$(cat "$private/server.pid")" 2>/dev/null && while kill -0 "$(cat "$private/server.pid")" 2>/dev/null; do sleep 0.2; done
+    rm -rf "$private"
+  fi
+}
+trap cleanup EXIT
+if [ -n "${SG_BENCH_AUTOINC:-}" ]; then
+  port=3399 private=$(mktemp -d /var/tmp/sg-bench-XXXX)
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$private/data" --auth-root-authentication-method=normal >/dev/null
+  /usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$private/data" --socket="$private/sock" \
+    --pid-file="$private/pid" --bind-address=127.0.0.1 --port=$port --skip-log-bin \
+    --innodb-autoinc-lock-mode="$SG_BENCH_AUTOINC" --innodb-buffer-pool-size=1G \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >"$private/log" 2>&1 &
+  echo $! >"$private/server.pid"
+  for _ in $(seq 120); do mariadb-admin --socket="$private/sock" -uroot ping >/dev/null 2>&1 && break; sleep 0.25; done
+  mariadb --socket="$private/sock" -uroot -e "CREATE USER '$user'@'127.0.0.1' IDENTIFIED BY '$pass';
+    GRANT ALL ON *.* TO '$user'@'127.0.0.1'" || { tail -n 20 "$private/log" >&2; exit 2; }
+fi
 db=schema_guard_benchcopy_$$
 dsn="$user:$pass@tcp($host:$port)/$db"
 client=(mariadb -h"$host" -P"$port" -u"$user" -p"$pass")
 command -v pt-online-schema-change >/dev/null || {
   echo "bench/copier.sh: pt-online-schema-change is missing (apt-get install percona-toolkit)" >&2; exit 2; }
 
-work=$(mktemp -d)
-cleanup() { "${client[@]}" -e "DROP DATABASE IF EXISTS $db" || true; rm -rf "$work"; }
-trap cleanup EXIT
 (cd "$here" && go build -o "$work/schema-guard" ./cmd/schema-guard)
 
 "${client[@]}" -e "CREATE DATABASE $db"
@@ -52,7 +76,8 @@ sgm=$(printf '%s\n' "${sg[@]}" | median)
 ptm=$(printf '%s\n' "${pt[@]}" | median)
 alm=$(printf '%s\n' "${alter[@]}" | median)
 rate() { echo "scale=0; $rows / $1" | bc; }
-echo "online copy of $rows rows (ADD COLUMN), median of $rounds:"
+mode=$("${client[@]}" -N -e 'SELECT @@innodb_autoinc_lock_mode')
+echo "online copy of $rows rows (ADD COLUMN), median of $rounds, innodb_autoinc_lock_mode=$mode:"
 echo "  schema-guard copy --execute      ${sgm}s  $(rate "$sgm") rows/s   runs: ${sg[*]}"
 echo "  pt-online-schema-change          ${ptm}s  $(rate "$ptm") rows/s   runs: ${pt[*]}"
 echo "  ALTER TABLE … ALGORITHM=COPY     ${alm}s  $(rate "$alm") rows/s   runs: ${alter[*]}"

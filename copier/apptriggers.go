@@ -16,8 +16,8 @@ import (
 // runs they stay on the table and keep working: the copier's triggers are added beside them,
 // each ordered after the application's AFTER trigger of its event (FOLLOWS), so a row reaches
 // the shadow as the application's triggers left it. They are dropped and created again in the
-// lock window in which the copier's are created, which keeps MariaDB's cached statements from
-// failing (createTriggers); no write runs meanwhile. The shadow has none of them: a row the copy
+// lock window in which the copier's are created, which makes prepared statements prepare again
+// (createTriggers); no write runs meanwhile. The shadow has none of them: a row the copy
 // or a trigger writes there must not fire the application's side effects a second time. Before
 // any row is copied, each is created once on the shadow under a name of the copier's and dropped
 // again, which proves the definer may be given, the body compiles against the changed table

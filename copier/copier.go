@@ -28,11 +28,6 @@ type Options struct {
 	ChunkTime time.Duration
 	// KeepOld keeps the original table, renamed _<table>_sg_old, after the cut-over.
 	KeepOld bool
-	// AllowTriggers lets the copier change a table that has triggers of its own on MariaDB, whose
-	// statements cached by stored routines can fail once with 1146 on the copier's error table
-	// around the cut-over (MDEV-26048). On MySQL such a table's triggers are always carried
-	// over to the new table (apptriggers.go).
-	AllowTriggers bool
 	// Renames maps new column names to old ones, for an ALTER that renames columns: without it
 	// such an ALTER is refused, since the copy cannot know which values go where.
 	Renames map[string]string
@@ -63,6 +58,12 @@ type Options struct {
 	BeforeCutover func(ctx context.Context) error
 	// Controls pause, stop, postpone and resume the copy (throttle.go, resume.go).
 	Controls
+
+	// triggerHook, for tests, is called in createTriggers: with "ready" before any lock, the
+	// shadow and the error table made; with "locked" each time the copy session holds the
+	// table locked to create triggers, before it creates them; with "primed" once the primed
+	// triggers exist and the statements older than them have ended.
+	triggerHook func(stage string)
 }
 
 // Progress is a progress report.

@@ -160,11 +160,7 @@ func (r *run) run(ctx context.Context) error {
 		return err
 	}
 	if !resumed {
-		zone := ""
-		if r.zoned {
-			zone = r.copySet.zone
-		}
-		if err := createTriggers(ctx, r.conn, r.n, r.kc, r.cols, r.appTriggers, r.opts.CutoverAttempts, r.verbosity, zone); err != nil {
+		if err := r.createTriggers(ctx); err != nil {
 			return fmt.Errorf("copier: %w", err)
 		}
 		if err := r.createCheckpoint(ctx); err != nil {
@@ -307,9 +303,6 @@ func (r *run) preflight(ctx context.Context) error {
 	}
 	if len(r.appTriggers) > 0 && !multipleTriggers(r.f) {
 		return &Refusal{Reason: fmt.Sprintf("table %s has triggers, and %s takes only one trigger per event and timing", t, r.f)}
-	}
-	if len(r.appTriggers) > 0 && r.f.IsMariaDB() && !r.opts.AllowTriggers {
-		return &Refusal{Reason: fmt.Sprintf("table %s has triggers of its own; the copier carries them over to the new table, but on %s a write that a stored routine caches can fail once with 1146 on the copier's error table around the cut-over (MDEV-26048): allow it with AllowTriggers (--allow-triggers) if the application retries such writes", t, r.f)}
 	}
 	for _, a := range r.appTriggers {
 		if err := a.checkCarry(t); err != nil {

@@ -28,7 +28,7 @@ func testRunCarriesTriggers(t *testing.T, _ testenv.Server) {
 		during: []string{"INSERT INTO t (a, b) VALUES (1, 'during')", "UPDATE t SET a = a + 1 WHERE id % 7 = 0", "DELETE FROM t WHERE id % 11 = 0"},
 		after:  []string{"INSERT INTO t (a, b) VALUES (2, 'after')", "UPDATE t SET a = a + 1 WHERE id % 5 = 0", "DELETE FROM t WHERE id % 13 = 0"},
 	}
-	opts := Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true, ChunkTime: time.Millisecond, AllowTriggers: true}
+	opts := Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true, ChunkTime: time.Millisecond}
 	res, err := runWithWrites(t, db, opts, kc, func() {
 		order = queryDigestText(t, db, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = 't' AND EVENT_MANIPULATION = 'INSERT' ORDER BY ACTION_ORDER")
 	})

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/schema-guard/schema-guard/introspect"
 	"github.com/schema-guard/schema-guard/schema"
 )
 
@@ -121,51 +123,168 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 	return err == nil, err
 }
 
-// createTriggers creates the triggers on the session conn, whose sql_mode is strict, all three
-// under one LOCK TABLES, so that the application's statements see the table go from no trigger
-// to all three at once. MariaDB (MDEV-26048, open in 10.11 and 11.8) fails a statement cached
-// by a stored routine or a prepared statement with 1146 "Table … doesn't exist" on a trigger's
-// tables when a trigger for its event is added to a table that already has one: creating the
-// triggers one by one failed such writes once per trigger, each time. The table (with the
-// shadow and the error table, which the triggers write) is locked WRITE for as long as the
-// three CREATE TRIGGERs take; the lock waits for the application's transactions on the table,
-// and while it waits the application's queries queue behind it, so the wait is bounded by the
-// session's lock_wait_timeout and retried.
-// A table that has triggers of its own meets the same bug when the copier's are added beside
-// them (measured: 2 to 3 failed writes per copy of a stored-procedure and prepared-statement
-// loop on MariaDB 10.11 and 11.8, TestRunCaptureStoredAndPrepared), and not when its own are
-// dropped and created again in the same lock window with the copier's: the table then goes
-// from one set of triggers to an entirely new one, as from none to three.
-// A zone other than "" is the time zone the triggers convert in (session.go).
-// The table's own triggers, app, are dropped and created again under the same lock, before the
-// copier's, which follow them (apptriggers.go).
-func createTriggers(ctx context.Context, conn *sql.Conn, n names, kc *keyChoice, cols *copyColumns, app []appTrigger, attempts int, verbosity bool, zone string) error {
-	lock := "LOCK TABLES " + schema.QuoteIdent(n.table) + " WRITE, " + schema.QuoteIdent(n.shadow) + " WRITE, " + schema.QuoteIdent(n.errors) + " WRITE"
-	if err := retryDDL(ctx, conn, lock, attempts); err != nil {
+// createTriggers creates the copier's triggers on the copy session, whose sql_mode is strict (the
+// server stores it with each trigger), all three under one LOCK TABLES of the table, the shadow
+// and the error table, so that the application's statements see the table go from no trigger of
+// the copier's to all three at once. The lock waits for the application's transactions on the
+// table, and while it waits the application's queries queue behind it, so the wait is bounded
+// by the session's lock_wait_timeout and retried. Each is ordered after the application's
+// last AFTER trigger of its event (FOLLOWS), so a row reaches the shadow as the application's
+// triggers left it. With zoned, the triggers convert in the copy's time zone (session.go).
+//
+// MariaDB (MDEV-26048, seen on 10.11) keeps the list of tables a statement of a stored routine
+// prelocks for the triggers from one execution to the next. A statement that already waited
+// for the table when the triggers appeared runs them with the old list, and their first write
+// to the shadow fails with 1146 "Table … doesn't exist" (the handler's write to the error table
+// too, so the application's write fails): once per session that was waiting, measured on every
+// copy of a table that has triggers of its own, or whose statements call stored functions. A
+// statement that starts later builds its list again. So on MariaDB the triggers are first
+// created primed (primedBody): they write nothing, but name the same tables for the same writes,
+// so statements that start after them prelock the shadow and the error table. Once the
+// statements that were running then have ended (waitForStatements), the primed triggers are
+// swapped for the real ones under the same lock: a statement that waited for that lock has the
+// tables in its list, and whatever it runs finds them locked.
+//
+// Prepared statements (both protocols) keep such a list too, on MySQL as well, but prepare
+// again when a trigger they know of changes, not when one is added. So the table's own
+// triggers, which they know of, are dropped and created again in the window in which the real
+// triggers are created (recreateAppTriggers): measured on MariaDB 10.11 and 11.8, without it a
+// prepared write that waited for the lock failed with 1146 once per session.
+func (r *run) createTriggers(ctx context.Context) error {
+	zone := ""
+	if r.zoned {
+		zone = r.copySet.zone
+	}
+	specs := triggerSpecs(r.n, r.kc, r.cols, r.verbosity)
+	for i := range specs {
+		if zone != "" {
+			specs[i].body = zonedBody(specs[i].body, zone)
+		}
+	}
+	after := follows(r.appTriggers)
+	r.hook("ready")
+	primed := r.f.IsMariaDB()
+	if primed {
+		err := r.underTriggerLock(ctx, func() error {
+			for _, t := range specs {
+				if err := createTrigger(ctx, r.conn, r.n, t, after[t.event], primedBody(t.body)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := r.waitForStatements(ctx); err != nil {
+			return err
+		}
+		r.hook("primed")
+	}
+	return r.underTriggerLock(ctx, func() error {
+		if err := recreateAppTriggers(ctx, r.conn, r.appTriggers, r.n.table); err != nil {
+			return err
+		}
+		for _, t := range specs {
+			if primed {
+				if _, err := r.conn.ExecContext(ctx, "DROP TRIGGER "+schema.QuoteIdent(t.name)); err != nil {
+					return fmt.Errorf("drop the primed trigger %s: %w", t.name, err)
+				}
+			}
+			if err := createTrigger(ctx, r.conn, r.n, t, after[t.event], t.body); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// underTriggerLock runs f on the copy session while it holds the table, the shadow and the
+// error table locked WRITE (see createTriggers). UNLOCK TABLES also ends the lock when f
+// fails; the caller's cleanup drops the triggers created so far.
+func (r *run) underTriggerLock(ctx context.Context, f func() error) error {
+	lock := "LOCK TABLES " + schema.QuoteIdent(r.n.table) + " WRITE, " + schema.QuoteIdent(r.n.shadow) + " WRITE, " + schema.QuoteIdent(r.n.errors) + " WRITE"
+	if err := retryDDL(ctx, r.conn, lock, r.opts.CutoverAttempts); err != nil {
 		return fmt.Errorf("lock the table to create the triggers: %w", err)
 	}
-	// UNLOCK TABLES also ends the lock if a CREATE TRIGGER failed; the caller's cleanup drops
-	// the triggers created so far.
-	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "UNLOCK TABLES") }()
-	if err := recreateAppTriggers(ctx, conn, app, n.table); err != nil {
-		return err
+	defer func() { _, _ = r.conn.ExecContext(context.WithoutCancel(ctx), "UNLOCK TABLES") }()
+	r.hook("locked")
+	return f()
+}
+
+func (r *run) hook(stage string) {
+	if r.opts.triggerHook != nil {
+		r.opts.triggerHook(stage)
 	}
-	after := follows(app)
-	for _, t := range triggerSpecs(n, kc, cols, verbosity) {
-		body := t.body
-		if zone != "" {
-			body = zonedBody(body, zone)
-		}
-		stmt := "CREATE TRIGGER " + schema.QuoteIdent(t.name) + " AFTER " + t.event + " ON " + schema.QuoteIdent(n.table) + " FOR EACH ROW\n"
-		if last := after[t.event]; last != "" {
-			stmt += "FOLLOWS " + schema.QuoteIdent(last) + "\n"
-		}
-		stmt += body
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("create trigger %s: %w", t.name, err)
-		}
+}
+
+// createTrigger creates t on the table with body, after the trigger follows when it is not "".
+func createTrigger(ctx context.Context, conn *sql.Conn, n names, t triggerSpec, follows, body string) error {
+	stmt := "CREATE TRIGGER " + schema.QuoteIdent(t.name) + " AFTER " + t.event + " ON " + schema.QuoteIdent(n.table) + " FOR EACH ROW\n"
+	if follows != "" {
+		stmt += "FOLLOWS " + schema.QuoteIdent(follows) + "\n"
+	}
+	if _, err := conn.ExecContext(ctx, stmt+body); err != nil {
+		return fmt.Errorf("create trigger %s: %w", t.name, err)
 	}
 	return nil
+}
+
+// waitForStatements waits until the statements other sessions are running now have ended, so
+// that none that started before the primed triggers existed is still opening the table when the
+// real ones replace them (createTriggers). A statement is its session's QUERY_ID: the wait is
+// over for a session once it runs another statement, is idle or is gone. It waits at most the
+// lock wait timeout: a statement still running then has the table open already (it is not
+// waiting for the lock the priming took, which it would have had to wait for) or is one that
+// never touches it, such as a long report. Without the PROCESS privilege the copier sees only
+// its own user's sessions.
+func (r *run) waitForStatements(ctx context.Context) error {
+	type statement struct{ id, query int64 }
+	read := func() (map[statement]bool, error) {
+		out := map[statement]bool{}
+		err := introspect.QueryRows(ctx, r.guard, "SELECT ID, QUERY_ID FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Query', 'Execute') AND ID <> CONNECTION_ID()", nil, func(rows *sql.Rows) error {
+			var s statement
+			if err := rows.Scan(&s.id, &s.query); err != nil {
+				return err
+			}
+			out[s] = true
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the process list: %w", err)
+		}
+		return out, nil
+	}
+	running, err := read()
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(r.opts.LockWaitTimeout)
+	for len(running) > 0 && time.Now().Before(deadline) {
+		if err := sleep(ctx, 2*time.Millisecond); err != nil {
+			return err
+		}
+		now, err := read()
+		if err != nil {
+			return err
+		}
+		for s := range running {
+			if !now[s] {
+				delete(running, s)
+			}
+		}
+	}
+	if len(running) > 0 {
+		r.log.Info("statements that started before the triggers were primed still run; they have the table open, or do not use it", "table", r.n.table, "statements", len(running))
+	}
+	return nil
+}
+
+// primedBody is a trigger body that runs nothing of body but makes a statement prelock the
+// tables body writes, in the same way: the server collects a routine's tables from every
+// statement it holds, run or not, and cannot tell that the condition never holds.
+func primedBody(body string) string {
+	return "BEGIN\n  IF CONNECTION_ID() < 0 THEN\n" + body + ";\n  END IF;\nEND"
 }
 
 // triggerError is the first failure the triggers recorded, if any.

@@ -38,8 +38,6 @@ Flags:
   --execute                 cut over; without it, stop before the cut-over and drop what was made
   --chunk-time DURATION     target time of one chunk (default 500ms)
   --keep-old                keep the original table as _<table>_sg_old after the cut-over
-  --allow-triggers          on MariaDB, change a table that has triggers of its own (they are
-                            carried over; a write cached by a stored routine may fail once, MDEV-26048)
   --rename NEW=OLD,...      columns the ALTER renames, so their values are copied
   --lock-wait-timeout DUR   how long the cut-over's RENAME waits for the table (default 2s)
   --cutover-attempts N      how often the cut-over is tried (default 5)
@@ -69,7 +67,6 @@ func parseCopyArgs(args []string, stdout, stderr io.Writer) (*copyArgs, int) {
 	fs.BoolVar(&opts.Execute, "execute", false, "")
 	fs.DurationVar(&opts.ChunkTime, "chunk-time", 500*time.Millisecond, "")
 	fs.BoolVar(&opts.KeepOld, "keep-old", false, "")
-	fs.BoolVar(&opts.AllowTriggers, "allow-triggers", false, "")
 	fs.StringVar(&a.renames, "rename", "", "")
 	fs.DurationVar(&opts.LockWaitTimeout, "lock-wait-timeout", 2*time.Second, "")
 	fs.IntVar(&opts.CutoverAttempts, "cutover-attempts", 5, "")
