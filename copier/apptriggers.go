@@ -36,14 +36,14 @@ type appTrigger struct {
 	sqlMode, charset, collation        string // the session it was created in
 }
 
-// readAppTriggers reads the table's triggers other than the copier's, in the order the server
-// runs them.
-func readAppTriggers(ctx context.Context, q querier, n names) ([]appTrigger, error) {
+// readAppTriggers reads the triggers on table (n.table, or one of the copier's tables) other
+// than the copier's, in the order the server runs them.
+func readAppTriggers(ctx context.Context, q querier, n names, table string) ([]appTrigger, error) {
 	var out []appTrigger
 	err := introspect.QueryRows(ctx, q, `SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER,
 			SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION
 		FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?
-		ORDER BY EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER`, []any{n.table}, func(r *sql.Rows) error {
+		ORDER BY EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER`, []any{table}, func(r *sql.Rows) error {
 		var a appTrigger
 		if err := r.Scan(&a.name, &a.timing, &a.event, &a.body, &a.definer, &a.sqlMode, &a.charset, &a.collation); err != nil {
 			return err
@@ -57,7 +57,7 @@ func readAppTriggers(ctx context.Context, q querier, n names) ([]appTrigger, err
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read the triggers of %s: %w", n.table, err)
+		return nil, fmt.Errorf("read the triggers of %s: %w", table, err)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/schema-guard/schema-guard/schema"
@@ -30,30 +31,70 @@ func Leftovers(ctx context.Context, db *sql.DB, table string) ([]string, error) 
 }
 
 // Cleanup drops them: the triggers first, so that the application's writes stop reaching the
-// copier's tables, then the tables. It refuses while a run on the table is in progress.
-func Cleanup(ctx context.Context, db *sql.DB, table string) error {
+// copier's tables, then the tables. It refuses while a run on the table is in progress. A
+// cut-over that died between its RENAME and the re-creation of the table's own triggers on
+// the new table (kill -9, a crash) left those triggers on the old table: Cleanup moves them to
+// the table before it drops the old one, and returns their names.
+func Cleanup(ctx context.Context, db *sql.DB, table string) ([]string, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("cleanup: %w", err)
+		return nil, fmt.Errorf("cleanup: %w", err)
 	}
 	defer discard(conn)
 	database, err := currentDatabase(ctx, conn)
 	if err != nil {
-		return fmt.Errorf("cleanup: %w", err)
+		return nil, fmt.Errorf("cleanup: %w", err)
 	}
 	n := namesFor(database, table)
 	got, err := getLock(ctx, conn, n.lock)
 	if err != nil {
-		return fmt.Errorf("cleanup: %w", err)
+		return nil, fmt.Errorf("cleanup: %w", err)
 	}
 	if !got {
-		return fmt.Errorf("cleanup: a copy of %s is running; let it finish or stop it first", table)
+		return nil, fmt.Errorf("cleanup: a copy of %s is running; let it finish or stop it first", table)
 	}
 	defer releaseLock(conn, n.lock)
-	if err := dropObjects(ctx, conn, n, n.tables()); err != nil {
-		return fmt.Errorf("cleanup: %w", err)
+	moved, err := rescueTriggers(ctx, conn, n)
+	if err != nil {
+		return moved, fmt.Errorf("cleanup: %w", err)
 	}
-	return nil
+	if err := dropObjects(ctx, conn, n, n.tables()); err != nil {
+		return moved, fmt.Errorf("cleanup: %w", err)
+	}
+	return moved, nil
+}
+
+// rescueTriggers moves the triggers other than the copier's from the old table to the table,
+// each dropped and created again with its definer, sql_mode and character set, in the order
+// the server ran them. On a failure the old table is not dropped, and the error names the
+// statements to run for the triggers that are not on the table.
+func rescueTriggers(ctx context.Context, conn *sql.Conn, n names) ([]string, error) {
+	stranded, err := readAppTriggers(ctx, conn, n, n.old)
+	if err != nil || len(stranded) == 0 {
+		return nil, err
+	}
+	var moved, left []string
+	var errs []error
+	for _, a := range stranded {
+		if _, err := conn.ExecContext(ctx, "DROP TRIGGER "+schema.QuoteIdent(a.name)); err != nil {
+			errs = append(errs, fmt.Errorf("drop trigger %s from %s: %w", a.name, n.old, err))
+			continue
+		}
+		if err := createAppTrigger(context.WithoutCancel(ctx), conn, a, a.name, n.table); err != nil {
+			errs = append(errs, fmt.Errorf("create trigger %s on %s: %w", a.name, n.table, err))
+			left = append(left, a.settings()+"; "+a.statement(a.name, n.table))
+			continue
+		}
+		moved = append(moved, a.name)
+	}
+	if len(errs) > 0 {
+		err := errors.Join(errs...)
+		if len(left) > 0 {
+			err = fmt.Errorf("%w; run: %s", err, strings.Join(left, "; "))
+		}
+		return moved, fmt.Errorf("the table's own triggers were on %s (a cut-over stopped before it moved them), and not all could be moved; %s is kept: %w", n.old, n.old, err)
+	}
+	return moved, nil
 }
 
 // dropObjects drops the copier's triggers, then the given tables of n, all IF EXISTS.

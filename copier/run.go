@@ -298,7 +298,7 @@ func (r *run) preflight(ctx context.Context) error {
 			return err
 		}
 	}
-	if r.appTriggers, err = readAppTriggers(ctx, r.guard, r.n); err != nil {
+	if r.appTriggers, err = readAppTriggers(ctx, r.guard, r.n, r.n.table); err != nil {
 		return fmt.Errorf("copier: %w", err)
 	}
 	if len(r.appTriggers) > 0 && !multipleTriggers(r.f) {

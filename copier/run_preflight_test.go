@@ -102,7 +102,7 @@ func testRunLeftovers(t *testing.T, _ testenv.Server) {
 	if err != nil || strings.Join(left, ",") != "_t_sg_err,_t_sg_ins,_t_sg_new" {
 		t.Fatalf("Leftovers = %v, %v", left, err)
 	}
-	if err := Cleanup(context.Background(), db, "t"); err != nil {
+	if _, err := Cleanup(context.Background(), db, "t"); err != nil {
 		t.Fatal(err)
 	}
 	assertClean(t, db)
@@ -148,7 +148,7 @@ func testRunRefusesConcurrentRun(t *testing.T, _ testenv.Server) {
 	if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "another copy of t is running") {
 		t.Errorf("second run: %v", err)
 	}
-	if err := Cleanup(context.Background(), db, "t"); err == nil || !strings.Contains(err.Error(), "is running") {
+	if _, err := Cleanup(context.Background(), db, "t"); err == nil || !strings.Contains(err.Error(), "is running") {
 		t.Errorf("Cleanup during a run: %v", err)
 	}
 	close(release)

@@ -92,7 +92,7 @@ func testRunKeepOld(t *testing.T, _ testenv.Server) {
 	if left, err := Leftovers(context.Background(), db, "t"); err != nil || strings.Join(left, ",") != "_t_sg_old" {
 		t.Errorf("Leftovers = %v, %v", left, err)
 	}
-	if err := Cleanup(context.Background(), db, "t"); err != nil {
+	if _, err := Cleanup(context.Background(), db, "t"); err != nil {
 		t.Fatal(err)
 	}
 	assertClean(t, db)

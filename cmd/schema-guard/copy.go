@@ -160,8 +160,12 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // copyCleanup removes what a crashed run left for table (copy --cleanup).
 func copyCleanup(ctx context.Context, db *sql.DB, table string, log *slog.Logger, stderr io.Writer) int {
 	left, err := copier.Leftovers(ctx, db, table)
+	var moved []string
 	if err == nil && len(left) > 0 {
-		err = copier.Cleanup(ctx, db, table)
+		moved, err = copier.Cleanup(ctx, db, table)
+	}
+	if len(moved) > 0 {
+		log.Info(fmt.Sprintf("moved the triggers %s of %s back from %s, where an interrupted cut-over left them", strings.Join(moved, ", "), table, "the old table"))
 	}
 	if err != nil {
 		return fail(stderr, fmt.Errorf("copy --cleanup: %w", err))
