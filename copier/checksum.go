@@ -8,22 +8,35 @@ import (
 	"github.com/schema-guard/schema-guard/schema"
 )
 
+// hashCol is a column as the checksum reads it.
+type hashCol struct {
+	name string
+	// nullable: the column may hold NULL on either side. float: it is a FLOAT, which the
+	// server prints with six significant digits (1.0000001 and 1.0000002 both read "1"); as a
+	// DOUBLE, which holds every FLOAT exactly and prints the shortest text that reads back as
+	// the same value, no two values hash alike.
+	nullable, float bool
+}
+
 // rowHash is the CRC32 of a row's columns joined with '#', followed by a map of which nullable
 // columns are NULL, since CONCAT_WS skips NULLs and ('a', NULL) would otherwise hash as
 // (NULL, 'a'). With cast, each column is cast to a binary string first, so that columns of
 // different character sets concatenate without a collation error. The expression is evaluated
 // for every row of both tables, so it is kept as lean as that allows.
-func rowHash(cols []string, nullable []bool, cast bool) string {
+func rowHash(cols []hashCol, cast bool) string {
 	vals := make([]string, 0, len(cols)+1)
 	var nulls []string
-	for i, c := range cols {
-		v := schema.QuoteIdent(c)
+	for _, c := range cols {
+		v := schema.QuoteIdent(c.name)
+		if c.float {
+			v = "CAST(" + v + " AS DOUBLE)"
+		}
 		if cast {
 			v = "CAST(" + v + " AS BINARY)"
 		}
 		vals = append(vals, v)
-		if nullable[i] {
-			nulls = append(nulls, "ISNULL("+schema.QuoteIdent(c)+")")
+		if c.nullable {
+			nulls = append(nulls, "ISNULL("+schema.QuoteIdent(c.name)+")")
 		}
 	}
 	switch len(nulls) {

@@ -46,16 +46,15 @@ func newChunkSQL(share string, n names, kc *keyChoice, cols *copyColumns) *chunk
 	c.sel = keySelect(key.columns)
 	c.insertHead = "INSERT INTO " + schema.QuoteIdent(n.shadow) + " (" + qnames("", cols.dst) + ") SELECT " + qnames("", cols.src) +
 		" FROM " + schema.QuoteIdent(n.table) + " FORCE INDEX (" + schema.QuoteIdent(key.index) + ") WHERE "
-	var src, dst []string
-	var nullable []bool
+	var src, dst []hashCol
 	for _, i := range cols.checked {
-		src, dst = append(src, cols.src[i]), append(dst, cols.dst[i])
-		nullable = append(nullable, cols.nullable[i])
+		src = append(src, hashCol{name: cols.src[i], nullable: cols.nullable[i], float: cols.float[i]})
+		dst = append(dst, hashCol{name: cols.dst[i], nullable: cols.nullable[i], float: cols.float[i]})
 	}
 	cast := cols.mixedCollations
-	c.crcOrig = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(src, nullable, cast) + "), 0) FROM " + schema.QuoteIdent(n.table) +
+	c.crcOrig = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(src, cast) + "), 0) FROM " + schema.QuoteIdent(n.table) +
 		" FORCE INDEX (" + schema.QuoteIdent(key.index) + ") WHERE "
-	c.crcShadow = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(dst, nullable, cast) + "), 0) FROM " + schema.QuoteIdent(n.shadow) +
+	c.crcShadow = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHash(dst, cast) + "), 0) FROM " + schema.QuoteIdent(n.shadow) +
 		" FORCE INDEX (" + schema.QuoteIdent(skey.index) + ") WHERE "
 	return c
 }

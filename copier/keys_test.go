@@ -78,12 +78,16 @@ func TestKeyRange(t *testing.T) {
 }
 
 func TestRowHash(t *testing.T) {
-	got := rowHash([]string{"id", "b"}, []bool{false, true}, false)
+	got := rowHash([]hashCol{{name: "id"}, {name: "b", nullable: true}}, false)
 	if got != "CRC32(CONCAT_WS('#', `id`, `b`, ISNULL(`b`)))" {
 		t.Errorf("got %s", got)
 	}
-	got = rowHash([]string{"a", "b"}, []bool{true, true}, true)
+	got = rowHash([]hashCol{{name: "a", nullable: true}, {name: "b", nullable: true}}, true)
 	if !strings.Contains(got, "CAST(`a` AS BINARY)") || !strings.Contains(got, "CONCAT(ISNULL(`a`), ISNULL(`b`))") {
+		t.Errorf("got %s", got)
+	}
+	got = rowHash([]hashCol{{name: "f", float: true}}, true)
+	if !strings.Contains(got, "CAST(CAST(`f` AS DOUBLE) AS BINARY)") {
 		t.Errorf("got %s", got)
 	}
 }

@@ -240,3 +240,22 @@ func testRunSQLModeOfTheServer(t *testing.T, _ testenv.Server) {
 		})
 	}
 }
+
+// TestChecksumTellsFloatsApart checks that the chunk checksum sees a FLOAT change below the six
+// digits the server prints a FLOAT with: 1.0000001 and 1.0000002 both print as "1".
+func TestChecksumTellsFloatsApart(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) {
+		db := scratch(t)
+		mustExec(t, db, "CREATE TABLE f1 (f FLOAT NOT NULL)", "CREATE TABLE f2 (f FLOAT NOT NULL)",
+			"INSERT INTO f1 VALUES (1.0000001)", "INSERT INTO f2 VALUES (1.0000002)")
+		sum := func(table string, float bool) int64 {
+			return count(t, db, "SELECT "+rowHash([]hashCol{{name: "f", float: float}}, false)+" FROM "+table)
+		}
+		if sum("f1", false) != sum("f2", false) {
+			t.Fatal("the server prints the two FLOATs differently; the test no longer shows the six-digit text")
+		}
+		if sum("f1", true) == sum("f2", true) {
+			t.Error("the checksum hashes 1.0000001 and 1.0000002 in a FLOAT column alike")
+		}
+	})
+}

@@ -16,8 +16,9 @@ type copyColumns struct {
 	// checked are the indexes of the pairs the checksum compares: the columns whose values the
 	// ALTER keeps byte for byte (same definition, or a change that keeps every value's text).
 	checked []int
-	// nullable tells, for each pair, whether either side may hold NULL.
-	nullable []bool
+	// nullable tells, for each pair, whether either side may hold NULL; float, whether either
+	// is a FLOAT (hashCol).
+	nullable, float []bool
 	// mixedCollations is set when the checked string columns have more than one collation:
 	// the checksum then casts every column to binary before joining them.
 	mixedCollations bool
@@ -121,6 +122,7 @@ func pairColumns(orig, shadow *tableInfo, p *alterPlan, renames map[string]strin
 		cc.dst = append(cc.dst, s.Name)
 		cc.src = append(cc.src, src.Name)
 		cc.nullable = append(cc.nullable, src.Nullable || s.Nullable)
+		cc.float = append(cc.float, src.DataType == "float" || s.DataType == "float")
 	}
 	cc.mixedCollations = len(collations) > 1
 	if len(cc.dst) == 0 {
