@@ -59,11 +59,13 @@ type Options struct {
 	// Controls pause, stop, postpone and resume the copy (throttle.go, resume.go).
 	Controls
 
-	// triggerHook, for tests, is called in createTriggers: with "ready" before any lock, the
-	// shadow and the error table made; with "locked" each time the copy session holds the
-	// table locked to create triggers, before it creates them; with "primed" once the primed
-	// triggers exist and the statements older than them have ended.
-	triggerHook func(stage string)
+	// testHook, for tests, is called at these stages: "ready", in createTriggers before any
+	// lock, the shadow and the error table made; "locked", each time the copy session holds the
+	// table locked to create triggers, before it creates them; "primed", once the primed
+	// triggers exist and the statements older than them have ended; "held", at the cut-over
+	// once the RENAME has run and the hold has the new table locked (or failed to), before the
+	// foreign keys that reference the table are moved.
+	testHook func(stage string)
 }
 
 // Progress is a progress report.

@@ -322,6 +322,7 @@ func (r *run) moveChildren(ctx context.Context, h *hold) error {
 		frozen = <-h.done == nil
 		h.done <- nil // release finds it answered
 	}
+	r.hook("held")
 	if _, err := r.conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
 		return fmt.Errorf("after the RENAME, move the foreign keys that reference %s: %w", r.n.table, err)
 	}

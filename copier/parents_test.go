@@ -347,3 +347,77 @@ func testForeignKeyMoveServerFacts(t *testing.T, srv testenv.Server) {
 		t.Errorf("MariaDB: the child's ALTER beside a WRITE lock on the new parent: %v, want it to run", err)
 	}
 }
+
+// TestRunParentHoldReleased makes an application transaction hold a child while it waits for
+// the new parent, right after the cut-over's RENAME: it has written the child, and its next
+// write is to the parent, which the hold keeps locked. Moving the child's foreign key then
+// waits for the transaction, and the transaction for the hold. The copier must let go of the
+// hold (the move's first statement times out), let the transaction finish, then move the key
+// and check for orphans, and say that the new table took writes before its keys were moved.
+// That window is an error for a reason: in it the children still reference the old table, so
+// a child row for a parent written to the new one fails (1452) and a delete from the new table
+// does not cascade; the orphan check then finds any row that lost its parent.
+func TestRunParentHoldReleased(t *testing.T) {
+	testenv.EachServer(t, func(t *testing.T, srv testenv.Server) {
+		db := scratch(t)
+		fillParent(t, db)
+		ctx := context.Background()
+		if srv.MySQL() {
+			// The copier refuses a parent table on MySQL before it makes anything.
+			_, err := Run(ctx, db, Options{Table: "p", Alter: "ADD COLUMN note VARCHAR(20) NULL", Execute: true})
+			var ref *Refusal
+			if !errors.As(err, &ref) || !strings.Contains(ref.Reason, "referenced by foreign keys") {
+				t.Errorf("Run on MySQL: %v, want the parent refusal", err)
+			}
+			return
+		}
+		app, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer discard(app)
+		var appID int64
+		if err := app.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&appID); err != nil {
+			t.Fatal(err)
+		}
+		appDone := make(chan error, 1)
+		hook := func(stage string) {
+			if stage != "held" {
+				return
+			}
+			go func() {
+				for _, q := range []string{"BEGIN", "INSERT INTO c1 (p_id) VALUES (5)", "INSERT INTO p (id, name) VALUES (900001, 'during')", "COMMIT"} {
+					if _, err := app.ExecContext(ctx, q); err != nil {
+						_, _ = app.ExecContext(ctx, "ROLLBACK")
+						appDone <- fmt.Errorf("%s: %w", q, err)
+						return
+					}
+				}
+				appDone <- nil
+			}()
+			waitFor(t, time.Minute, "the application's insert to wait for the hold", func() bool {
+				return count(t, db, fmt.Sprintf("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %d AND STATE LIKE '%%metadata lock%%' AND INFO LIKE 'INSERT INTO p %%'", appID)) > 0
+			})
+		}
+		res, err := Run(ctx, db, Options{Table: "p", Alter: "ADD COLUMN note VARCHAR(20) NULL", Execute: true,
+			LockWaitTimeout: time.Second, CutoverAttempts: 2, testHook: hook})
+		if aerr := <-appDone; aerr != nil {
+			t.Errorf("the application's transaction failed: %v", aerr)
+		}
+		if err == nil || !strings.Contains(err.Error(), "took writes before the foreign keys referencing it were moved") {
+			t.Fatalf("Run: %v, want the window reported", err)
+		}
+		if !res.CutOver || res.OldTable == "" {
+			t.Errorf("result %+v, want the cut-over done and the old table kept", res)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = 'p'"); n != 2 {
+			t.Errorf("%d foreign keys reference the new p, want both children's:\n%s", n, childKeyState(t, db))
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM c1 LEFT JOIN p ON p.id = c1.p_id WHERE p.id IS NULL"); n != 0 {
+			t.Errorf("%d rows of c1 have no parent in the new p", n)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM p WHERE id = 900001"); n != 1 {
+			t.Errorf("the parent the application inserted during the cut-over is not in the new p")
+		}
+	})
+}

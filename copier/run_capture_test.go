@@ -312,7 +312,7 @@ func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
 				window++
 			}
 		}
-		_, err := Run(ctx, db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true, triggerHook: hook})
+		_, err := Run(ctx, db, Options{Table: "t", Alter: "ADD COLUMN f INT NULL", Execute: true, testHook: hook})
 		if window == 0 {
 			t.Fatalf("Run: %v; the copier never locked the table to create triggers", err)
 		}

@@ -213,9 +213,10 @@ func (r *run) underTriggerLock(ctx context.Context, f func() error) error {
 	return f()
 }
 
+// hook calls Options.testHook.
 func (r *run) hook(stage string) {
-	if r.opts.triggerHook != nil {
-		r.opts.triggerHook(stage)
+	if r.opts.testHook != nil {
+		r.opts.testHook(stage)
 	}
 }
 
