@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -222,35 +223,43 @@ func captureWriter(ctx context.Context, db *sql.DB, kind string, lane, rows int,
 // copier creates its triggers, and checks that none fails when it runs on. A stored procedure
 // and prepared statements (both protocols) update rows of the table a few times once the
 // shadow and the error table exist, so that the server keeps their table lists (the table has
-// a trigger of its own, or the update calls a stored function); then each sends one more update
-// while the copier holds the table locked to create its first triggers, and waits for it. On
-// MariaDB 10.11, before the copier primed its triggers (createTriggers), the procedure's write
-// failed here with 1146 on the error table every time, in both cases.
+// a trigger of its own, the update calls a stored function, or another table's trigger makes
+// it); then each sends one more while the copier holds the table locked to create its first
+// triggers, and waits for it. On MariaDB 10.11, before the copier primed its triggers
+// (createTriggers), the procedure's write failed here with 1146 on the error table every
+// time, in each of the three cases.
 func TestRunCaptureWaitingWrites(t *testing.T) {
 	testenv.EachServer(t, func(t *testing.T, _ testenv.Server) {
 		t.Run("own trigger", func(t *testing.T) {
-			testRunCaptureWaitingWrites(t, "a + %d", "CREATE TRIGGER t_au AFTER UPDATE ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.id)")
+			testRunCaptureWaitingWrites(t, "UPDATE t SET a = a + %d WHERE id = ?", "CREATE TRIGGER t_au AFTER UPDATE ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.id)")
 		})
 		// A statement that calls a stored function is prelocked too, on a table without
 		// triggers of its own.
 		t.Run("stored function", func(t *testing.T) {
-			testRunCaptureWaitingWrites(t, "plus(a, %d)",
+			testRunCaptureWaitingWrites(t, "UPDATE t SET a = plus(a, %d) WHERE id = ?",
 				"CREATE FUNCTION plus(x INT, d INT) RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO audit VALUES (x); RETURN x + d; END")
+		})
+		// The table is written by the trigger of another table, on which the statements are.
+		t.Run("another table's trigger", func(t *testing.T) {
+			testRunCaptureWaitingWrites(t, "INSERT INTO x (k, d) VALUES (?, %d)",
+				"CREATE TABLE x (k INT NOT NULL, d INT NOT NULL)",
+				"CREATE TRIGGER x_ai AFTER INSERT ON x FOR EACH ROW BEGIN UPDATE t SET a = a + NEW.d WHERE id = NEW.k; INSERT INTO audit VALUES (NEW.k); END")
 		})
 	})
 }
 
-// testRunCaptureWaitingWrites is TestRunCaptureWaitingWrites on a table whose updates, set
-// by the expression update (with %d for the increment), write one row to audit each.
-func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
+// testRunCaptureWaitingWrites is TestRunCaptureWaitingWrites with the write write (%d for the
+// increment of t's column a, ? for the key), which writes one row to audit, on the schema setup.
+func testRunCaptureWaitingWrites(t *testing.T, write string, setup ...string) {
 	{
 		db := scratch(t)
 		fillTable(t, db, "t", 100)
-		mustExec(t, db, "CREATE TABLE audit (id INT NOT NULL)", setup,
-			"CREATE PROCEDURE app_update(IN k INT) BEGIN UPDATE t SET a = "+fmt.Sprintf(update, 1)+" WHERE id = k; END")
+		mustExec(t, db, "CREATE TABLE audit (id INT NOT NULL)")
+		mustExec(t, db, setup...)
+		mustExec(t, db, "CREATE PROCEDURE app_update(IN k INT) BEGIN "+strings.Replace(fmt.Sprintf(write, 1), "?", "k", 1)+"; END")
 		ctx := context.Background()
 		writers := []string{"procedure", "binary prepared", "sql prepared"}
-		write := make([]func(k int) error, len(writers))
+		writes := make([]func(k int) error, len(writers))
 		ids := make([]int64, len(writers))
 		for i, kind := range writers {
 			conn, err := db.Conn(ctx)
@@ -261,7 +270,7 @@ func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
 			if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&ids[i]); err != nil {
 				t.Fatal(err)
 			}
-			write[i] = waitingWriter(t, conn, kind, update)
+			writes[i] = waitingWriter(t, conn, kind, write)
 		}
 		// Each window the copier holds the lock in (MariaDB: the primed triggers', then the
 		// real ones'), the writes of writer i update row 10 + 3*window + i.
@@ -279,7 +288,7 @@ func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
 			case stage == "primed":
 				// A write that runs between the windows.
 				for i, kind := range writers {
-					if err := write[i](20*i + 4); err != nil {
+					if err := writes[i](20*i + 4); err != nil {
 						t.Errorf("%s, between the lock windows: %v", kind, err)
 					}
 				}
@@ -288,7 +297,7 @@ func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
 				// writes run before the copier locks the table.
 				for i, kind := range writers {
 					for k := 1; k <= 3; k++ {
-						if err := write[i](20*i + k); err != nil {
+						if err := writes[i](20*i + k); err != nil {
 							t.Errorf("%s: %v", kind, err)
 						}
 					}
@@ -299,7 +308,7 @@ func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
 					w := window
 					k := 10 + 3*w + i
 					go func() {
-						err := write[i](k)
+						err := writes[i](k)
 						if err != nil {
 							err = fmt.Errorf("%s, in lock window %d: %w", kind, w+1, err)
 						}
@@ -343,18 +352,18 @@ func testRunCaptureWaitingWrites(t *testing.T, update, setup string) {
 
 // waitingWriter is an update of t's column a by key through kind: "procedure" adds 1,
 // "binary prepared" 2, "sql prepared" 3, with the expression update.
-func waitingWriter(t *testing.T, conn *sql.Conn, kind, update string) func(k int) error {
+func waitingWriter(t *testing.T, conn *sql.Conn, kind, write string) func(k int) error {
 	ctx := context.Background()
 	switch kind {
 	case "binary prepared":
-		stmt, err := conn.PrepareContext(ctx, "UPDATE t SET a = "+fmt.Sprintf(update, 2)+" WHERE id = ?")
+		stmt, err := conn.PrepareContext(ctx, fmt.Sprintf(write, 2))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { stmt.Close() })
 		return func(k int) error { _, err := stmt.ExecContext(ctx, k); return err }
 	case "sql prepared":
-		if _, err := conn.ExecContext(ctx, "PREPARE s FROM 'UPDATE t SET a = "+fmt.Sprintf(update, 3)+" WHERE id = ?'"); err != nil {
+		if _, err := conn.ExecContext(ctx, "PREPARE s FROM '"+fmt.Sprintf(write, 3)+"'"); err != nil {
 			t.Fatal(err)
 		}
 		return func(k int) error {
