@@ -236,10 +236,11 @@ func createTrigger(ctx context.Context, conn *sql.Conn, n names, t triggerSpec, 
 // that none that started before the primed triggers existed is still opening the table when the
 // real ones replace them (createTriggers). A statement is its session's QUERY_ID: the wait is
 // over for a session once it runs another statement, is idle or is gone. It waits at most the
-// lock wait timeout: a statement still running then has the table open already (it is not
-// waiting for the lock the priming took, which it would have had to wait for) or is one that
-// never touches it, such as a long report. Without the PROCESS privilege the copier sees only
-// its own user's sessions.
+// lock wait timeout. A statement that outlasts it has opened the table with the primed
+// triggers (the next lock then waits for its transaction, so it never meets the real ones), or
+// never opens the table (a long report), or still waits for a lock on another table before it
+// opens this one: only that last kind can fail, and waiting is all the copier can do for it.
+// Without the PROCESS privilege the copier sees only its own user's sessions.
 func (r *run) waitForStatements(ctx context.Context) error {
 	type statement struct{ id, query int64 }
 	read := func() (map[statement]bool, error) {
@@ -277,7 +278,7 @@ func (r *run) waitForStatements(ctx context.Context) error {
 		}
 	}
 	if len(running) > 0 {
-		r.log.Info("statements that started before the triggers were primed still run; they have the table open, or do not use it", "table", r.n.table, "statements", len(running))
+		r.log.Warn("statements that started before the triggers were primed still run after the lock wait timeout; the triggers are swapped in anyway", "table", r.n.table, "statements", len(running))
 	}
 	return nil
 }
