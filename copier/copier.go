@@ -31,7 +31,9 @@ type Options struct {
 	// Renames maps new column names to old ones, for an ALTER that renames columns: without it
 	// such an ALTER is refused, since the copy cannot know which values go where.
 	Renames map[string]string
-	// LockWaitTimeout bounds how long the cut-over's RENAME waits for the table; 0 means 2 s.
+	// LockWaitTimeout bounds how long the cut-over's RENAME waits for the table and, on
+	// MariaDB, how long the copier waits for running statements before it swaps in its
+	// triggers (createTriggers); 0 means 2 s.
 	LockWaitTimeout time.Duration
 	// CutoverAttempts is how often the cut-over is tried; 0 means 5.
 	CutoverAttempts int

@@ -39,10 +39,14 @@ Flags:
   --chunk-time DURATION     target time of one chunk (default 500ms)
   --keep-old                keep the original table as _<table>_sg_old after the cut-over
   --rename NEW=OLD,...      columns the ALTER renames, so their values are copied
-  --lock-wait-timeout DUR   how long the cut-over's RENAME waits for the table (default 2s)
+  --lock-wait-timeout DUR   how long the cut-over's RENAME waits for the table, and on MariaDB
+                            how long the copier waits for running statements before it swaps in
+                            its triggers (default 2s)
   --cutover-attempts N      how often the cut-over is tried (default 5)
   --workers N               chunks copied at once, each in its own session (default 2)
-  --cleanup                 remove what a crashed run left for the table, and stop
+  --cleanup                 remove what a crashed run left for the table, and stop; the table's
+                            own triggers that an interrupted cut-over left on the old table are
+                            moved back to the table first
   -q, --quiet               no progress on standard error
 ` + copyControlsUsage
 
