@@ -128,22 +128,38 @@ func follows(app []appTrigger) map[string]string {
 	return out
 }
 
-// recreateAppTriggers drops the table's triggers and creates them again, in their order, in
-// conn's session, which holds the table locked (createTriggers). On a failure it still tries
-// the rest, so that as many as can be are there when the lock ends, and names what to run.
-func recreateAppTriggers(ctx context.Context, conn *sql.Conn, app []appTrigger, table string) error {
-	for _, a := range app {
-		if _, err := conn.ExecContext(ctx, "DROP TRIGGER "+schema.QuoteIdent(a.name)); err != nil {
-			return fmt.Errorf("drop trigger %s to create it again with the copier's: %w", a.name, err)
-		}
-	}
+// moveAppTriggers drops the triggers app (on drop's session, wherever they are) and creates
+// them on table, in their order, with their settings (on create's session). All are dropped
+// before any is created, so that on the same table they come back in their order. One whose
+// drop fails stays where it was; one whose creation fails is named in the error with the
+// statements that make it. It returns the names of the triggers it created.
+func moveAppTriggers(ctx context.Context, drop execer, create *sql.Conn, app []appTrigger, table string) ([]string, error) {
 	var errs []error
-	for _, a := range app {
-		if err := createAppTrigger(context.WithoutCancel(ctx), conn, a, a.name, table); err != nil {
-			errs = append(errs, fmt.Errorf("create trigger %s again (run: %s; %s): %w", a.name, a.settings(), a.statement(a.name, table), err))
+	dropped := make([]bool, len(app))
+	for i, a := range app {
+		if _, err := drop.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+schema.QuoteIdent(a.name)); err != nil {
+			errs = append(errs, fmt.Errorf("drop trigger %s: %w", a.name, err))
+			continue
 		}
+		dropped[i] = true
 	}
-	return errors.Join(errs...)
+	var moved, left []string
+	for i, a := range app {
+		if !dropped[i] {
+			continue
+		}
+		if err := createAppTrigger(context.WithoutCancel(ctx), create, a, a.name, table); err != nil {
+			errs = append(errs, fmt.Errorf("create trigger %s on %s: %w", a.name, table, err))
+			left = append(left, a.settings()+"; "+a.statement(a.name, table))
+			continue
+		}
+		moved = append(moved, a.name)
+	}
+	err := errors.Join(errs...)
+	if len(left) > 0 {
+		err = fmt.Errorf("%w; run: %s", err, strings.Join(left, "; "))
+	}
+	return moved, err
 }
 
 // tryAppTriggers creates each of the table's triggers on the shadow, under a name of the
@@ -184,27 +200,11 @@ func (r *run) carryTriggers(ctx context.Context, h *hold, frozen bool) error {
 	if frozen {
 		conn = h.conn
 	}
-	var errs []error
-	for _, a := range r.appTriggers {
-		if _, err := r.guard.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+schema.QuoteIdent(a.name)); err != nil {
-			errs = append(errs, fmt.Errorf("drop trigger %s from the old table: %w", a.name, err))
-		}
-	}
-	var left []string
-	for _, a := range r.appTriggers {
-		if len(errs) > 0 {
-			left = append(left, a.settings()+"; "+a.statement(a.name, r.n.table))
-			continue
-		}
-		if err := createAppTrigger(ctx, conn, a, a.name, r.n.table); err != nil {
-			errs = append(errs, fmt.Errorf("create trigger %s on the new table: %w", a.name, err))
-			left = append(left, a.settings()+"; "+a.statement(a.name, r.n.table))
-		}
-	}
+	_, err := moveAppTriggers(ctx, r.guard, conn, r.appTriggers, r.n.table)
 	took := time.Since(began)
 	r.res.Notes = append(r.res.Notes, fmt.Sprintf("the cut-over re-created %d triggers of %s on the new table (%s)", len(r.appTriggers), r.n.table, took.Round(time.Millisecond)))
-	if len(errs) > 0 {
-		return fmt.Errorf("cut over, but the table's triggers are not all on the new table; the old table is kept as %s; run: %s: %w", r.n.old, strings.Join(left, "; "), errors.Join(errs...))
+	if err != nil {
+		return fmt.Errorf("cut over, but the table's triggers are not all on the new table; the old table is kept as %s: %w", r.n.old, err)
 	}
 	if !frozen {
 		return fmt.Errorf("the new table took writes before the table's triggers were re-created on it (a window of %s)", took.Round(time.Millisecond))

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/schema-guard/schema-guard/schema"
@@ -64,34 +63,15 @@ func Cleanup(ctx context.Context, db *sql.DB, table string) ([]string, error) {
 	return moved, nil
 }
 
-// rescueTriggers moves the triggers other than the copier's from the old table to the table,
-// each dropped and created again with its definer, sql_mode and character set, in the order
-// the server ran them. On a failure the old table is not dropped, and the error names the
-// statements to run for the triggers that are not on the table.
+// rescueTriggers moves the triggers other than the copier's from the old table to the table
+// (moveAppTriggers). On a failure the old table is not dropped.
 func rescueTriggers(ctx context.Context, conn *sql.Conn, n names) ([]string, error) {
 	stranded, err := readAppTriggers(ctx, conn, n, n.old)
 	if err != nil || len(stranded) == 0 {
 		return nil, err
 	}
-	var moved, left []string
-	var errs []error
-	for _, a := range stranded {
-		if _, err := conn.ExecContext(ctx, "DROP TRIGGER "+schema.QuoteIdent(a.name)); err != nil {
-			errs = append(errs, fmt.Errorf("drop trigger %s from %s: %w", a.name, n.old, err))
-			continue
-		}
-		if err := createAppTrigger(context.WithoutCancel(ctx), conn, a, a.name, n.table); err != nil {
-			errs = append(errs, fmt.Errorf("create trigger %s on %s: %w", a.name, n.table, err))
-			left = append(left, a.settings()+"; "+a.statement(a.name, n.table))
-			continue
-		}
-		moved = append(moved, a.name)
-	}
-	if len(errs) > 0 {
-		err := errors.Join(errs...)
-		if len(left) > 0 {
-			err = fmt.Errorf("%w; run: %s", err, strings.Join(left, "; "))
-		}
+	moved, err := moveAppTriggers(ctx, conn, conn, stranded, n.table)
+	if err != nil {
 		return moved, fmt.Errorf("the table's own triggers were on %s (a cut-over stopped before it moved them), and not all could be moved; %s is kept: %w", n.old, n.old, err)
 	}
 	return moved, nil

@@ -170,7 +170,7 @@ func hasNoteVerbosity(ctx context.Context, conn *sql.Conn) (bool, error) {
 // prepared write failed with 1146 once per session in 20 of 20 runs of
 // TestRunCaptureStoredAndPrepared. They prepare again when a trigger they know of changes, so
 // the table's own triggers are dropped and created again in the window in which the real
-// triggers are created (recreateAppTriggers); with that, none failed.
+// triggers are created (moveAppTriggers); with that, none failed.
 func (r *run) createTriggers(ctx context.Context) error {
 	zone := ""
 	if r.zoned {
@@ -203,8 +203,8 @@ func (r *run) createTriggers(ctx context.Context) error {
 		r.hook("primed")
 	}
 	return r.underTriggerLock(ctx, func() error {
-		if err := recreateAppTriggers(ctx, r.conn, r.appTriggers, r.n.table); err != nil {
-			return err
+		if _, err := moveAppTriggers(ctx, r.conn, r.conn, r.appTriggers, r.n.table); err != nil {
+			return fmt.Errorf("re-create the table's triggers with the copier's: %w", err)
 		}
 		for _, t := range specs {
 			if primed {

@@ -169,7 +169,7 @@ func copyCleanup(ctx context.Context, db *sql.DB, table string, log *slog.Logger
 		moved, err = copier.Cleanup(ctx, db, table)
 	}
 	if len(moved) > 0 {
-		log.Info(fmt.Sprintf("moved the triggers %s of %s back from %s, where an interrupted cut-over left them", strings.Join(moved, ", "), table, "the old table"))
+		log.Info(fmt.Sprintf("moved the triggers %s of %s back from the old table, where an interrupted cut-over left them", strings.Join(moved, ", "), table))
 	}
 	if err != nil {
 		return fail(stderr, fmt.Errorf("copy --cleanup: %w", err))
