@@ -371,15 +371,7 @@ func TestRunParentHoldReleased(t *testing.T) {
 			}
 			return
 		}
-		app, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer discard(app)
-		var appID int64
-		if err := app.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&appID); err != nil {
-			t.Fatal(err)
-		}
+		app, appID := session(t, db)
 		appDone := make(chan error, 1)
 		hook := func(stage string) {
 			if stage != "held" {

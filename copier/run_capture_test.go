@@ -262,14 +262,8 @@ func testRunCaptureWaitingWrites(t *testing.T, write string, setup ...string) {
 		writes := make([]func(k int) error, len(writers))
 		ids := make([]int64, len(writers))
 		for i, kind := range writers {
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer discard(conn)
-			if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&ids[i]); err != nil {
-				t.Fatal(err)
-			}
+			var conn *sql.Conn
+			conn, ids[i] = session(t, db)
 			writes[i] = waitingWriter(t, conn, kind, write)
 		}
 		// Each window the copier holds the lock in (MariaDB: the primed triggers', then the

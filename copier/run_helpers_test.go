@@ -163,3 +163,18 @@ func count(t *testing.T, q interface {
 	}
 	return n
 }
+
+// session is a session of its own from db, and its server id; the test's cleanup drops it.
+func session(t testing.TB, db *sql.DB) (*sql.Conn, int64) {
+	t.Helper()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { discard(conn) })
+	var id int64
+	if err := conn.QueryRowContext(context.Background(), "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return conn, id
+}

@@ -22,15 +22,7 @@ func TestRunPrimingWaitIsBounded(t *testing.T) {
 		db := scratch(t)
 		fillTable(t, db, "t", 100)
 		ctx := context.Background()
-		sleeper, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer discard(sleeper)
-		var id int64
-		if err := sleeper.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-			t.Fatal(err)
-		}
+		sleeper, id := session(t, db)
 		slept := make(chan error, 1)
 		go func() {
 			_, err := sleeper.ExecContext(ctx, "SELECT SLEEP(600)")
