@@ -72,6 +72,12 @@ func testRunRefusesWriteTheNewTableCannotHold(t *testing.T, srv testenv.Server) 
 	}{
 		{"duplicate of the new unique key", "ADD UNIQUE KEY ub (b)",
 			"INSERT INTO t (id, a, b) VALUES (90001, 1, 'row 3')", "id=90001", "Duplicate entry 'row 3'", ""},
+		// A key-changing UPDATE that meets the duplicate: the trigger's INSERT of the new version
+		// fails on it, and so must the move of the old version (copied already, or not yet).
+		{"key changed into a duplicate, old version copied", "ADD UNIQUE KEY ub (b)",
+			"UPDATE t SET id = 90001, b = 'row 3' WHERE id = 500", "id=90001", "Duplicate entry 'row 3'", ""},
+		{"key changed into a duplicate, old version ahead", "ADD UNIQUE KEY ub (b)",
+			"UPDATE t SET id = 90001, b = 'row 3' WHERE id = 2900", "id=90001", "Duplicate entry 'row 3'", ""},
 		// The row is ahead of the copy: the trigger or the chunk finds it, whichever is first.
 		{"value too long for the narrowed column", "MODIFY b VARCHAR(12) NOT NULL",
 			"UPDATE t SET b = 'much too long a value' WHERE id = 1500", "id=1500", "Data too long",

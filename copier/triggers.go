@@ -38,10 +38,12 @@ import (
 // TestRunCaptureStoredAndPrepared's writers on MariaDB 10.11, when this was DELETE + INSERT).
 // An UPDATE needs no AUTO-INC lock. Only when it finds no row (the duplicate was on another
 // unique key) does the trigger insert, to record that failure. A key-changing UPDATE inserts
-// the new row before it deletes the old key — and, when that INSERT met a duplicate (the old
-// version still holds the value of another unique key, as when only the primary key changes),
-// inserts it again once the old version is gone. A row is found in the shadow by the row key
-// (keychoice.go).
+// the new row, then deletes the old key. When that INSERT met a duplicate — the old version in
+// the shadow still holds the value of another unique key, as when only the primary key changes
+// — it moves the old version to the new key and values with one UPDATE instead, which takes no
+// AUTO-INC lock; only when the shadow does not hold the old version (the duplicate is another
+// row's: a real conflict) does it insert again, to record the failure. A row is found in the
+// shadow by the row key (keychoice.go).
 
 type triggerSpec struct {
 	name, event, body string
@@ -80,11 +82,13 @@ func triggerSpecs(n names, kc *keyChoice, cols *copyColumns, verbosity bool) []t
         END IF;
       END;
     END IF;
-  ELSE
-    ` + deleteOld + `
-    IF sg_dup = 1 THEN
+  ELSEIF sg_dup = 1 THEN
+    UPDATE ` + schema.QuoteIdent(n.shadow) + ` SET ` + strings.Join(sets, ", ") + ` WHERE ` + keyEquals(keyCols, "OLD") + `;
+    IF ROW_COUNT() = 0 THEN
       ` + insert + `
     END IF;
+  ELSE
+    ` + deleteOld + `
   END IF;`
 	return []triggerSpec{
 		{n.delTrigger, "DELETE", triggerBody(n, key, "delete", "OLD", deleteOld, verbosity)},
