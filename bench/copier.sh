@@ -3,7 +3,12 @@
 # (scripts/test-env.sh; pt-online-schema-change from Debian's percona-toolkit):
 #   - schema-guard copy --execute        (shadow table, triggers, chunked copy, checksum, cut-over)
 #   - pt-online-schema-change --execute  (shadow table, triggers, chunked INSERT IGNORE copy, cut-over)
-#   - ALTER TABLE … ALGORITHM=COPY       (the server's own blocking copy: the floor)
+#   - ALTER TABLE … ALGORITHM=COPY       (the server's own blocking copy, in one statement)
+#   - the bare chunked copy: INSERT … SELECT … LOCK IN SHARE MODE of 20,000-key ranges into an
+#     empty copy of the table, in one session and in two (each taking half the ranges), with
+#     nothing else — no triggers, no checksum, no cut-over. What every copier that writes each
+#     row once through the SQL layer (pt-osc, gh-ost, this one) pays at least: its time bounds
+#     how much faster than pt-osc any of them can be on this server.
 # Each adds a nullable column; they take turns, R rounds; medians are reported.
 #
 #   bench/copier.sh [R] [ROWS]      defaults: 3 rounds, 1000000 rows
@@ -62,7 +67,20 @@ done
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
-sg=() pt=() alter=()
+sg=() pt=() alter=() floor1=() floor2=()
+maxid=$("${client[@]}" -N "$db" -e 'SELECT MAX(id) FROM bench')
+# bare N: the bare chunked copy in N sessions, session i taking every N-th range.
+bare() {
+  "${client[@]}" "$db" -e "DROP TABLE IF EXISTS bare; CREATE TABLE bare LIKE bench"
+  local i pids=()
+  for i in $(seq 0 $(($1 - 1))); do
+    awk -v max="$maxid" -v n="$1" -v i="$i" 'BEGIN { for (lo = i * 20000; lo < max; lo += n * 20000)
+      printf "INSERT INTO bare SELECT * FROM bench WHERE id > %d AND id <= %d LOCK IN SHARE MODE;\n", lo, lo + 20000 }' \
+      >"$work/bare$i.sql"
+  done
+  for i in $(seq 0 $(($1 - 1))); do "${client[@]}" "$db" <"$work/bare$i.sql" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p"; done
+}
 for r in $(seq "$rounds"); do
   t0=$(now); "$work/schema-guard" copy -q --dsn "$dsn" --table bench --alter "ADD COLUMN sg$r INT NULL" --execute >/dev/null; t1=$(now)
   sg+=("$(echo "$t1 - $t0" | bc)")
@@ -71,14 +89,25 @@ for r in $(seq "$rounds"); do
   pt+=("$(echo "$t1 - $t0" | bc)")
   t0=$(now); "${client[@]}" "$db" -e "ALTER TABLE bench ADD COLUMN al$r INT NULL, ALGORITHM=COPY"; t1=$(now)
   alter+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); bare 1; t1=$(now)
+  floor1+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); bare 2; t1=$(now)
+  floor2+=("$(echo "$t1 - $t0" | bc)")
 done
+"${client[@]}" "$db" -e "DROP TABLE bare"
 sgm=$(printf '%s\n' "${sg[@]}" | median)
 ptm=$(printf '%s\n' "${pt[@]}" | median)
 alm=$(printf '%s\n' "${alter[@]}" | median)
+f1m=$(printf '%s\n' "${floor1[@]}" | median)
+f2m=$(printf '%s\n' "${floor2[@]}" | median)
 rate() { echo "scale=0; $rows / $1" | bc; }
 mode=$("${client[@]}" -N -e 'SELECT @@innodb_autoinc_lock_mode')
 echo "online copy of $rows rows (ADD COLUMN), median of $rounds, innodb_autoinc_lock_mode=$mode:"
 echo "  schema-guard copy --execute      ${sgm}s  $(rate "$sgm") rows/s   runs: ${sg[*]}"
 echo "  pt-online-schema-change          ${ptm}s  $(rate "$ptm") rows/s   runs: ${pt[*]}"
 echo "  ALTER TABLE … ALGORITHM=COPY     ${alm}s  $(rate "$alm") rows/s   runs: ${alter[*]}"
+echo "  bare chunked copy, 1 session    ${f1m}s  $(rate "$f1m") rows/s   runs: ${floor1[*]}"
+echo "  bare chunked copy, 2 sessions   ${f2m}s  $(rate "$f2m") rows/s   runs: ${floor2[*]}"
+fm=$f1m; [ "$(echo "$f2m < $f1m" | bc)" = 1 ] && fm=$f2m
+echo "  the most any such copier can gain over pt-osc here: $(echo "scale=2; $ptm / $fm" | bc)x (pt-osc's time / the faster bare copy)"
 echo "  schema-guard vs pt-osc: $(echo "scale=2; $ptm / $sgm" | bc)x the rate; vs ALTER COPY: $(echo "scale=2; $sgm / $alm" | bc)x the time"
