@@ -67,28 +67,33 @@ func triggerSpecs(n names, kc *keyChoice, cols *copyColumns, verbosity bool) []t
 	for i := range cols.dst {
 		sets[i] = schema.QuoteIdent(cols.dst[i]) + " = NEW." + schema.QuoteIdent(cols.src[i])
 	}
+	// updateAt sets the shadow's row found by row's key (NEW or OLD) to the new version.
+	updateAt := func(row string) string {
+		return "UPDATE " + schema.QuoteIdent(n.shadow) + " SET " + strings.Join(sets, ", ") + " WHERE " + keyEquals(keyCols, row) + ";"
+	}
 	atNew := " FROM " + schema.QuoteIdent(n.shadow) + " WHERE " + keyEquals(keyCols, "NEW")
+	keyKept := strings.Join(unchanged, " AND ")
 	update := tryInsert + `
-  IF ` + strings.Join(unchanged, " AND ") + ` THEN
-    IF sg_dup = 1 THEN
-      BEGIN
-        DECLARE sg_found INT DEFAULT 0;
-        UPDATE ` + schema.QuoteIdent(n.shadow) + ` SET ` + strings.Join(sets, ", ") + ` WHERE ` + keyEquals(keyCols, "NEW") + `;
-        IF ROW_COUNT() = 0 THEN
-          SELECT COUNT(*) INTO sg_found` + atNew + ` FOR UPDATE;
-          IF sg_found = 0 THEN
-            ` + insert + `
-          END IF;
-        END IF;
-      END;
+  IF sg_dup = 0 THEN
+    IF NOT (` + keyKept + `) THEN
+      ` + deleteOld + `
     END IF;
-  ELSEIF sg_dup = 1 THEN
-    UPDATE ` + schema.QuoteIdent(n.shadow) + ` SET ` + strings.Join(sets, ", ") + ` WHERE ` + keyEquals(keyCols, "OLD") + `;
+  ELSEIF ` + keyKept + ` THEN
+    BEGIN
+      DECLARE sg_found INT DEFAULT 0;
+      ` + updateAt("NEW") + `
+      IF ROW_COUNT() = 0 THEN
+        SELECT COUNT(*) INTO sg_found` + atNew + ` FOR UPDATE;
+        IF sg_found = 0 THEN
+          ` + insert + `
+        END IF;
+      END IF;
+    END;
+  ELSE
+    ` + updateAt("OLD") + `
     IF ROW_COUNT() = 0 THEN
       ` + insert + `
     END IF;
-  ELSE
-    ` + deleteOld + `
   END IF;`
 	return []triggerSpec{
 		{n.delTrigger, "DELETE", triggerBody(n, key, "delete", "OLD", deleteOld, verbosity)},
