@@ -17,6 +17,7 @@
 #       mariadbd, a scratch datadir, 127.0.0.1:3399) with innodb_autoinc_lock_mode=2 (or 0, 1),
 #       the setting a running server cannot change; stopped by its PID at the end
 set -euo pipefail
+shopt -s inherit_errexit  # a failed run inside $(timed …) stops the bench too
 here=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
 rows=${2:-1000000}
@@ -81,18 +82,15 @@ bare() {
   for i in $(seq 0 $(($1 - 1))); do "${client[@]}" "$db" <"$work/bare$i.sql" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p"; done
 }
+# timed CMD…: the seconds CMD takes, its output discarded.
+timed() { local t0; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc; }
 for r in $(seq "$rounds"); do
-  t0=$(now); "$work/schema-guard" copy -q --dsn "$dsn" --table bench --alter "ADD COLUMN sg$r INT NULL" --execute >/dev/null; t1=$(now)
-  sg+=("$(echo "$t1 - $t0" | bc)")
-  t0=$(now); pt-online-schema-change --alter "ADD COLUMN pt$r INT NULL" \
-    "D=$db,t=bench,h=$host,P=$port,u=$user,p=$pass" --execute --recursion-method=none >/dev/null; t1=$(now)
-  pt+=("$(echo "$t1 - $t0" | bc)")
-  t0=$(now); "${client[@]}" "$db" -e "ALTER TABLE bench ADD COLUMN al$r INT NULL, ALGORITHM=COPY"; t1=$(now)
-  alter+=("$(echo "$t1 - $t0" | bc)")
-  t0=$(now); bare 1; t1=$(now)
-  floor1+=("$(echo "$t1 - $t0" | bc)")
-  t0=$(now); bare 2; t1=$(now)
-  floor2+=("$(echo "$t1 - $t0" | bc)")
+  sg+=("$(timed "$work/schema-guard" copy -q --dsn "$dsn" --table bench --alter "ADD COLUMN sg$r INT NULL" --execute)")
+  pt+=("$(timed pt-online-schema-change --alter "ADD COLUMN pt$r INT NULL" \
+    "D=$db,t=bench,h=$host,P=$port,u=$user,p=$pass" --execute --recursion-method=none)")
+  alter+=("$(timed "${client[@]}" "$db" -e "ALTER TABLE bench ADD COLUMN al$r INT NULL, ALGORITHM=COPY")")
+  floor1+=("$(timed bare 1)")
+  floor2+=("$(timed bare 2)")
 done
 "${client[@]}" "$db" -e "DROP TABLE bare"
 sgm=$(printf '%s\n' "${sg[@]}" | median)
