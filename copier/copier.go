@@ -44,6 +44,10 @@ type Options struct {
 	// not there (the dry run's scratch copy). Without it, every row copied is checked against
 	// its parents, so a foreign key the ALTER adds stops the copy at the first row that breaks it.
 	NoForeignKeyChecks bool
+	// NoDeferIndexes copies into a shadow that has all its indexes from the start. Without it,
+	// the plain secondary indexes the copy does not need are built once the rows are in, online
+	// (lateindex.go), which is faster than writing them row by row.
+	NoDeferIndexes bool
 	// TimeZone and SQLMode are the time zone and sql_mode the change is judged in, as a plain
 	// ALTER run in a session with them would be: the new definition is validated under SQLMode,
 	// and values are converted between TIMESTAMP and other types in TimeZone. "" means the
@@ -72,7 +76,7 @@ type Options struct {
 
 // Progress is a progress report.
 type Progress struct {
-	Phase  string // "copy", "checksum", "cut-over"
+	Phase  string // "verify", "copy", "index", "cut-over"
 	Copied int64
 	Total  int64 // estimated rows
 	Rate   float64
@@ -98,6 +102,10 @@ type Result struct {
 	// counts only what this run copied.
 	Resumed  bool
 	Verified int64
+	// IndexesBuilt are the secondary indexes built after the copy (Options.NoDeferIndexes),
+	// in IndexTime.
+	IndexesBuilt []string
+	IndexTime    time.Duration
 	// OldTable is the original table kept after the cut-over ("" when dropped or not cut over).
 	OldTable string
 	// Notes are what the user should know about a finished run: the foreign keys that keep

@@ -62,7 +62,9 @@ import (
 // the shadow agree, and the row locks order it against the resumed run's chunks.
 
 // checkpointFormat is the version of the checkpoint table's content.
-const checkpointFormat = 1
+// Format 2 added Deferred; a format 1 header is read as deferring nothing, which is what the
+// copiers that wrote it did.
+const checkpointFormat = 2
 
 // resumeLockWait is how long a resumed run waits for the killed run's named lock.
 const resumeLockWait = 10
@@ -79,6 +81,9 @@ type checkpointHeader struct {
 	Table    string                  `json:"table"`
 	Shadow   string                  `json:"shadow"`
 	Triggers map[string]triggerIdent `json:"triggers"`
+	// Deferred are the shadow's indexes still to build after the copy (lateindex.go); the
+	// header is written again without them once they are built.
+	Deferred []deferredIndex `json:"deferred,omitempty"`
 }
 
 // triggerIdent identifies a trigger as created: a trigger dropped and created again, even with
@@ -130,24 +135,33 @@ func (r *run) createCheckpoint(ctx context.Context) error {
 	if _, err := r.conn.ExecContext(ctx, "CREATE TABLE "+schema.QuoteIdent(r.n.checkpoint)+ddl); err != nil {
 		return fmt.Errorf("copier: create the checkpoint table: %w", err)
 	}
-	h, err := r.header(ctx)
+	text, err := r.headerJSON(ctx)
 	if err != nil {
-		return fmt.Errorf("copier: %w", err)
+		return err
 	}
-	text, err := json.Marshal(h)
-	if err != nil {
-		return fmt.Errorf("copier: %w", err)
-	}
-	if _, err := r.conn.ExecContext(ctx, "INSERT INTO "+schema.QuoteIdent(r.n.checkpoint)+" (seq, hi) VALUES (0, "+sqlString(string(text))+")"); err != nil {
+	if _, err := r.conn.ExecContext(ctx, "INSERT INTO "+schema.QuoteIdent(r.n.checkpoint)+" (seq, hi) VALUES (0, "+sqlString(text)+")"); err != nil {
 		return fmt.Errorf("copier: write the checkpoint header: %w", err)
 	}
 	return nil
 }
 
+// headerJSON is the header as the checkpoint table stores it.
+func (r *run) headerJSON(ctx context.Context) (string, error) {
+	h, err := r.header(ctx)
+	if err != nil {
+		return "", fmt.Errorf("copier: %w", err)
+	}
+	text, err := json.Marshal(h)
+	if err != nil {
+		return "", fmt.Errorf("copier: %w", err)
+	}
+	return string(text), nil
+}
+
 // header describes the copy as it is now.
 func (r *run) header(ctx context.Context) (*checkpointHeader, error) {
 	h := &checkpointHeader{Format: checkpointFormat, Alter: r.opts.Alter, Renames: r.opts.Renames,
-		Key: append([]string{r.key.index}, r.key.names()...)}
+		Key: append([]string{r.key.index}, r.key.names()...), Deferred: r.deferred}
 	var err error
 	if h.Table, err = definitionHash(ctx, r.guard, r.n.table); err != nil {
 		return nil, err
@@ -279,9 +293,11 @@ func (r *run) checkHeader(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("read the checkpoint header: %w", err)
 	}
 	var was checkpointHeader
-	if err := json.Unmarshal([]byte(text.String), &was); err != nil || was.Format != checkpointFormat {
-		return fmt.Sprintf("its checkpoint table was written by another version of the copier (format %d, this one reads %d)", was.Format, checkpointFormat), nil
+	if err := json.Unmarshal([]byte(text.String), &was); err != nil || was.Format != checkpointFormat && was.Format != 1 {
+		return fmt.Sprintf("its checkpoint table was written by another version of the copier (format %d, this one reads 1 and %d)", was.Format, checkpointFormat), nil
 	}
+	// What the killed run deferred it did not build yet (else the header would say so).
+	r.deferred = was.Deferred
 	if r.shadow, err = readTable(ctx, r.guard, r.f, r.n.shadow); err != nil {
 		return "", err
 	}

@@ -20,6 +20,7 @@ import (
 const (
 	phaseCopy    = "copy"
 	phaseCutover = "cut-over"
+	phaseIndex   = "index" // the deferred secondary indexes are built (lateindex.go)
 )
 
 // chunkLockWait is the copy session's innodb_lock_wait_timeout, in seconds: a chunk that waits
@@ -45,10 +46,11 @@ type run struct {
 	kc           *keyChoice  // the chunk key, the shadow's range index and row key (keychoice.go)
 	cols         *copyColumns
 	plan         *alterPlan
-	fks          []foreignKey // the table's own foreign keys
-	children     []childKey   // other tables' foreign keys that reference it (parents.go)
-	appTriggers  []appTrigger // the table's own triggers, carried over at the cut-over (apptriggers.go)
-	childErr     error        // moving them, or the triggers, at the cut-over failed
+	fks          []foreignKey    // the table's own foreign keys
+	children     []childKey      // other tables' foreign keys that reference it (parents.go)
+	appTriggers  []appTrigger    // the table's own triggers, carried over at the cut-over (apptriggers.go)
+	deferred     []deferredIndex // the shadow's indexes built after the copy (lateindex.go)
+	childErr     error           // moving them, or the triggers, at the cut-over failed
 	co           *coordinator
 
 	began, copyBegan  time.Time
@@ -154,6 +156,9 @@ func (r *run) run(ctx context.Context) error {
 		if err := addShadowForeignKeys(ctx, r.conn, r.n, r.fks); err != nil {
 			return err
 		}
+		if err := r.deferIndexes(ctx); err != nil {
+			return err
+		}
 	}
 	// A resumed copy converts in the zone the killed one chose: the same server, the same shadow.
 	if err := r.chooseZone(ctx); err != nil {
@@ -175,6 +180,9 @@ func (r *run) run(ctx context.Context) error {
 			return fmt.Errorf("copier: %w", err)
 		}
 		return te.refusal(r.n.table)
+	}
+	if err := r.buildDeferred(ctx); err != nil {
+		return err
 	}
 	if err := r.beforeCutover(ctx); err != nil {
 		return err

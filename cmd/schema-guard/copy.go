@@ -44,6 +44,9 @@ Flags:
                             its triggers (default 2s)
   --cutover-attempts N      how often the cut-over is tried (default 5)
   --workers N               chunks copied at once, each in its own session (default 2)
+  --no-defer-indexes        write every index row by row during the copy; by default the plain
+                            secondary indexes are built online once the rows are in, which is
+                            faster
   --cleanup                 remove what a crashed run left for the table, and stop; the table's
                             own triggers that an interrupted cut-over left on the old table are
                             moved back to the table first
@@ -75,6 +78,7 @@ func parseCopyArgs(args []string, stdout, stderr io.Writer) (*copyArgs, int) {
 	fs.DurationVar(&opts.LockWaitTimeout, "lock-wait-timeout", 2*time.Second, "")
 	fs.IntVar(&opts.CutoverAttempts, "cutover-attempts", 5, "")
 	fs.IntVar(&opts.Workers, "workers", 2, "")
+	fs.BoolVar(&opts.NoDeferIndexes, "no-defer-indexes", false, "")
 	fs.BoolVar(&a.cleanup, "cleanup", false, "")
 	a.controls = controlFlags(fs, &opts.Controls)
 	for _, name := range []string{"q", "quiet"} {
@@ -189,6 +193,9 @@ func writeCopyResult(stdout io.Writer, table string, res *copier.Result) {
 	}
 	fmt.Fprintf(stdout, "copied %d rows of %s in %s (%.0f rows/s, %d chunks, %d recopied): %s\n",
 		res.Rows, table, res.Duration.Round(time.Millisecond), res.RowsPerSecond, res.Chunks, res.Recopied, what)
+	if len(res.IndexesBuilt) > 0 {
+		fmt.Fprintf(stdout, "built after the copy, online: %s, in %s\n", strings.Join(res.IndexesBuilt, ", "), res.IndexTime.Round(time.Millisecond))
+	}
 	if res.Resumed {
 		fmt.Fprintf(stdout, "resumed: %d rows the earlier run copied were checked against the table, %d copied now\n", res.Verified, res.Rows)
 	}
