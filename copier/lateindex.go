@@ -42,8 +42,8 @@ import (
 // keyLine is a plain index's line in SHOW CREATE TABLE: its name, its parts and options.
 var keyLine = regexp.MustCompile("^\\s*KEY `((?:[^`]|``)+)` (\\(.*?),?$")
 
-// otherKeyLine is the line of any other index.
-var otherKeyLine = regexp.MustCompile("^\\s*(PRIMARY|UNIQUE|FULLTEXT|SPATIAL|VECTOR|[A-Z]+) KEY\\b")
+// otherKeyLine is the line of any other index: PRIMARY, UNIQUE, FULLTEXT, SPATIAL, VECTOR.
+var otherKeyLine = regexp.MustCompile(`^\s*([A-Z]+) KEY\b`)
 
 // deferredIndex is a secondary index of the shadow that the copy builds after the last chunk.
 type deferredIndex struct {
