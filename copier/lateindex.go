@@ -59,12 +59,12 @@ func (r *run) deferIndexes(ctx context.Context) error {
 	if r.opts.NoDeferIndexes {
 		return nil
 	}
-	list, err := r.deferrable(ctx)
-	if err != nil || len(list) == 0 {
-		return err
-	}
 	before, err := r.shadowDefinition(ctx)
 	if err != nil {
+		return err
+	}
+	list, err := r.deferrable(ctx, before)
+	if err != nil || len(list) == 0 {
 		return err
 	}
 	return r.asServer(ctx, r.conn, func() error {
@@ -81,10 +81,11 @@ func (r *run) deferIndexes(ctx context.Context) error {
 			return nil
 		}
 		// The definition must come out as it was: the same indexes in the same order.
-		if after, err := r.shadowDefinition(ctx); err != nil || after != before {
-			if err != nil {
-				return err
-			}
+		after, err := r.shadowDefinition(ctx)
+		if err != nil {
+			return err
+		}
+		if after != before {
 			return fmt.Errorf("copier: the server lists the secondary indexes %s in another place when they are added after the copy, so the new table would differ from the plain ALTER's; copy with --no-defer-indexes (Options.NoDeferIndexes):\n%s\nwould be\n%s", indexNames(list), before, after)
 		}
 		if _, err := r.conn.ExecContext(ctx, drop); err != nil {
@@ -95,24 +96,32 @@ func (r *run) deferIndexes(ctx context.Context) error {
 	})
 }
 
-// deferrable reads the shadow's definition and returns the indexes that may be built after the
-// copy (see the top of this file), in the definition's order.
-func (r *run) deferrable(ctx context.Context) ([]deferredIndex, error) {
-	create, err := r.shadowDefinition(ctx)
-	if err != nil {
-		return nil, err
-	}
+// deferrable returns the indexes of the shadow (create is its definition) that may be built
+// after the copy (see the top of this file), in the definition's order.
+func (r *run) deferrable(ctx context.Context, create string) ([]deferredIndex, error) {
 	indexes, err := readIndexes(ctx, r.conn, r.f, r.n.shadow)
 	if err != nil {
 		return nil, fmt.Errorf("copier: %w", err)
 	}
-	lines := strings.Split(create, "\n")
-	// The shadow's foreign keys: the table's own, carried over, and those the ALTER adds.
-	var fks []foreignKey
-	for _, line := range lines {
-		if m := foreignKeyLine.FindStringSubmatch(line); m != nil {
-			fks = append(fks, foreignKey{name: m[1], body: m[2]})
+	// The columns of the shadow's foreign keys — the table's own, added to it under their
+	// temporary names, and those the ALTER adds — and, on MySQL, its virtual columns.
+	var fkCols [][]string
+	var fkNames []string
+	err = introspect.QueryRows(ctx, r.conn, `SELECT CONSTRAINT_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE
+		WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL
+		ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`, []any{r.n.shadow}, func(rows *sql.Rows) error {
+		var name, col string
+		if err := rows.Scan(&name, &col); err != nil {
+			return err
 		}
+		if k := len(fkCols); k == 0 || name != fkNames[k-1] {
+			fkCols, fkNames = append(fkCols, nil), append(fkNames, name)
+		}
+		fkCols[len(fkCols)-1] = append(fkCols[len(fkCols)-1], col)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("copier: read the shadow's foreign keys: %w", err)
 	}
 	virtual := map[string]bool{}
 	if r.f.IsMySQL() {
@@ -129,22 +138,27 @@ func (r *run) deferrable(ctx context.Context) ([]deferredIndex, error) {
 			return nil, fmt.Errorf("copier: read the shadow's virtual columns: %w", err)
 		}
 	}
+	lines := strings.Split(create, "\n")
 	var tail []deferredIndex
 	stopped := false
 	for i := len(lines) - 1; i >= 0; i-- {
-		line := lines[i]
-		m := keyLine.FindStringSubmatch(line)
+		m := keyLine.FindStringSubmatch(lines[i])
 		if m == nil {
-			if m := otherKeyLine.FindStringSubmatch(line); m != nil && m[1] != "PRIMARY" && m[1] != "UNIQUE" {
+			if m := otherKeyLine.FindStringSubmatch(lines[i]); m != nil && m[1] != "PRIMARY" && m[1] != "UNIQUE" {
 				return nil, nil
 			}
 			continue
 		}
-		x := deferredIndex{Name: strings.ReplaceAll(m[1], "``", "`"), Def: strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(line), ","))}
+		if stopped {
+			continue // the lines above are read only for another kind of index
+		}
+		x := deferredIndex{Name: strings.ReplaceAll(m[1], "``", "`"), Def: strings.TrimSuffix(strings.TrimSpace(lines[i]), ",")}
+		j := slices.IndexFunc(indexes, func(ix *indexInfo) bool { return ix.name == x.Name })
 		switch {
-		case stopped:
-		case overVirtual(x.Name, indexes, virtual):
-		case r.mayDefer(x, m[2], indexes, fks):
+		case j < 0:
+			stopped = true
+		case slices.ContainsFunc(indexes[j].cols, func(c string) bool { return virtual[strings.ToLower(c)] }):
+		case r.mayDefer(x.Name, m[2], indexes[j].cols, fkCols):
 			tail = append(tail, x)
 		default:
 			stopped = true
@@ -152,12 +166,6 @@ func (r *run) deferrable(ctx context.Context) ([]deferredIndex, error) {
 	}
 	slices.Reverse(tail)
 	return tail, nil
-}
-
-// overVirtual reports whether the index named has a column of virtual.
-func overVirtual(name string, indexes []*indexInfo, virtual map[string]bool) bool {
-	i := slices.IndexFunc(indexes, func(ix *indexInfo) bool { return ix.name == name })
-	return i >= 0 && slices.ContainsFunc(indexes[i].cols, func(c string) bool { return virtual[strings.ToLower(c)] })
 }
 
 // shadowDefinition is the shadow's SHOW CREATE TABLE.
@@ -177,58 +185,29 @@ func indexNames(list []deferredIndex) string {
 	return strings.Join(names, ", ")
 }
 
-// mayDefer reports whether the plain index x (parts: its line from the opening parenthesis on)
-// may be built after the copy: fks are the shadow's foreign keys, to which the table's own are
-// added (they are on the shadow when the copy begins).
-func (r *run) mayDefer(x deferredIndex, parts string, indexes []*indexInfo, fks []foreignKey) bool {
+// mayDefer reports whether the plain index name (parts: its line from the opening parenthesis
+// on; cols: its columns) may be built after the copy; fkCols are the columns of each of the
+// shadow's foreign keys.
+func (r *run) mayDefer(name, parts string, cols []string, fkCols [][]string) bool {
 	if strings.HasPrefix(parts, "((") {
 		return false // an expression (MySQL's functional index)
 	}
 	for _, k := range []*chunkKey{r.kc.skey, r.kc.rkey} {
-		if k != nil && strings.EqualFold(k.index, x.Name) {
+		if k != nil && strings.EqualFold(k.index, name) {
 			return false
 		}
 	}
-	i := slices.IndexFunc(indexes, func(ix *indexInfo) bool { return ix.name == x.Name })
-	if i < 0 {
-		return false
-	}
-	cols := indexes[i].cols
 	for _, c := range cols {
-		sc := r.shadow.column(c)
-		if sc == nil || sc.Generated {
+		if sc := r.shadow.column(c); sc == nil || sc.Generated {
 			return false
 		}
 	}
-	for _, fk := range append(fks, r.fks...) {
-		fkCols := foreignKeyColumns(fk.body)
-		if len(fkCols) == 0 {
-			return false
-		}
-		if len(fkCols) <= len(cols) && slices.EqualFunc(fkCols, cols[:len(fkCols)], strings.EqualFold) {
+	for _, fk := range fkCols {
+		if len(fk) <= len(cols) && slices.EqualFunc(fk, cols[:len(fk)], strings.EqualFold) {
 			return false
 		}
 	}
 	return true
-}
-
-// fkColumnList is the column list of a foreign key's body, "FOREIGN KEY (`a`, `b`) REFERENCES …".
-var fkColumnList = regexp.MustCompile("^FOREIGN KEY \\(((?:`(?:[^`]|``)+`(?:, )?)+)\\)")
-
-// identInList is one quoted name of such a list.
-var identInList = regexp.MustCompile("`((?:[^`]|``)+)`")
-
-// foreignKeyColumns are the child columns of a foreign key's body; nil when it cannot be read.
-func foreignKeyColumns(body string) []string {
-	m := fkColumnList.FindStringSubmatch(body)
-	if m == nil {
-		return nil
-	}
-	var out []string
-	for _, q := range identInList.FindAllStringSubmatch(m[1], -1) {
-		out = append(out, strings.ReplaceAll(q[1], "``", "`"))
-	}
-	return out
 }
 
 func dropIndexes(table string, list []deferredIndex) string {
